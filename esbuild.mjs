@@ -1,0 +1,51 @@
+// Builds the three shipped bundles: the extension and the CLI (Node, CommonJS, `vscode` external)
+// and the dashboard (browser IIFE into media/). Type-checking is `npm run typecheck`, not this.
+import * as esbuild from 'esbuild';
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+
+/** VS Code 1.139's extension host runs Node 22; never target whatever Node runs the build. */
+const NODE_TARGET = 'node22';
+
+const common = {
+  bundle: true,
+  sourcemap: production ? false : 'linked',
+  minify: production,
+  logLevel: 'info',
+  legalComments: 'none',
+};
+
+const nodeCommon = {
+  ...common,
+  platform: 'node',
+  format: 'cjs',
+  target: NODE_TARGET,
+  // ws loads these optional native helpers in a try/catch; they are not installed.
+  external: ['vscode', 'bufferutil', 'utf-8-validate'],
+};
+
+const builds = [
+  { ...nodeCommon, entryPoints: ['src/extension/main.ts'], outfile: 'dist/extension.cjs' },
+  {
+    ...nodeCommon,
+    entryPoints: ['src/cli/main.ts'],
+    outfile: 'dist/cli.cjs',
+    banner: { js: '#!/usr/bin/env node' },
+  },
+  {
+    ...common,
+    entryPoints: ['src/webview/main.ts'],
+    outfile: 'media/dashboard.js',
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+  },
+];
+
+if (watch) {
+  const contexts = await Promise.all(builds.map((b) => esbuild.context(b)));
+  await Promise.all(contexts.map((c) => c.watch()));
+} else {
+  await Promise.all(builds.map((b) => esbuild.build(b)));
+}

@@ -1,0 +1,38 @@
+// Time as the core sees it: a monotonic clock for durations, wall-clock for display, and unref'd
+// timers. Injected everywhere so unit tests run on fake time and nothing here keeps a process alive.
+
+export interface TimerHandle {
+  /** Opaque; only `Clock.clearTimeout` uses it. */
+  readonly id: unknown;
+}
+
+export interface Clock {
+  /** Monotonic milliseconds (performance.now()); only differences mean anything. */
+  now(): number;
+  /** Wall-clock epoch milliseconds, for timestamps shown to people. */
+  wallNow(): number;
+  /** One-shot timer that never keeps the process alive. */
+  setTimeout(callback: () => void, ms: number): TimerHandle;
+  clearTimeout(handle: TimerHandle): void;
+  /** Uniform random in [0, 1); injectable so jitter is testable. */
+  random(): number;
+}
+
+export const systemClock: Clock = {
+  now: () => performance.now(),
+  wallNow: () => Date.now(),
+  setTimeout(callback, ms) {
+    const timer = globalThis.setTimeout(callback, Math.max(0, ms));
+    // Node returns an object with unref(); browsers a number. The core never owns the event loop.
+    (timer as { unref?: () => void }).unref?.();
+    return { id: timer };
+  },
+  clearTimeout(handle) {
+    globalThis.clearTimeout(handle.id as Parameters<typeof globalThis.clearTimeout>[0]);
+  },
+  random: () => Math.random(),
+};
+
+export function isoTime(clock: Pick<Clock, 'wallNow'>): string {
+  return new Date(clock.wallNow()).toISOString();
+}

@@ -1,0 +1,270 @@
+// Endpoint configuration: the one schema shared by the `streamHealth.endpoints` setting and the CLI's
+// `--config` file (DESIGN.md), its defaults, and validation that names the entry and field at fault.
+
+export const ENDPOINT_KINDS = ['mcp', 'mcp-sse', 'sse', 'grpc', 'websocket'] as const;
+export type EndpointKind = (typeof ENDPOINT_KINDS)[number];
+
+export interface ReconnectConfig {
+  readonly initialDelaySeconds: number;
+  readonly maxDelaySeconds: number;
+  readonly multiplier: number;
+  /** Fraction of the delay randomised either way: 0.5 means delay x [0.5, 1.5]. */
+  readonly jitter: number;
+  /** Consecutive failed attempts before `failed`; 0 = retry forever. */
+  readonly maxAttempts: number;
+}
+
+export interface GrpcConfig {
+  /** Full method path of a server-streaming method. */
+  readonly method: string;
+  /** `service` field of the grpc.health.v1 request (default method only). */
+  readonly service: string;
+  /** Raw request message for any other method, base64 of its protobuf encoding. */
+  readonly requestBase64: string;
+  /** HTTP/2 PING interval on the channel; 0 = off. Keeps the TCP path warm, never an L7 stream. */
+  readonly keepaliveSeconds: number;
+}
+
+export interface TlsConfig {
+  readonly rejectUnauthorized: boolean;
+  /** PEM file with extra CA certificates; empty = system roots only. */
+  readonly caFile: string;
+}
+
+export interface EndpointConfig {
+  readonly name: string;
+  readonly kind: EndpointKind;
+  readonly url: string;
+  /** Header values may hold `${secret:NAME}` placeholders; resolved only at connect time. */
+  readonly headers: Readonly<Record<string, string>>;
+  readonly heartbeatSeconds: number;
+  readonly idleTimeoutSeconds: number;
+  readonly reconnect: ReconnectConfig;
+  readonly grpc: GrpcConfig;
+  readonly tls: TlsConfig;
+  /** Largest SSE line/event or WebSocket message accepted before the stream ends as `protocol-error`. */
+  readonly maxMessageBytes: number;
+}
+
+/** Every default in one place, with units in the names; the settings schema documents the same values. */
+export const DEFAULTS = {
+  heartbeatSeconds: 15,
+  /** 3 x the expected heartbeat: three missed heartbeats mean the stream is dead. */
+  idleTimeoutSeconds: 45,
+  reconnect: {
+    initialDelaySeconds: 1,
+    maxDelaySeconds: 30,
+    multiplier: 2,
+    jitter: 0.5,
+    maxAttempts: 0,
+  } satisfies ReconnectConfig,
+  grpc: {
+    method: '/grpc.health.v1.Health/Watch',
+    service: '',
+    requestBase64: '',
+    keepaliveSeconds: 0,
+  } satisfies GrpcConfig,
+  tls: { rejectUnauthorized: true, caFile: '' } satisfies TlsConfig,
+  maxMessageBytes: 1024 * 1024,
+} as const;
+
+/** Inclusive ranges for numeric fields; the settings schema uses the same numbers. */
+export const LIMITS = {
+  heartbeatSeconds: { min: 0, max: 3600 },
+  idleTimeoutSeconds: { min: 0, max: 86400 },
+  initialDelaySeconds: { min: 0.05, max: 3600 },
+  maxDelaySeconds: { min: 0.05, max: 86400 },
+  multiplier: { min: 1, max: 10 },
+  jitter: { min: 0, max: 1 },
+  maxAttempts: { min: 0, max: 1_000_000 },
+  keepaliveSeconds: { min: 0, max: 3600 },
+  maxMessageBytes: { min: 1024, max: 256 * 1024 * 1024 },
+} as const;
+
+const URL_SCHEMES: Readonly<Record<EndpointKind, readonly string[]>> = {
+  mcp: ['http:', 'https:'],
+  'mcp-sse': ['http:', 'https:'],
+  sse: ['http:', 'https:'],
+  grpc: ['http:', 'https:', 'grpc:', 'grpcs:'],
+  websocket: ['ws:', 'wss:'],
+};
+
+export const SECRET_PLACEHOLDER = /\$\{secret:([A-Za-z0-9_.-]+)\}/g;
+const NAME_PATTERN = /^[^\s].{0,79}$/s;
+
+/** One problem with one field of one entry, e.g. `endpoints[2].url: not a URL`. */
+export interface ConfigIssue {
+  readonly index: number;
+  /** The entry's name when it has a usable one. */
+  readonly name?: string;
+  readonly field: string;
+  readonly message: string;
+}
+
+export function formatConfigIssue(issue: ConfigIssue): string {
+  const where = issue.field ? `endpoints[${issue.index}].${issue.field}` : `endpoints[${issue.index}]`;
+  return `${where}: ${issue.message}`;
+}
+
+export interface ParsedEndpoints {
+  /** Valid entries, defaults filled in, in their original order. */
+  readonly endpoints: EndpointConfig[];
+  /** One issue per bad field; an entry with any issue is left out of `endpoints`. */
+  readonly issues: ConfigIssue[];
+}
+
+type Json = Record<string, unknown>;
+
+function isObject(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Validates field by field so one bad entry never hides the others. */
+export function parseEndpoints(raw: unknown): ParsedEndpoints {
+  const endpoints: EndpointConfig[] = [];
+  const issues: ConfigIssue[] = [];
+  if (raw === undefined || raw === null) return { endpoints, issues };
+  if (!Array.isArray(raw)) {
+    issues.push({ index: -1, field: '', message: 'endpoints must be an array of endpoint objects' });
+    return { endpoints, issues };
+  }
+  const seen = new Set<string>();
+  raw.forEach((entry, index) => {
+    const entryIssues: ConfigIssue[] = [];
+    const parsed = parseEndpoint(entry, index, entryIssues);
+    if (parsed && seen.has(parsed.name)) {
+      entryIssues.push({ index, name: parsed.name, field: 'name', message: `"${parsed.name}" is used by an earlier entry; names must be unique` });
+    }
+    if (parsed && entryIssues.length === 0) {
+      seen.add(parsed.name);
+      endpoints.push(parsed);
+    }
+    issues.push(...entryIssues);
+  });
+  return { endpoints, issues };
+}
+
+function parseEndpoint(entry: unknown, index: number, issues: ConfigIssue[]): EndpointConfig | undefined {
+  if (!isObject(entry)) {
+    issues.push({ index, field: '', message: 'not an object; expected { "name", "kind", "url", ... }' });
+    return undefined;
+  }
+  const name = typeof entry.name === 'string' ? entry.name.trim() : '';
+  const issue = (field: string, message: string) => issues.push({ index, name: name || undefined, field, message });
+
+  if (typeof entry.name !== 'string' || !NAME_PATTERN.test(name)) issue('name', 'required: a non-empty string of at most 80 characters');
+  const kind = entry.kind;
+  if (typeof kind !== 'string' || !(ENDPOINT_KINDS as readonly string[]).includes(kind)) {
+    issue('kind', `must be one of ${ENDPOINT_KINDS.join(', ')}`);
+  }
+  const url = typeof entry.url === 'string' ? entry.url.trim() : '';
+  let parsedUrl: URL | undefined;
+  try {
+    parsedUrl = new URL(url);
+  } catch {
+    issue('url', 'not a URL');
+  }
+  if (parsedUrl && typeof kind === 'string' && kind in URL_SCHEMES) {
+    const allowed = URL_SCHEMES[kind as EndpointKind];
+    if (!allowed.includes(parsedUrl.protocol)) issue('url', `${kind} endpoints need a ${allowed.join(' or ')} URL, not ${parsedUrl.protocol}`);
+  }
+  if (parsedUrl && (parsedUrl.username || parsedUrl.password)) {
+    issue('url', 'credentials in the URL are not allowed; use headers with ${secret:NAME}');
+  }
+
+  const headers: Record<string, string> = {};
+  if (entry.headers !== undefined) {
+    if (!isObject(entry.headers)) issue('headers', 'must be an object of header name to string value');
+    else {
+      for (const [key, value] of Object.entries(entry.headers)) {
+        if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(key)) issue(`headers.${key}`, 'not a valid HTTP header name');
+        else if (typeof value !== 'string') issue(`headers.${key}`, 'must be a string');
+        else if (/[\r\n]/.test(value)) issue(`headers.${key}`, 'must not contain line breaks');
+        else headers[key] = value;
+      }
+    }
+  }
+
+  const num = (obj: Json, key: string, field: string, fallback: number, range: { min: number; max: number }, integer = false): number => {
+    const value = obj[key];
+    if (value === undefined) return fallback;
+    if (typeof value !== 'number' || !Number.isFinite(value)) {
+      issue(field, `must be a number (got ${JSON.stringify(value)?.slice(0, 40)})`);
+      return fallback;
+    }
+    if (integer && !Number.isInteger(value)) issue(field, 'must be a whole number');
+    if (value < range.min || value > range.max) issue(field, `must be between ${range.min} and ${range.max}`);
+    return value;
+  };
+  const sub = (key: string): Json => {
+    const value = entry[key];
+    if (value === undefined) return {};
+    if (!isObject(value)) {
+      issue(key, 'must be an object');
+      return {};
+    }
+    return value;
+  };
+  const str = (obj: Json, key: string, field: string, fallback: string): string => {
+    const value = obj[key];
+    if (value === undefined) return fallback;
+    if (typeof value !== 'string') {
+      issue(field, 'must be a string');
+      return fallback;
+    }
+    return value;
+  };
+
+  const heartbeatSeconds = num(entry, 'heartbeatSeconds', 'heartbeatSeconds', DEFAULTS.heartbeatSeconds, LIMITS.heartbeatSeconds);
+  const idleTimeoutSeconds = num(entry, 'idleTimeoutSeconds', 'idleTimeoutSeconds', DEFAULTS.idleTimeoutSeconds, LIMITS.idleTimeoutSeconds);
+  if (heartbeatSeconds > 0 && idleTimeoutSeconds > 0 && idleTimeoutSeconds < heartbeatSeconds) {
+    issue('idleTimeoutSeconds', `must be at least heartbeatSeconds (${heartbeatSeconds}); 3 x is usual`);
+  }
+
+  const r = sub('reconnect');
+  const d = DEFAULTS.reconnect;
+  const reconnect: ReconnectConfig = {
+    initialDelaySeconds: num(r, 'initialDelaySeconds', 'reconnect.initialDelaySeconds', d.initialDelaySeconds, LIMITS.initialDelaySeconds),
+    maxDelaySeconds: num(r, 'maxDelaySeconds', 'reconnect.maxDelaySeconds', d.maxDelaySeconds, LIMITS.maxDelaySeconds),
+    multiplier: num(r, 'multiplier', 'reconnect.multiplier', d.multiplier, LIMITS.multiplier),
+    jitter: num(r, 'jitter', 'reconnect.jitter', d.jitter, LIMITS.jitter),
+    maxAttempts: num(r, 'maxAttempts', 'reconnect.maxAttempts', d.maxAttempts, LIMITS.maxAttempts, true),
+  };
+  if (reconnect.maxDelaySeconds < reconnect.initialDelaySeconds) {
+    issue('reconnect.maxDelaySeconds', `must be at least initialDelaySeconds (${reconnect.initialDelaySeconds})`);
+  }
+
+  const g = sub('grpc');
+  const grpc: GrpcConfig = {
+    method: str(g, 'method', 'grpc.method', DEFAULTS.grpc.method),
+    service: str(g, 'service', 'grpc.service', DEFAULTS.grpc.service),
+    requestBase64: str(g, 'requestBase64', 'grpc.requestBase64', DEFAULTS.grpc.requestBase64),
+    keepaliveSeconds: num(g, 'keepaliveSeconds', 'grpc.keepaliveSeconds', DEFAULTS.grpc.keepaliveSeconds, LIMITS.keepaliveSeconds),
+  };
+  if (!/^\/[^/\s]+\/[^/\s]+$/.test(grpc.method)) issue('grpc.method', 'must look like /package.Service/Method');
+  if (grpc.requestBase64 && !/^[A-Za-z0-9+/]*={0,2}$/.test(grpc.requestBase64)) issue('grpc.requestBase64', 'not base64');
+
+  const t = sub('tls');
+  const rejectUnauthorized = t.rejectUnauthorized === undefined ? DEFAULTS.tls.rejectUnauthorized : t.rejectUnauthorized;
+  if (typeof rejectUnauthorized !== 'boolean') issue('tls.rejectUnauthorized', 'must be true or false');
+  const tls: TlsConfig = { rejectUnauthorized: rejectUnauthorized !== false, caFile: str(t, 'caFile', 'tls.caFile', DEFAULTS.tls.caFile) };
+
+  const maxMessageBytes = num(entry, 'maxMessageBytes', 'maxMessageBytes', DEFAULTS.maxMessageBytes, LIMITS.maxMessageBytes, true);
+
+  if (issues.length > 0) return undefined;
+  return { name, kind: kind as EndpointKind, url, headers, heartbeatSeconds, idleTimeoutSeconds, reconnect, grpc, tls, maxMessageBytes };
+}
+
+/** Names of every `${secret:NAME}` the entry's headers refer to. */
+export function secretNames(config: Pick<EndpointConfig, 'headers'>): string[] {
+  const names = new Set<string>();
+  for (const value of Object.values(config.headers)) {
+    for (const match of value.matchAll(SECRET_PLACEHOLDER)) names.add(match[1]!);
+  }
+  return [...names];
+}
+
+/** Idle window in ms; 0 = watchdog off. */
+export function idleWindowMs(config: Pick<EndpointConfig, 'idleTimeoutSeconds'>): number {
+  return Math.round(config.idleTimeoutSeconds * 1000);
+}

@@ -1,0 +1,135 @@
+// The one event stream the core emits (DESIGN.md "Events"). The CLI prints it as NDJSON, the extension
+// logs and draws it: field names here are a public contract, so change them only with DESIGN.md.
+
+export type HeartbeatDirection = 'in' | 'out';
+
+/** Where a heartbeat came from; open-ended so a transport can name a new kind without a core change. */
+export type HeartbeatKind =
+  | 'sse-comment'
+  | 'ws-ping'
+  | 'ws-pong'
+  | 'mcp-ping'
+  | 'grpc-check'
+  | 'grpc-message'
+  | (string & {});
+
+/** Why an open stream ended. */
+export type DropCause =
+  | 'watchdog'
+  | 'eof'
+  | 'reset'
+  | 'http-status'
+  | 'grpc-status'
+  | 'ws-close'
+  | 'protocol-error'
+  | 'manual';
+
+export const DROP_CAUSES: readonly DropCause[] = [
+  'watchdog', 'eof', 'reset', 'http-status', 'grpc-status', 'ws-close', 'protocol-error', 'manual',
+];
+
+/** Why a connection attempt failed before the stream opened. */
+export type ErrorCause = 'connect-failed' | 'http-status' | 'tls' | 'dns' | 'config';
+
+export type FindingKind =
+  | 'intermediary-idle-timeout'
+  | 'stream-lifetime-limit'
+  | 'silent-dead-connection'
+  | 'no-server-heartbeat'
+  | 'gateway-timeout'
+  | 'flapping';
+
+interface EventBase {
+  /** Wall-clock ISO 8601, for display and logs; durations are measured on the monotonic clock. */
+  readonly ts: string;
+  readonly endpoint: string;
+}
+
+export interface ConnectingEvent extends EventBase { readonly event: 'connecting'; readonly attempt: number }
+export interface OpenEvent extends EventBase { readonly event: 'open'; readonly detail: string }
+export interface HeartbeatEvent extends EventBase {
+  readonly event: 'heartbeat';
+  readonly direction: HeartbeatDirection;
+  readonly kind: HeartbeatKind;
+  readonly rttMs?: number;
+}
+export interface MessageEvent extends EventBase { readonly event: 'message'; readonly bytes: number }
+export interface StaleEvent extends EventBase { readonly event: 'stale'; readonly silenceMs: number }
+export interface DropEvent extends EventBase {
+  readonly event: 'drop';
+  readonly cause: DropCause;
+  readonly streamAgeMs: number;
+  readonly silenceMs: number;
+  readonly detail: string;
+  readonly httpStatus?: number;
+  readonly grpcCode?: number;
+  readonly wsCloseCode?: number;
+}
+export interface ErrorEvent extends EventBase {
+  readonly event: 'error';
+  readonly cause: ErrorCause;
+  readonly message: string;
+  readonly httpStatus?: number;
+}
+export interface BackoffEvent extends EventBase { readonly event: 'backoff'; readonly attempt: number; readonly delayMs: number }
+export interface DiagnosisEvent extends EventBase {
+  readonly event: 'diagnosis';
+  readonly finding: FindingKind;
+  readonly message: string;
+  readonly evidence: number;
+  readonly estimateMs?: number;
+  readonly recommendedHeartbeatMs?: number;
+  readonly match?: string;
+}
+export interface PausedEvent extends EventBase { readonly event: 'paused' }
+export interface ResumedEvent extends EventBase { readonly event: 'resumed' }
+
+export type StreamEvent =
+  | ConnectingEvent
+  | OpenEvent
+  | HeartbeatEvent
+  | MessageEvent
+  | StaleEvent
+  | DropEvent
+  | ErrorEvent
+  | BackoffEvent
+  | DiagnosisEvent
+  | PausedEvent
+  | ResumedEvent;
+
+export type StreamEventName = StreamEvent['event'];
+
+export type Listener<T> = (value: T) => void;
+
+/** Minimal typed emitter for the core (no Node `events` import, so the core stays platform-free). */
+export class Emitter<T> {
+  /** Where listener exceptions go; the extension points it at its log. */
+  static onListenerError: (error: unknown) => void = (error) => console.error('stream-health: listener failed:', error);
+
+  private listeners = new Set<Listener<T>>();
+
+  /** Returns a function that unsubscribes; calling it twice is harmless. */
+  on(listener: Listener<T>): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  emit(value: T): void {
+    for (const listener of [...this.listeners]) {
+      // A throwing listener (a UI bug) must not break the session that emitted.
+      try {
+        listener(value);
+      } catch (error) {
+        Emitter.onListenerError(error);
+      }
+    }
+  }
+
+  clear(): void {
+    this.listeners.clear();
+  }
+
+  get size(): number {
+    return this.listeners.size;
+  }
+}

@@ -1,0 +1,131 @@
+// Shapes the core hands to its users (CLI, extension, dashboard): live status, the serialisable
+// history, diagnosis findings, and the Monitor's public surface. Plain data, JSON-safe.
+
+import type { EndpointConfig } from './config.ts';
+import type { DropCause, ErrorCause, FindingKind, HeartbeatDirection, HeartbeatKind, StreamEvent } from './events.ts';
+import type { SessionState } from './states.ts';
+
+/** Live view of one endpoint; timestamps are wall-clock epoch ms (for display). */
+export interface EndpointStatus {
+  readonly name: string;
+  readonly kind: EndpointConfig['kind'];
+  /** URL with credentials/query secrets redacted. */
+  readonly url: string;
+  readonly state: SessionState;
+  /** Wall-clock ms when the current stream opened, if live. */
+  readonly openedAt?: number;
+  readonly lastInboundAt?: number;
+  readonly lastHeartbeatInAt?: number;
+  readonly lastHeartbeatOutAt?: number;
+  /** Last answered liveness probe (apart from stream activity). */
+  readonly lastProbeOkAt?: number;
+  readonly lastProbeRttMs?: number;
+  /** Consecutive attempts since the last reset of the backoff. */
+  readonly attempt: number;
+  /** Wall-clock ms when the next connect is due, while in `backoff`. */
+  readonly nextAttemptAt?: number;
+  readonly openDetail?: string;
+  readonly lastDrop?: DropRecord;
+  /** Last pre-open failure, kept until the next successful open. */
+  readonly lastError?: { readonly cause: ErrorCause; readonly message: string; readonly httpStatus?: number; readonly at: number };
+  /** Why the session is `failed` or `paused`, in words for people. */
+  readonly reason?: string;
+  readonly findings: readonly Finding[];
+  readonly heartbeatSeconds: number;
+  readonly idleTimeoutSeconds: number;
+}
+
+export interface SessionRecord {
+  readonly openedAt: number;
+  readonly endedAt?: number;
+  readonly ageMs?: number;
+  readonly cause?: DropCause;
+  readonly detail: string;
+}
+
+export interface DropRecord {
+  readonly at: number;
+  readonly cause: DropCause;
+  readonly streamAgeMs: number;
+  readonly silenceMs: number;
+  readonly detail: string;
+  readonly httpStatus?: number;
+  readonly grpcCode?: number;
+  readonly wsCloseCode?: number;
+  /** A liveness probe had been answered within the idle window before this drop. */
+  readonly peerAlive?: boolean;
+  /** The failure was an HTML/non-stream error page (gateway). */
+  readonly htmlErrorPage?: boolean;
+}
+
+export interface ErrorRecord {
+  readonly at: number;
+  readonly cause: ErrorCause;
+  readonly message: string;
+  readonly httpStatus?: number;
+  readonly htmlErrorPage?: boolean;
+}
+
+export interface HeartbeatStats {
+  readonly direction: HeartbeatDirection;
+  readonly count: number;
+  readonly lastAt?: number;
+  /** Median interval between consecutive heartbeats in this direction, over recent ones. */
+  readonly medianIntervalMs?: number;
+  readonly lastKind?: HeartbeatKind;
+  readonly medianRttMs?: number;
+}
+
+/** Everything remembered about one endpoint; bounded ring buffers, oldest dropped first. */
+export interface EndpointHistory {
+  readonly sessions: SessionRecord[];
+  readonly drops: DropRecord[];
+  readonly errors: ErrorRecord[];
+  /** Wall-clock ms of recent heartbeats, for timeline ticks. */
+  readonly heartbeatTimes: { readonly in: number[]; readonly out: number[] };
+  readonly heartbeats: { readonly in: HeartbeatStats; readonly out: HeartbeatStats };
+  /** Connect attempts (wall-clock ms), for flapping detection. */
+  readonly connects: number[];
+  /** Longest inbound gap seen in any session (ms), for no-server-heartbeat. */
+  readonly maxSilenceMs: number;
+  readonly warnings: number;
+}
+
+export const HISTORY_SCHEMA_VERSION = 1;
+
+export interface HistorySnapshot {
+  readonly schemaVersion: typeof HISTORY_SCHEMA_VERSION;
+  readonly savedAt: string;
+  readonly endpoints: Record<string, EndpointHistory>;
+}
+
+export interface Finding {
+  readonly finding: FindingKind;
+  /** Plain language: what happens and why. */
+  readonly message: string;
+  /** The concrete fix: which side, which setting, which value. */
+  readonly fix: string;
+  readonly evidence: number;
+  readonly estimateMs?: number;
+  readonly recommendedHeartbeatMs?: number;
+  readonly match?: string;
+}
+
+/** What the CLI and the extension call; implemented by `Monitor` in monitor.ts. */
+export interface MonitorApi {
+  /** Start, stop or restart sessions so the running set matches `configs`; untouched ones keep running. */
+  update(configs: readonly EndpointConfig[]): void;
+  onEvent(listener: (event: StreamEvent) => void): () => void;
+  /** Fired on every state change, `from -> to`. */
+  onTransition(listener: (change: { endpoint: string; from: SessionState; to: SessionState }) => void): () => void;
+  status(): EndpointStatus[];
+  history(): HistorySnapshot;
+  /** Restore persisted history (unknown endpoints kept too, for when they come back). */
+  restoreHistory(snapshot: HistorySnapshot): void;
+  clearHistory(endpoint?: string): void;
+  /** Drop the current stream (cause `manual`) and connect now, resetting backoff and `failed`. */
+  reconnect(endpoint?: string): void;
+  pause(endpoint?: string): void;
+  resume(endpoint?: string): void;
+  dispose(): void;
+}

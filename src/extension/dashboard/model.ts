@@ -1,0 +1,21 @@
+// What the dashboard panel needs from the rest of the extension: live data and the user actions its
+// buttons trigger. The endpoint manager implements it; the panel code depends only on this.
+
+import type { StreamEvent } from '../../core/events.ts';
+import type { EndpointStatus, HistorySnapshot } from '../../core/model.ts';
+
+export interface DashboardModel {
+  status(): EndpointStatus[];
+  history(): HistorySnapshot;
+  /** Every core event plus a call with `undefined` when the endpoint set or a state changed. */
+  onDidChange(listener: (event: StreamEvent | undefined) => void): { dispose(): void };
+  /** Endpoints configured in an untrusted workspace that were not started, with the reason. */
+  blocked(): readonly { readonly name: string; readonly reason: string }[];
+  reconnect(endpoint?: string): void;
+  pause(endpoint?: string): void;
+  resume(endpoint?: string): void;
+  /** Runs the idle probe with progress UI (the Measure Idle Timeout command). */
+  measureIdle(endpoint: string): Promise<void>;
+  /** Shows a save dialog and writes the report (the Export Report command). */
+  exportReport(format: 'json' | 'csv'): Promise<void>;
+}

@@ -1,0 +1,2 @@
+// placeholder: the dashboard (issue 5)
+export {};
