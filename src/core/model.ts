@@ -129,3 +129,20 @@ export interface MonitorApi {
   resume(endpoint?: string): void;
   dispose(): void;
 }
+
+/** How the Monitor is built; everything platform-specific is injected. */
+export interface MonitorOptions {
+  readonly transportFactory: import('./transport.ts').TransportFactory;
+  /** Defaults to the system clock. */
+  readonly clock?: import('./clock.ts').Clock;
+  /**
+   * Resolves `${secret:NAME}` placeholders at each connect (SecretStorage in the extension,
+   * env STREAM_HEALTH_SECRET_<NAME> in the CLI). Undefined means missing: an `error` with cause
+   * `config` and the session goes to `failed`.
+   */
+  readonly resolveSecret?: (name: string) => Promise<string | undefined> | string | undefined;
+  /** Tells the user how to set a missing secret, e.g. 'Run "Stream Health: Set Header Secret…".' */
+  readonly secretHint?: string;
+  /** Emit `message` events (the CLI's --verbose); off by default to keep busy streams cheap. */
+  readonly emitMessages?: boolean;
+}
