@@ -1,0 +1,108 @@
+// Reads a `text/event-stream` body with eventsource-parser, enforcing the size cap before the parser
+// buffers anything and decoding UTF-8 leniently (replacement characters counted, never fatal).
+
+import { createParser } from 'eventsource-parser';
+import type { EventSourceMessage } from 'eventsource-parser';
+
+export interface SseCallbacks {
+  onEvent(event: EventSourceMessage, bytes: number): void;
+  onComment(comment: string): void;
+  onRetry(ms: number): void;
+  /** Non-fatal oddities (invalid UTF-8). */
+  warning(message: string): void;
+}
+
+/** An event or line bigger than the configured cap; the stream ends as `protocol-error`. */
+export class OversizeEventError extends Error {
+  readonly code = 'SH_ERR_OVERSIZE_EVENT';
+  constructor(limit: number) {
+    super(`an SSE event exceeded maxMessageBytes (${limit} bytes); raise maxMessageBytes if the server really sends events this big`);
+    this.name = 'OversizeEventError';
+  }
+}
+
+const LF = 0x0a;
+const CR = 0x0d;
+const REPLACEMENT = '\uFFFD';
+
+/**
+ * Tracks bytes since the last blank line (event boundary) across chunks, so an oversize event is caught
+ * before its bytes reach the parser's buffer.
+ */
+export class EventSizeGuard {
+  private eventBytes = 0;
+  private lineBytes = 0;
+  private lastWasCr = false;
+  private readonly limit: number;
+
+  constructor(limit: number) {
+    this.limit = limit;
+  }
+
+  /** Throws OversizeEventError as soon as the pending event passes the limit. */
+  check(chunk: Uint8Array): void {
+    for (let i = 0; i < chunk.length; i++) {
+      const byte = chunk[i]!;
+      if (byte === LF && this.lastWasCr) {
+        this.lastWasCr = false;
+        continue; // second half of CRLF
+      }
+      this.lastWasCr = byte === CR;
+      if (byte === LF || byte === CR) {
+        if (this.lineBytes === 0) this.eventBytes = 0; // blank line: event dispatched
+        this.lineBytes = 0;
+        continue;
+      }
+      this.lineBytes++;
+      this.eventBytes++;
+      if (this.eventBytes > this.limit) throw new OversizeEventError(this.limit);
+    }
+  }
+}
+
+/** Counts U+FFFD the decoder produced, minus ones that were literally in the input (EF BF BD). */
+function countLiteralReplacement(chunk: Uint8Array): number {
+  let count = 0;
+  for (let i = 0; i + 2 < chunk.length; i++) {
+    if (chunk[i] === 0xef && chunk[i + 1] === 0xbf && chunk[i + 2] === 0xbd) count++;
+  }
+  return count;
+}
+
+export interface SseReader {
+  /** Feed one body chunk; throws OversizeEventError. */
+  push(chunk: Uint8Array): void;
+  /** Replacement characters seen so far (invalid UTF-8). */
+  readonly invalidUtf8: number;
+}
+
+export function createSseReader(maxBytes: number, callbacks: SseCallbacks): SseReader {
+  const guard = new EventSizeGuard(maxBytes);
+  const decoder = new TextDecoder('utf-8', { fatal: false });
+  let invalidUtf8 = 0;
+  const parser = createParser({
+    onEvent: (event) => callbacks.onEvent(event, Buffer.byteLength(event.data)),
+    onComment: (comment) => callbacks.onComment(comment),
+    onRetry: (ms) => callbacks.onRetry(ms),
+    onError: (error) => callbacks.warning(`SSE parse problem: ${error.message}`),
+  });
+  return {
+    push(chunk) {
+      guard.check(chunk);
+      const text = decoder.decode(chunk, { stream: true });
+      if (text.includes(REPLACEMENT)) {
+        let produced = 0;
+        for (const ch of text) if (ch === REPLACEMENT) produced++;
+        const bad = produced - countLiteralReplacement(chunk);
+        if (bad > 0) {
+          invalidUtf8 += bad;
+          callbacks.warning(`invalid UTF-8 on the stream: ${bad} byte sequence(s) replaced (${invalidUtf8} so far)`);
+        }
+      }
+      parser.feed(text);
+    },
+    get invalidUtf8() {
+      return invalidUtf8;
+    },
+  };
+}
