@@ -1,0 +1,178 @@
+// Playwright (playwright-core + Debian's Chromium) helpers that drive a code-server workbench the way
+// a user does: command palette, quick picks, status bar, the dashboard webview, themes, screenshots.
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { chromium } from 'playwright-core';
+import type { Browser, FrameLocator, Locator, Page } from 'playwright-core';
+import { CHROMIUM_PATH } from './paths.ts';
+import { onCleanup } from './processes.ts';
+
+/** Flags that keep Chromium quiet on a machine with no internet (ENVIRONMENT.md). */
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+export const UI_TIMEOUT_MS = 30_000;
+
+export async function launchBrowser(): Promise<Browser> {
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
+  onCleanup(() => browser.close());
+  return browser;
+}
+
+export type ThemeKind = 'light' | 'dark';
+export const THEMES: Record<ThemeKind, string> = { light: 'Default Light Modern', dark: 'Default Dark Modern' };
+
+/** One browser tab on a code-server workbench, plus every JS dialog any of its frames tried to open. */
+export class Workbench {
+  readonly page: Page;
+  /** alert/confirm/prompt messages seen (each is dismissed at once). */
+  readonly dialogs: string[] = [];
+
+  constructor(page: Page) {
+    this.page = page;
+    page.on('dialog', (dialog) => {
+      this.dialogs.push(`${dialog.type()}: ${dialog.message()}`);
+      void dialog.dismiss().catch(() => {});
+    });
+  }
+
+  /** Waits for the workbench and the extension host to be up (the status bar is drawn late). */
+  async ready(): Promise<void> {
+    await this.page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 90_000 });
+    await this.page.locator('.statusbar').waitFor({ state: 'visible', timeout: 60_000 });
+  }
+
+  async reload(): Promise<void> {
+    await this.page.reload();
+    await this.ready();
+  }
+
+  get quickInput(): Locator {
+    return this.page.locator('.quick-input-widget');
+  }
+
+  private get quickInputBox(): Locator {
+    return this.quickInput.locator('.quick-input-box input');
+  }
+
+  /** Runs a command from the palette by its full title ("Stream Health: Open Dashboard"). */
+  async runCommand(title: string): Promise<void> {
+    await this.closeQuickInput();
+    await this.page.keyboard.press('F1');
+    await this.quickInputBox.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+    await this.quickInputBox.fill(`>${title}`);
+    await this.pickFocused(title);
+  }
+
+  /** Types `filter` into the open quick pick and accepts the item whose label contains `label`. */
+  async pickItem(label: string, filter = label): Promise<void> {
+    await this.quickInputBox.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+    await this.quickInputBox.fill(filter);
+    await this.pickFocused(label);
+  }
+
+  /** Waits until the highlighted row shows `label`, then presses Enter. */
+  private async pickFocused(label: string): Promise<void> {
+    const focused = this.quickInput.locator('.monaco-list-row.focused', { hasText: label });
+    await focused.first().waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+    await this.page.keyboard.press('Enter');
+  }
+
+  /** Waits for an input box whose prompt/title contains `prompt`, types `text` and presses Enter. */
+  async answerInput(prompt: string | RegExp, text: string): Promise<void> {
+    await this.quickInput.filter({ hasText: prompt }).waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+    await this.quickInputBox.fill(text);
+    await this.page.keyboard.press('Enter');
+  }
+
+  /** The validation message shown under the input box, if any. */
+  async inputMessage(): Promise<string> {
+    return (await this.quickInput.locator('.quick-input-message').textContent()) ?? '';
+  }
+
+  async closeQuickInput(): Promise<void> {
+    if (await this.quickInput.isVisible()) {
+      await this.page.keyboard.press('Escape');
+      await this.quickInput.waitFor({ state: 'hidden', timeout: UI_TIMEOUT_MS });
+    }
+  }
+
+  /** The status bar entry whose accessible label or text matches `pattern`. */
+  statusBarItem(pattern: RegExp): Locator {
+    return this.page.locator('.statusbar-item').filter({ hasText: pattern });
+  }
+
+  /** Visible text of a status bar entry whose DOM id starts with `idPrefix` (extension id + item id). */
+  statusBarEntry(idPrefix: string): Locator {
+    return this.page.locator(`.statusbar-item[id^="${idPrefix}"]`);
+  }
+
+  /** Polls `read` until `predicate` holds; returns the last value. Never a fixed sleep. */
+  async waitFor<T>(what: string, read: () => Promise<T>, predicate: (v: T) => boolean, timeoutMs = UI_TIMEOUT_MS): Promise<T> {
+    const deadline = performance.now() + timeoutMs;
+    let last: T | undefined;
+    let lastError: unknown;
+    while (performance.now() < deadline) {
+      try {
+        last = await read();
+        if (predicate(last)) return last;
+      } catch (err) {
+        lastError = err;
+      }
+      await this.page.waitForTimeout(250);
+    }
+    const seen = lastError ? `error ${(lastError as Error).message}` : JSON.stringify(last);
+    throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last seen: ${seen}`);
+  }
+
+  /**
+   * The inner frame of the webview whose document holds `selector`. VS Code nests each webview as
+   * iframe.webview > iframe#active-frame; the inner one runs the extension's HTML.
+   */
+  webview(selector: string): Locator {
+    return this.page
+      .locator('iframe.webview')
+      .contentFrame()
+      .locator('iframe#active-frame')
+      .contentFrame()
+      .locator(selector);
+  }
+
+  /** Same as webview(), when several webviews are open: the one showing `selector`. */
+  webviewFrames(): FrameLocator {
+    return this.page.locator('iframe.webview').contentFrame().locator('iframe#active-frame').contentFrame();
+  }
+
+  async themeKind(): Promise<ThemeKind | 'other'> {
+    const cls = (await this.page.locator('.monaco-workbench').getAttribute('class')) ?? '';
+    if (/\bvs-dark\b/.test(cls)) return 'dark';
+    if (/\bvs\b/.test(cls)) return 'light';
+    return 'other';
+  }
+
+  async waitForTheme(kind: ThemeKind): Promise<void> {
+    await this.waitFor(`the ${kind} theme`, () => this.themeKind(), (k) => k === kind);
+  }
+
+  async screenshot(path: string): Promise<void> {
+    mkdirSync(dirname(path), { recursive: true });
+    await this.page.screenshot({ path });
+  }
+}
+
+export async function openWorkbench(browser: Browser, url: string): Promise<Workbench> {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  const page = await context.newPage();
+  page.setDefaultTimeout(UI_TIMEOUT_MS);
+  const wb = new Workbench(page);
+  await page.goto(url);
+  await wb.ready();
+  return wb;
+}
