@@ -1,0 +1,68 @@
+// Redaction: a planted secret never survives into log lines, reports, status text or errors.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Redactor } from '../../../src/extension/redaction.ts';
+import { formatEvent } from '../../../src/extension/logFormat.ts';
+import { summarize } from '../../../src/extension/statusSummary.ts';
+import type { EndpointStatus } from '../../../src/core/model.ts';
+
+const SECRET = 'sk-planted-7f3a9c1e5b';
+
+test('known secret values are masked wherever they appear', () => {
+  const r = new Redactor();
+  r.add(SECRET);
+  assert.equal(r.redact(`Authorization: x-${SECRET}-y`), 'Authorization: x-***-y');
+  assert.equal(r.redact('nothing here'), 'nothing here');
+});
+
+test('URL credentials, token-like query parameters and auth schemes are masked without a known value', () => {
+  const r = new Redactor();
+  assert.equal(r.redact('https://bob:hunter2@example.com/mcp'), 'https://***@example.com/mcp');
+  assert.equal(r.redact('wss://x.example/ws?room=1&access_token=abc.def&v=2'), 'wss://x.example/ws?room=1&access_token=***&v=2');
+  assert.equal(r.redact('GET /e?api_key=zzz'), 'GET /e?api_key=***');
+  assert.equal(r.redact('header Bearer eyJhbGciOi.x.y'), 'header Bearer ***');
+});
+
+test('a longer secret containing a shorter one is masked whole; removed secrets stop matching', () => {
+  const r = new Redactor();
+  r.add('abcd');
+  r.add('abcdefgh');
+  assert.equal(r.redact('abcdefgh abcd'), '*** ***');
+  r.remove('abcd');
+  assert.equal(r.redact('abcd'), 'abcd');
+  assert.equal(r.size, 1);
+});
+
+test('a planted secret is absent from log lines, report objects and status/tooltip text', () => {
+  const r = new Redactor();
+  r.add(SECRET);
+  const lines = [
+    formatEvent({ ts: 't', endpoint: 'a', event: 'error', cause: 'http-status', httpStatus: 401, message: `rejected token ${SECRET}` }),
+    formatEvent({ ts: 't', endpoint: 'a', event: 'drop', cause: 'reset', streamAgeMs: 1, silenceMs: 1, detail: `peer echoed ${SECRET}` }),
+    formatEvent({ ts: 't', endpoint: 'a', event: 'open', detail: `Authorization=Bearer ${SECRET}` }),
+  ].map((l) => r.redact(l.text));
+  for (const line of lines) assert.ok(!line.includes(SECRET), line);
+
+  const report = r.redactDeep({ endpoints: [{ name: 'a', url: `https://x.example/?token=${SECRET}`, lastError: { message: `bad ${SECRET}` } }], [SECRET]: 1 });
+  const json = JSON.stringify(report);
+  assert.ok(!json.includes(SECRET), json);
+  assert.ok(json.includes('"***":1'));
+
+  const status: EndpointStatus = {
+    name: 'a', kind: 'sse', url: 'https://x.example/e', state: 'failed', attempt: 1, reason: `server said ${SECRET}`,
+    findings: [], heartbeatSeconds: 15, idleTimeoutSeconds: 45,
+  };
+  const summary = summarize({ statuses: [r.redactDeep(status)], blocked: [], issues: [], now: 0 });
+  assert.ok(!summary.tooltipMarkdown.includes(SECRET));
+  assert.ok(!summary.accessibilityLabel.includes(SECRET));
+  assert.ok(summary.tooltipMarkdown.includes('server said \\*\\*\\*'));
+
+  const error = new Error(r.redact(`connect failed with ${SECRET}`));
+  assert.ok(!error.message.includes(SECRET));
+});
+
+test('very short values are not treated as secrets (they would mangle ordinary text)', () => {
+  const r = new Redactor();
+  r.add('ab');
+  assert.equal(r.redact('abc'), 'abc');
+});

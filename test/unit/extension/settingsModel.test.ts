@@ -1,0 +1,79 @@
+// Settings resolution: layers, defaults, validation messages and workspace-trust filtering.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { applyDefaults, resolveEndpointSettings, type SettingsLayer } from '../../../src/extension/settingsModel.ts';
+
+const user = (value: unknown): SettingsLayer => ({ level: 'user', label: 'User settings', value });
+const workspace = (value: unknown): SettingsLayer => ({ level: 'workspace', label: 'Workspace settings', value });
+const folder = (value: unknown): SettingsLayer => ({ level: 'workspaceFolder', label: 'Folder "api" settings', value });
+
+test('untrusted workspace: user endpoints run, workspace and folder endpoints are blocked with a reason', () => {
+  const result = resolveEndpointSettings(
+    [
+      user([{ name: 'mine', kind: 'sse', url: 'https://a.example/events' }]),
+      workspace([{ name: 'theirs', kind: 'sse', url: 'http://evil.example/x' }]),
+      folder([{ name: 'folderish', kind: 'websocket', url: 'ws://evil.example/ws' }]),
+    ],
+    { trusted: false },
+  );
+  assert.deepEqual(result.endpoints.map((e) => e.name), ['mine']);
+  assert.deepEqual(result.blocked.map((b) => b.name), ['theirs', 'folderish']);
+  assert.match(result.blocked[0]!.reason, /not trusted/);
+  assert.equal(result.issues.length, 0);
+});
+
+test('trusted workspace: every layer runs and a more specific entry replaces a same-named one', () => {
+  const result = resolveEndpointSettings(
+    [
+      user([{ name: 'a', kind: 'sse', url: 'https://user.example/e' }, { name: 'b', kind: 'sse', url: 'https://user.example/b' }]),
+      workspace([{ name: 'a', kind: 'sse', url: 'https://workspace.example/e' }]),
+    ],
+    { trusted: true },
+  );
+  assert.deepEqual(result.endpoints.map((e) => [e.name, e.url]), [['b', 'https://user.example/b'], ['a', 'https://workspace.example/e']]);
+  assert.equal(result.origin.get('a'), 'workspace');
+  assert.equal(result.origin.get('b'), 'user');
+  assert.equal(result.blocked.length, 0);
+});
+
+test('an invalid entry is reported with its layer, index and field while the others keep running', () => {
+  const result = resolveEndpointSettings(
+    [user([{ name: 'ok', kind: 'sse', url: 'https://x.example/e' }, { name: 'bad', kind: 'grpc', url: 'not a url' }, { name: 'ws', kind: 'websocket', url: 'https://x.example' }])],
+    { trusted: true },
+  );
+  assert.deepEqual(result.endpoints.map((e) => e.name), ['ok']);
+  const texts = result.issues.map((i) => i.text);
+  assert.ok(texts.includes('User settings: endpoints[1].url: not a URL'), texts.join('\n'));
+  assert.ok(texts.some((t) => t.startsWith('User settings: endpoints[2].url: websocket endpoints need a ws: or wss: URL')), texts.join('\n'));
+  assert.equal(result.issues[0]!.name, 'bad');
+});
+
+test('the defaults setting fills omitted fields; explicit values win', () => {
+  const result = resolveEndpointSettings(
+    [user([
+      { name: 'plain', kind: 'sse', url: 'https://x.example/e' },
+      { name: 'own', kind: 'sse', url: 'https://x.example/f', heartbeatSeconds: 5, reconnect: { maxDelaySeconds: 10 } },
+    ])],
+    { trusted: true, defaults: { heartbeatSeconds: 20, idleTimeoutSeconds: 70, reconnect: { initialDelaySeconds: 2, maxDelaySeconds: 60 } } },
+  );
+  const [plain, own] = result.endpoints;
+  assert.equal(plain!.heartbeatSeconds, 20);
+  assert.equal(plain!.idleTimeoutSeconds, 70);
+  assert.equal(plain!.reconnect.initialDelaySeconds, 2);
+  assert.equal(own!.heartbeatSeconds, 5);
+  // An entry with its own heartbeat gets 3 x it as its window, not the global default.
+  assert.equal(own!.idleTimeoutSeconds, 15);
+  assert.equal(own!.reconnect.maxDelaySeconds, 10);
+  assert.equal(own!.reconnect.initialDelaySeconds, 2);
+});
+
+test('applyDefaults leaves non-objects alone so validation can name them', () => {
+  assert.equal(applyDefaults('nope', { heartbeatSeconds: 1 }), 'nope');
+  const result = resolveEndpointSettings([user(['nope'])], { trusted: true, defaults: { heartbeatSeconds: 1 } });
+  assert.equal(result.issues[0]!.text, 'User settings: endpoints[0]: not an object; expected { "name", "kind", "url", ... }');
+});
+
+test('blocked entries without a usable name are still listed', () => {
+  const result = resolveEndpointSettings([workspace([{ kind: 'sse' }])], { trusted: false });
+  assert.deepEqual(result.blocked.map((b) => b.name), ['Workspace settings entry 1']);
+});

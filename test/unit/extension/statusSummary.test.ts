@@ -1,0 +1,92 @@
+// Status bar aggregation: count text, colour level, tooltip rows and the accessibility label.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { EndpointStatus, HistorySnapshot } from '../../../src/core/model.ts';
+import { summarize } from '../../../src/extension/statusSummary.ts';
+
+const NOW = Date.UTC(2026, 10, 22, 15, 0, 0);
+
+function status(name: string, state: EndpointStatus['state'], extra: Partial<EndpointStatus> = {}): EndpointStatus {
+  return { name, kind: 'sse', url: `https://x.example/${name}`, state, attempt: 0, findings: [], heartbeatSeconds: 15, idleTimeoutSeconds: 45, ...extra };
+}
+
+test('all open: ok level and n/n text', () => {
+  const s = summarize({ statuses: [status('a', 'open'), status('b', 'open'), status('c', 'open')], blocked: [], issues: [], now: NOW });
+  assert.equal(s.text, '$(pulse) 3/3');
+  assert.equal(s.level, 'ok');
+  assert.equal(s.visible, true);
+  assert.equal(s.accessibilityLabel, 'Stream Health: 3 of 3 streams open');
+});
+
+test('a stale or reconnecting stream gives the warning level; a failed one the error level', () => {
+  assert.equal(summarize({ statuses: [status('a', 'open'), status('b', 'stale')], blocked: [], issues: [], now: NOW }).level, 'warning');
+  assert.equal(summarize({ statuses: [status('a', 'open'), status('b', 'backoff', { attempt: 1 })], blocked: [], issues: [], now: NOW }).level, 'warning');
+  const failed = summarize({ statuses: [status('a', 'stale'), status('b', 'failed', { reason: 'HTTP 401' })], blocked: [], issues: [], now: NOW });
+  assert.equal(failed.level, 'error');
+  assert.equal(failed.text, '$(pulse) 0/2');
+  assert.match(failed.accessibilityLabel, /1 down/);
+  // Repeatedly failing reconnects count as down too.
+  assert.equal(summarize({ statuses: [status('a', 'backoff', { attempt: 5 })], blocked: [], issues: [], now: NOW }).level, 'error');
+});
+
+test('paused endpoints leave the denominator; blocked ones are counted separately', () => {
+  const s = summarize({
+    statuses: [status('a', 'open'), status('b', 'paused', { reason: 'paused by the user' })],
+    blocked: [{ name: 'ws-thing', reason: 'Workspace settings: not trusted' }],
+    issues: [],
+    now: NOW,
+  });
+  assert.equal(s.text, '$(pulse) 1/1 $(debug-pause) 1 $(workspace-untrusted) 1');
+  assert.match(s.tooltipMarkdown, /\*\*Not started:\*\*/);
+  assert.match(s.tooltipMarkdown, /ws\\-thing: Workspace settings: not trusted/);
+  assert.match(s.accessibilityLabel, /1 not started in an untrusted workspace/);
+});
+
+test('tooltip has one row per endpoint with state, stream age, last heartbeat and drops in the last hour', () => {
+  const history: HistorySnapshot = {
+    schemaVersion: 1,
+    savedAt: new Date(NOW).toISOString(),
+    endpoints: {
+      orders: {
+        sessions: [], errors: [], connects: [], maxSilenceMs: 0, warnings: 0,
+        heartbeatTimes: { in: [], out: [] },
+        heartbeats: { in: { direction: 'in', count: 0 }, out: { direction: 'out', count: 0 } },
+        drops: [
+          { at: NOW - 2 * 3_600_000, cause: 'reset', streamAgeMs: 60_000, silenceMs: 60_000, detail: '' },
+          { at: NOW - 600_000, cause: 'reset', streamAgeMs: 60_000, silenceMs: 60_000, detail: '' },
+          { at: NOW - 300_000, cause: 'eof', streamAgeMs: 60_000, silenceMs: 60_000, detail: '' },
+          { at: NOW - 100_000, cause: 'manual', streamAgeMs: 1000, silenceMs: 10, detail: '' },
+        ],
+      },
+    },
+  };
+  const s = summarize({
+    statuses: [status('orders', 'open', { openedAt: NOW - 125_000, lastHeartbeatInAt: NOW - 4000, lastHeartbeatOutAt: NOW - 9000 })],
+    history,
+    blocked: [],
+    issues: [],
+    now: NOW,
+  });
+  assert.ok(s.tooltipMarkdown.includes('| orders | open | 2m 05s | 4.0 s ago (server) | 2 |'), s.tooltipMarkdown);
+});
+
+test('untrusted strings in names are escaped in the Markdown tooltip', () => {
+  const s = summarize({ statuses: [status('<img src=x onerror=alert(1)> **bold** [l](http://x)', 'open')], blocked: [], issues: [], now: NOW });
+  assert.ok(!s.tooltipMarkdown.includes('<img'), s.tooltipMarkdown);
+  assert.ok(!s.tooltipMarkdown.includes('**bold**'));
+  assert.ok(!s.tooltipMarkdown.includes('[l](http'));
+  assert.ok(s.tooltipMarkdown.includes('&lt;img src=x onerror=alert\\(1\\)&gt;'));
+});
+
+test('nothing configured: hidden; only invalid entries: visible with a warning and the entries listed', () => {
+  assert.equal(summarize({ statuses: [], blocked: [], issues: [], now: NOW }).visible, false);
+  const s = summarize({ statuses: [], blocked: [], issues: ['User settings: endpoints[0].url: not a URL'], now: NOW });
+  assert.equal(s.visible, true);
+  assert.equal(s.level, 'warning');
+  assert.match(s.tooltipMarkdown, /endpoints\\\[0\\\]\\\.url: not a URL/);
+});
+
+test('backoff rows show the retry countdown', () => {
+  const s = summarize({ statuses: [status('a', 'backoff', { attempt: 2, nextAttemptAt: NOW + 3000 })], blocked: [], issues: [], now: NOW });
+  assert.match(s.tooltipMarkdown, /backoff, retry in 3\\\.0 s \\\(attempt 2\\\)/);
+});
