@@ -1,9 +1,262 @@
-// placeholder until the transport lands (issue 3): every connect fails as not implemented.
-import type { ConnectContext, Transport } from '../core/transport.ts';
+// gRPC transport: one server-streaming call (default grpc.health.v1 Health/Watch) on a channel of its
+// own, liveness by unary Health/Check on that same channel. No .proto files: bytes in, bytes out.
+
+import { readFileSync } from 'node:fs';
+import { rootCertificates } from 'node:tls';
+import * as grpc from '@grpc/grpc-js';
+import type { EndpointConfig } from '../core/config.ts';
+import { DEFAULTS } from '../core/config.ts';
+import { StreamHealthError } from '../core/errors.ts';
+import type { DropCause } from '../core/events.ts';
+import type { ConnectContext, EndInfo, ProbeResult, Transport } from '../core/transport.ts';
+import { decodeHealthStatus, encodeHealthCheckRequest, servingStatusName } from './grpc/protobuf.ts';
+import { classifyGrpcEnd, escapeDetail, GRPC_UNIMPLEMENTED, grpcCodeName } from './grpc/status.ts';
+
+export const HEALTH_CHECK_METHOD = '/grpc.health.v1.Health/Check';
+const HEALTH_WATCH_METHOD = DEFAULTS.grpc.method;
+const SERVING = 1;
+
+/** No response headers by then means the server (or a proxy in front) accepted but never answered. */
+export const GRPC_CONNECT_TIMEOUT_MS = 10_000;
+/** Probe deadline follows the heartbeat cadence so at most one probe is in flight, within these bounds. */
+const PROBE_DEADLINE_MIN_MS = 1_000;
+const PROBE_DEADLINE_MAX_MS = 10_000;
+/** How long an unanswered channel keepalive PING may wait before grpc-js drops the connection. */
+const KEEPALIVE_TIMEOUT_MS = 10_000;
+
+export class GrpcProbeError extends StreamHealthError {
+  readonly grpcCode?: number;
+  constructor(message: string, grpcCode?: number) {
+    super('SH_ERR_GRPC_PROBE', message);
+    this.name = 'GrpcProbeError';
+    this.grpcCode = grpcCode;
+  }
+}
+
+interface Target {
+  /** host:port as grpc-js wants it (IPv6 in brackets). */
+  readonly address: string;
+  readonly secure: boolean;
+}
+
+/** http/grpc -> cleartext HTTP/2 (h2c); https/grpcs -> TLS. Ports default to 80 / 443. */
+export function grpcTarget(url: string): Target {
+  const parsed = new URL(url);
+  const secure = parsed.protocol === 'https:' || parsed.protocol === 'grpcs:';
+  const port = parsed.port || (secure ? '443' : '80');
+  return { address: `${parsed.hostname}:${port}`, secure };
+}
+
+function credentialsFor(config: EndpointConfig, secure: boolean): grpc.ChannelCredentials {
+  if (!secure) return grpc.credentials.createInsecure();
+  // caFile adds to the system roots (grpc-js would otherwise use it instead of them).
+  const roots = config.tls.caFile ? Buffer.from(`${rootCertificates.join('\n')}\n${readFileSync(config.tls.caFile, 'utf8')}`) : null;
+  const verify: grpc.VerifyOptions = config.tls.rejectUnauthorized
+    ? {}
+    : { rejectUnauthorized: false, checkServerIdentity: () => undefined };
+  return grpc.credentials.createSsl(roots, null, null, verify);
+}
+
+function channelOptions(config: EndpointConfig): grpc.ChannelOptions {
+  const options: grpc.ChannelOptions = {
+    // A channel of our own per connect: closing it really closes the socket (the global pool would
+    // keep it, and a reconnect could reuse a connection the watchdog just declared dead).
+    'grpc.use_local_subchannel_pool': 1,
+    'grpc.max_receive_message_length': config.maxMessageBytes,
+    // The core owns retries and backoff; grpc-js must not retry behind its back.
+    'grpc.enable_retries': 0,
+    'grpc.service_config_disable_resolution': 1,
+    'grpc.primary_user_agent': 'stream-health',
+  };
+  if (config.grpc.keepaliveSeconds > 0) {
+    options['grpc.keepalive_time_ms'] = Math.round(config.grpc.keepaliveSeconds * 1000);
+    options['grpc.keepalive_timeout_ms'] = KEEPALIVE_TIMEOUT_MS;
+  }
+  return options;
+}
+
+/** Config headers as call metadata; gRPC keys are lower-case and `-bin` keys carry base64 bytes. */
+function metadataFor(headers: Readonly<Record<string, string>>): grpc.Metadata {
+  const metadata = new grpc.Metadata();
+  for (const [name, value] of Object.entries(headers)) {
+    const key = name.toLowerCase();
+    if (key.endsWith('-bin')) metadata.add(key, Buffer.from(value, 'base64'));
+    else metadata.add(key, value);
+  }
+  return metadata;
+}
+
+function keepaliveNote(config: EndpointConfig): string {
+  const seconds = config.grpc.keepaliveSeconds;
+  return seconds > 0
+    ? `channel keepalive: HTTP/2 PING every ${seconds} s (keeps the connection warm; it does not keep a stream alive through an L7 proxy, only stream messages do)`
+    : 'channel keepalive off (HTTP/2 PING would not keep a stream alive through an L7 proxy anyway; only stream messages do)';
+}
+
+const identity = (bytes: Buffer): Buffer => bytes;
 
 export function connectGrpc(context: ConnectContext): Transport {
-  queueMicrotask(() =>
-    context.sink.ended({ cause: 'protocol-error', error: 'config', detail: 'grpc transport not implemented yet', retryable: false }),
-  );
-  return { close() {} };
+  return new GrpcConnection(context).transport;
+}
+
+class GrpcConnection {
+  readonly transport: Transport;
+  private readonly context: ConnectContext;
+  private readonly isHealthWatch: boolean;
+  private client: grpc.Client | null = null;
+  private call: grpc.ClientReadableStream<Buffer> | null = null;
+  private readonly probes = new Set<grpc.ClientUnaryCall>();
+  private metadata: grpc.Metadata | null = null;
+  private connectTimer: NodeJS.Timeout | null = null;
+  private opened = false;
+  private ended = false;
+  private lastHealthStatus: number | undefined;
+  private lastProbeStatus: number | undefined;
+  private target: Target | null = null;
+
+  constructor(context: ConnectContext) {
+    this.context = context;
+    this.isHealthWatch = context.config.grpc.method === HEALTH_WATCH_METHOD;
+    this.transport = {
+      probe: () => this.probe(),
+      close: (cause: DropCause, detail: string) => this.close(cause, detail),
+    };
+    try {
+      this.start();
+    } catch (error) {
+      // Bad URL, unreadable caFile, an illegal metadata key: a config problem, reported after return.
+      const message = error instanceof Error ? error.message : String(error);
+      queueMicrotask(() =>
+        this.finish({ cause: 'protocol-error', error: 'config', detail: `cannot start the gRPC call: ${escapeDetail(message)}`, retryable: false }),
+      );
+    }
+  }
+
+  private start(): void {
+    const { config } = this.context;
+    this.target = grpcTarget(config.url);
+    this.metadata = metadataFor(config.headers);
+    this.client = new grpc.Client(this.target.address, credentialsFor(config, this.target.secure), channelOptions(config));
+    const request = this.isHealthWatch
+      ? encodeHealthCheckRequest(config.grpc.service)
+      : Buffer.from(config.grpc.requestBase64, 'base64');
+    const call = this.client.makeServerStreamRequest(config.grpc.method, identity, identity, request, this.metadata.clone(), {});
+    this.call = call;
+    call.on('metadata', () => this.markOpen());
+    call.on('data', (message: Buffer) => this.onMessage(message));
+    // 'status' always follows and carries everything 'error' would; the listener only keeps an
+    // unhandled 'error' from crashing the process.
+    call.on('error', () => {});
+    call.on('status', (status: grpc.StatusObject) => this.finish(this.withHealth(classifyGrpcEnd(status, this.opened))));
+    this.connectTimer = setTimeout(() => {
+      this.finish({
+        cause: 'reset',
+        error: 'connect-failed',
+        detail: `no response headers within ${GRPC_CONNECT_TIMEOUT_MS / 1000} s: the server or a proxy accepted the connection but did not answer`,
+        retryable: true,
+      });
+    }, GRPC_CONNECT_TIMEOUT_MS);
+    this.connectTimer.unref();
+  }
+
+  private markOpen(): void {
+    if (this.opened || this.ended) return;
+    this.opened = true;
+    this.clearConnectTimer();
+    const { config } = this.context;
+    const security = this.target?.secure ? 'HTTP/2 over TLS' : 'HTTP/2 cleartext (h2c)';
+    this.context.sink.opened({ detail: `gRPC ${config.grpc.method}, ${security}; ${keepaliveNote(config)}` });
+  }
+
+  private onMessage(message: Buffer): void {
+    if (this.ended) return;
+    this.markOpen();
+    // Every stream message is real DATA on the stream, so it counts as a server heartbeat.
+    this.context.sink.activity({ bytes: message.length, heartbeat: 'grpc-message' });
+    if (!this.isHealthWatch) return;
+    const status = decodeHealthStatus(message);
+    if (status === undefined) {
+      this.context.sink.warning('Health/Watch sent a message that is not a HealthCheckResponse');
+      return;
+    }
+    if (status !== this.lastHealthStatus && status !== SERVING) {
+      this.context.sink.warning(`health status of ${this.serviceLabel()} is ${servingStatusName(status)}`);
+    }
+    this.lastHealthStatus = status;
+  }
+
+  private serviceLabel(): string {
+    const service = this.context.config.grpc.service;
+    return service ? `service "${escapeDetail(service, 80)}"` : 'the server';
+  }
+
+  private withHealth(info: EndInfo): EndInfo {
+    if (this.lastHealthStatus === undefined) return info;
+    return { ...info, detail: `${info.detail}; last health status ${servingStatusName(this.lastHealthStatus)}` };
+  }
+
+  private probe(): Promise<ProbeResult> {
+    return new Promise((resolve, reject) => {
+      const client = this.client;
+      if (this.ended || !client || !this.metadata) {
+        reject(new GrpcProbeError('gRPC probe: the channel is closed; wait for the next connect'));
+        return;
+      }
+      const { config } = this.context;
+      const deadlineMs = Math.min(PROBE_DEADLINE_MAX_MS, Math.max(PROBE_DEADLINE_MIN_MS, config.heartbeatSeconds * 1000));
+      const service = this.isHealthWatch ? config.grpc.service : '';
+      const started = performance.now();
+      const call = client.makeUnaryRequest(
+        HEALTH_CHECK_METHOD, identity, identity, encodeHealthCheckRequest(service), this.metadata.clone(),
+        { deadline: Date.now() + deadlineMs },
+        (error: grpc.ServiceError | null, response?: Buffer) => {
+          this.probes.delete(call);
+          const rttMs = Math.round((performance.now() - started) * 10) / 10;
+          if (!error) {
+            this.noteProbeStatus(response ? decodeHealthStatus(response) : undefined);
+            resolve({ kind: 'grpc-check', rttMs });
+          } else if (error.code === GRPC_UNIMPLEMENTED) {
+            // The server answered on this channel, so it is alive; it just has no health service.
+            this.noteProbeStatus(-1);
+            resolve({ kind: 'grpc-check', rttMs });
+          } else {
+            reject(new GrpcProbeError(`gRPC Health/Check failed: status ${error.code} ${grpcCodeName(error.code)}: ${escapeDetail(error.details)}`, error.code));
+          }
+        },
+      );
+      this.probes.add(call);
+    });
+  }
+
+  /** Warns once per change so a NOT_SERVING server is logged without a line per heartbeat. */
+  private noteProbeStatus(status: number | undefined): void {
+    if (status === this.lastProbeStatus || this.ended) return;
+    this.lastProbeStatus = status;
+    if (status === -1) this.context.sink.warning('Health/Check is UNIMPLEMENTED on this server; probes only prove the server answers');
+    else if (status !== undefined && status !== SERVING) this.context.sink.warning(`Health/Check: ${this.serviceLabel()} is ${servingStatusName(status)}`);
+  }
+
+  private close(cause: DropCause, detail: string): void {
+    this.finish({ cause, detail, retryable: true });
+  }
+
+  private clearConnectTimer(): void {
+    if (this.connectTimer) clearTimeout(this.connectTimer);
+    this.connectTimer = null;
+  }
+
+  /** Frees everything (call, probes, channel, timer), then reports the end exactly once. */
+  private finish(info: EndInfo): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.clearConnectTimer();
+    const call = this.call;
+    this.call = null;
+    call?.cancel();
+    for (const probe of this.probes) probe.cancel();
+    this.probes.clear();
+    this.client?.close();
+    this.client = null;
+    this.context.sink.ended(info);
+  }
 }

@@ -1,0 +1,85 @@
+// Maps how a gRPC call ended (status code + details from grpc-js) to the core's EndInfo: drop causes
+// after the stream opened, error causes before it. Pure functions, so the rules are unit-testable.
+
+import type { EndInfo } from '../../core/transport.ts';
+
+/** grpc.status values by number (the gRPC spec's canonical codes). */
+export const GRPC_CODE_NAMES: readonly string[] = [
+  'OK', 'CANCELLED', 'UNKNOWN', 'INVALID_ARGUMENT', 'DEADLINE_EXCEEDED', 'NOT_FOUND', 'ALREADY_EXISTS',
+  'PERMISSION_DENIED', 'RESOURCE_EXHAUSTED', 'FAILED_PRECONDITION', 'ABORTED', 'OUT_OF_RANGE',
+  'UNIMPLEMENTED', 'INTERNAL', 'UNAVAILABLE', 'DATA_LOSS', 'UNAUTHENTICATED',
+];
+
+export const GRPC_OK = 0;
+export const GRPC_UNIMPLEMENTED = 12;
+const GRPC_PERMISSION_DENIED = 7;
+const GRPC_RESOURCE_EXHAUSTED = 8;
+const GRPC_UNAUTHENTICATED = 16;
+
+/** Retrying cannot fix these: wrong credentials or a method the server does not have. */
+const NOT_RETRYABLE = new Set([GRPC_UNAUTHENTICATED, GRPC_PERMISSION_DENIED, GRPC_UNIMPLEMENTED]);
+
+/** grpc-js wording for a stream killed below gRPC (RST_STREAM, lost connection), not a server status. */
+// "Call cancelled" here is always the peer's RST_STREAM(CANCEL): we cancel only after we have ended.
+const TRANSPORT_FAILURE = /RST_STREAM|Connection dropped|Call cancelled|ECONNRESET|ETIMEDOUT|EPIPE|GOAWAY|socket hang up|Stream refused|Protocol error/i;
+const MESSAGE_TOO_LARGE = /larger than max/i;
+const HTTP_STATUS = /Received HTTP status code (\d{3})/;
+const DNS_FAILURE = /ENOTFOUND|EAI_AGAIN|EAI_NONAME|Name resolution failed|DNS resolution failed/i;
+const TLS_FAILURE = /certificate|self[- ]signed|SSL|TLS|handshake|ERR_TLS|UNABLE_TO_VERIFY/i;
+
+const DETAIL_MAX_CHARS = 200;
+
+export interface GrpcEnd {
+  readonly code: number;
+  readonly details: string;
+}
+
+export function grpcCodeName(code: number): string {
+  return GRPC_CODE_NAMES[code] ?? `code ${code}`;
+}
+
+/** Control characters escaped and the text bounded, so server-chosen text is safe in logs and the UI. */
+export function escapeDetail(text: string, maxChars = DETAIL_MAX_CHARS): string {
+  const escaped = text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return escaped.length > maxChars ? `${escaped.slice(0, maxChars)}…` : escaped;
+}
+
+function describe(end: GrpcEnd): string {
+  const text = end.details.replace(/\s*Resolution note:\s*$/, '');
+  const details = text ? `: ${escapeDetail(text)}` : '';
+  return `gRPC status ${end.code} ${grpcCodeName(end.code)}${details}`;
+}
+
+/**
+ * How a call that ended by itself maps to EndInfo. `opened` = response headers or a message arrived.
+ * Decision (documented in docs/transports-grpc-ws.md): a stream killed beneath gRPC (RST_STREAM, a
+ * dropped connection — what an L7 proxy's idle timeout looks like) is `reset`; a status the server
+ * (or proxy) sent on purpose is `grpc-status`. grpcCode is always set.
+ */
+export function classifyGrpcEnd(end: GrpcEnd, opened: boolean): EndInfo {
+  const grpcCode = end.code;
+  const detail = describe(end);
+  const retryable = !NOT_RETRYABLE.has(end.code);
+  if (opened) {
+    if (end.code === GRPC_OK) return { cause: 'eof', detail: `stream ended by the server (${detail})`, grpcCode, retryable };
+    if (end.code === GRPC_RESOURCE_EXHAUSTED && MESSAGE_TOO_LARGE.test(end.details)) {
+      return { cause: 'protocol-error', detail: `message over maxMessageBytes (${detail})`, grpcCode, retryable };
+    }
+    if (TRANSPORT_FAILURE.test(end.details)) return { cause: 'reset', detail, grpcCode, retryable };
+    return { cause: 'grpc-status', detail, grpcCode, retryable };
+  }
+
+  // Before the stream opened: report why it could not be opened.
+  const http = HTTP_STATUS.exec(end.details);
+  if (http) {
+    const httpStatus = Number(http[1]);
+    const httpRetryable = httpStatus !== 401 && httpStatus !== 403 && httpStatus !== 404;
+    return { cause: 'http-status', error: 'http-status', detail, grpcCode, httpStatus, retryable: httpRetryable };
+  }
+  if (NOT_RETRYABLE.has(end.code)) return { cause: 'grpc-status', error: 'config', detail, grpcCode, retryable: false };
+  if (DNS_FAILURE.test(end.details)) return { cause: 'reset', error: 'dns', detail, grpcCode, retryable };
+  if (TLS_FAILURE.test(end.details)) return { cause: 'reset', error: 'tls', detail, grpcCode, retryable };
+  if (end.code === GRPC_OK) return { cause: 'eof', error: 'connect-failed', detail: `stream ended before any response (${detail})`, grpcCode, retryable };
+  const cause = TRANSPORT_FAILURE.test(end.details) || end.code === 14 ? 'reset' : 'grpc-status';
+  return { cause, error: 'connect-failed', detail, grpcCode, retryable };
+}
