@@ -1,0 +1,72 @@
+// A `ws` WebSocket server for the lab: optional server pings (with terminate on a missing pong, via
+// serverKeepalive) and optional periodic messages; echoes what clients send.
+
+import * as http from 'node:http';
+import { WebSocketServer } from 'ws';
+import { wsHeartbeat } from '../../serverKeepalive/websocket.ts';
+import { closeHttp, hostForUrl, listen, LOOPBACK } from '../net.ts';
+import type { LabServer, LabServerBaseOptions } from '../types.ts';
+
+export interface WsServerOptions extends LabServerBaseOptions {
+  /** Server ping interval; 0/undefined = no server pings (the client's pings are still answered). */
+  readonly pingMs?: number;
+  /** Interval between server messages to every client; 0/undefined = none. */
+  readonly messageEveryMs?: number;
+  readonly messagePayloadBytes?: number;
+  readonly path?: string;
+}
+
+export interface WsLabServer extends LabServer {
+  readonly stats: { readonly open: number; readonly opened: number };
+  /** Sends one message to every open client now. */
+  broadcast(data: string): number;
+}
+
+export async function startWsServer(options: WsServerOptions = {}): Promise<WsLabServer> {
+  const host = options.host ?? LOOPBACK;
+  const path = options.path ?? '/ws';
+  const server = http.createServer((_req, res) => {
+    res.writeHead(426, { 'content-type': 'text/plain', upgrade: 'websocket' }).end('WebSocket only\n');
+  });
+  const wss = new WebSocketServer({ server, path });
+  let opened = 0;
+  let seq = 0;
+  const filler = options.messagePayloadBytes ? 'x'.repeat(options.messagePayloadBytes) : '';
+  wss.on('connection', (socket) => {
+    opened++;
+    socket.on('message', (data, isBinary) => {
+      if (socket.readyState === socket.OPEN) socket.send(data, { binary: isBinary });
+    });
+    socket.on('error', () => socket.terminate());
+  });
+  const stopPing = options.pingMs ? wsHeartbeat(wss, { intervalMs: options.pingMs }) : () => {};
+  const broadcast = (data: string): number => {
+    let sent = 0;
+    for (const socket of wss.clients) {
+      if (socket.readyState !== socket.OPEN) continue;
+      socket.send(data);
+      sent++;
+    }
+    return sent;
+  };
+  const messageTimer = options.messageEveryMs
+    ? setInterval(() => broadcast(JSON.stringify({ n: ++seq, ts: Date.now(), filler })), options.messageEveryMs)
+    : null;
+
+  const port = await listen(server, options.port ?? 0, host);
+  return {
+    url: `ws://${hostForUrl(host)}:${port}${path}`,
+    port,
+    get stats() {
+      return { open: wss.clients.size, opened };
+    },
+    broadcast,
+    async close() {
+      stopPing();
+      if (messageTimer) clearInterval(messageTimer);
+      for (const socket of wss.clients) socket.terminate();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+      await closeHttp(server);
+    },
+  };
+}
