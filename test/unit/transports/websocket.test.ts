@@ -1,0 +1,83 @@
+// Unit tests for the websocket transport's pure parts: close-code, HTTP refusal and connect-error maps.
+
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { classifyClose, classifyConnectError, closeCodeName, escapeExcerpt, httpRefusal, parseRetryAfter } from '../../../src/transports/websocket.ts';
+
+const err = (code: string, message: string) => Object.assign(new Error(message), { code });
+
+describe('websocket close mapping', () => {
+  it('maps a server close frame to ws-close with code and escaped reason', () => {
+    const info = classifyClose(1001, 'bye\nnow', null);
+    assert.equal(info.cause, 'ws-close');
+    assert.equal(info.wsCloseCode, 1001);
+    assert.match(info.detail, /1001 going away: "bye now"/);
+    assert.equal(info.retryable, true);
+  });
+
+  it('maps 1006 (no close frame) to reset', () => {
+    const info = classifyClose(1006, '', err('ECONNRESET', 'read ECONNRESET'));
+    assert.equal(info.cause, 'reset');
+    assert.equal(info.wsCloseCode, 1006);
+    assert.match(info.detail, /ECONNRESET/);
+  });
+
+  it('maps an oversized message to protocol-error with 1009', () => {
+    const info = classifyClose(1006, '', err('WS_ERR_UNSUPPORTED_MESSAGE_LENGTH', 'Max payload size exceeded'));
+    assert.equal(info.cause, 'protocol-error');
+    assert.equal(info.wsCloseCode, 1009);
+  });
+
+  it('maps invalid UTF-8 to protocol-error with 1007', () => {
+    assert.equal(classifyClose(1006, '', err('WS_ERR_INVALID_UTF8', 'Invalid UTF-8 sequence')).wsCloseCode, 1007);
+  });
+
+  it('names standard, application and unknown codes', () => {
+    assert.equal(closeCodeName(1011), 'internal error');
+    assert.equal(closeCodeName(4001), 'application-defined');
+    assert.equal(closeCodeName(2999), 'unknown');
+  });
+});
+
+describe('websocket refused upgrade', () => {
+  const page = '<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1><hr>nginx</body></html>';
+
+  it('reports an HTML 502 as http-status with an escaped excerpt, retryable', () => {
+    const info = httpRefusal(502, 'Bad Gateway', 'text/html', page);
+    assert.equal(info.cause, 'http-status');
+    assert.equal(info.error, 'http-status');
+    assert.equal(info.httpStatus, 502);
+    assert.equal(info.htmlErrorPage, true);
+    assert.equal(info.retryable, true);
+    assert.doesNotMatch(info.detail, /</);
+    assert.match(info.detail, /502 Bad Gateway/);
+  });
+
+  it('makes 401, 403 and 404 not retryable', () => {
+    for (const status of [401, 403, 404]) assert.equal(httpRefusal(status, '', 'text/plain', 'no').retryable, false);
+    assert.equal(httpRefusal(401, '', 'text/plain', 'no').htmlErrorPage, undefined);
+  });
+
+  it('honours Retry-After on 429 and 503 only', () => {
+    assert.equal(httpRefusal(503, '', '', '', '7').retryAfterMs, 7000);
+    assert.equal(httpRefusal(429, '', '', '', '2').retryAfterMs, 2000);
+    assert.equal(httpRefusal(500, '', '', '', '7').retryAfterMs, undefined);
+    assert.equal(parseRetryAfter('Wed, 21 Oct 2015 07:28:10 GMT', Date.parse('Wed, 21 Oct 2015 07:28:00 GMT')), 10_000);
+    assert.equal(parseRetryAfter('soon'), undefined);
+  });
+
+  it('bounds and escapes excerpts', () => {
+    assert.equal(escapeExcerpt('a'.repeat(500), 10), `${'a'.repeat(10)}…`);
+    assert.equal(escapeExcerpt('x\u0000y', 10), 'x\\u0000y');
+  });
+});
+
+describe('websocket connect errors', () => {
+  it('classifies refused, DNS and TLS failures', () => {
+    assert.equal(classifyConnectError(err('ECONNREFUSED', 'connect ECONNREFUSED 127.0.0.1:1')).error, 'connect-failed');
+    assert.equal(classifyConnectError(err('ENOTFOUND', 'getaddrinfo ENOTFOUND nope.invalid')).error, 'dns');
+    assert.equal(classifyConnectError(err('DEPTH_ZERO_SELF_SIGNED_CERT', 'self-signed certificate')).error, 'tls');
+    assert.equal(classifyConnectError(new Error('Opening handshake has timed out')).error, 'connect-failed');
+    assert.equal(classifyConnectError(null).retryable, true);
+  });
+});
