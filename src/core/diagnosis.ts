@@ -1,0 +1,204 @@
+// Diagnosis (DESIGN.md "Diagnosis findings"): pure, deterministic functions of one endpoint's history
+// that say why its streams die and what to change, on which side, to which value.
+
+import type { EndpointConfig } from './config.ts';
+import { idleWindowMs } from './config.ts';
+import type { DropCause } from './events.ts';
+import { matchIntermediaries } from './intermediaries.ts';
+import type { DropRecord, EndpointHistory, Finding } from './model.ts';
+import { median } from './stats.ts';
+
+export const DIAGNOSIS = {
+  /** Drops needed before a cluster counts. */
+  minClusterSize: 3,
+  /** Silences shorter than this are not "idle" (the stream was busy when it died). */
+  minIdleSilenceMs: 500,
+  /** A cluster's spread may be this fraction of its median... */
+  clusterRelativeTolerance: 0.1,
+  /** ...or this many ms, whichever is larger. */
+  clusterAbsoluteToleranceMs: 200,
+  flappingConnects: 5,
+  flappingWindowMs: 5 * 60_000,
+  /** A session shorter than this counts as a flap when the idle window is off. */
+  flappingMinUptimeMs: 10_000,
+  /** Only recent history counts, so a fixed problem stops being reported. */
+  lookbackMs: 24 * 3600_000,
+  maxDropsConsidered: 100,
+} as const;
+
+/** Causes that say nothing about an intermediary's idle limit. */
+const NOT_IDLE_CAUSES: readonly DropCause[] = ['watchdog', 'manual', 'http-status'];
+const GATEWAY_STATUSES = [502, 504, 524] as const;
+const NICE_HEARTBEATS_MS = [1, 2, 5, 10, 15, 20, 30, 45, 60, 90, 120, 180, 240, 300, 600, 900, 1800, 3600].map((s) => s * 1000);
+
+/** The largest "nice" heartbeat interval <= estimate / 3 (100 s -> 30 s; 2 s -> 600 ms). */
+export function recommendHeartbeatMs(estimateMs: number): number {
+  const limit = estimateMs / 3;
+  if (limit < 1000) return Math.max(100, Math.floor(limit / 100) * 100);
+  let best = NICE_HEARTBEATS_MS[0]!;
+  for (const v of NICE_HEARTBEATS_MS) if (v <= limit) best = v;
+  return best;
+}
+
+/**
+ * The largest group of values whose spread (max - min) is within max(10 % of its median, 200 ms).
+ * Returns indexes into `values`; ties go to the group found first (smallest values).
+ */
+export function largestCluster(values: readonly number[]): number[] {
+  const order = values.map((v, i) => ({ v, i })).sort((a, b) => a.v - b.v || a.i - b.i);
+  let best: number[] = [];
+  for (let start = 0; start < order.length; start++) {
+    for (let end = order.length - 1; end >= start + best.length; end--) {
+      const spread = order[end]!.v - order[start]!.v;
+      // The slice is sorted, so its median is its middle element (or the mean of the middle two).
+      const mid = (start + end) / 2;
+      const groupMedian = (order[Math.floor(mid)]!.v + order[Math.ceil(mid)]!.v) / 2;
+      const tolerance = Math.max(DIAGNOSIS.clusterRelativeTolerance * groupMedian, DIAGNOSIS.clusterAbsoluteToleranceMs);
+      if (spread <= tolerance) {
+        best = order.slice(start, end + 1).map((o) => o.i);
+        break;
+      }
+    }
+  }
+  return best;
+}
+
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  const s = ms / 1000;
+  if (s < 120) return `${Number.isInteger(s) ? s : s < 10 ? s.toFixed(1) : Math.round(s)} s`;
+  const m = s / 60;
+  return `${Number.isInteger(m) ? m : m.toFixed(1)} min`;
+}
+
+/** Every finding the history supports, in a fixed order; the same input always gives the same output. */
+export function diagnose(history: EndpointHistory, config: EndpointConfig, nowWallMs: number): Finding[] {
+  const since = nowWallMs - DIAGNOSIS.lookbackMs;
+  const drops = history.drops.filter((d) => d.at >= since && d.at <= nowWallMs).slice(-DIAGNOSIS.maxDropsConsidered);
+  const findings: Finding[] = [];
+  const idle = intermediaryIdleTimeout(drops, history, config);
+  if (idle) findings.push(idle);
+  const lifetime = streamLifetimeLimit(drops, config);
+  if (lifetime) findings.push(lifetime);
+  const silent = silentDeadConnection(drops, config);
+  if (silent) findings.push(silent);
+  const noHeartbeat = noServerHeartbeat(drops, history, config);
+  if (noHeartbeat) findings.push(noHeartbeat);
+  const gateway = gatewayTimeout(drops, history, config, since);
+  if (gateway) findings.push(gateway);
+  const flap = flapping(history, config, nowWallMs);
+  if (flap) findings.push(flap);
+  return findings;
+}
+
+/** What the server should put on the stream, in this kind's terms. */
+function serverHeartbeatAdvice(config: EndpointConfig, everyMs: number): string {
+  const every = formatDuration(everyMs);
+  switch (config.kind) {
+    case 'sse':
+      return `have the server write an SSE comment line (": keepalive") every ${every}`;
+    case 'mcp':
+    case 'mcp-sse':
+      return `have the MCP server write an SSE comment (": keepalive") on the open stream every ${every} (MCP SDK v2: keepAliveMs)`;
+    case 'grpc':
+      return `have the server send a no-op stream message every ${every} (HTTP/2 PING does not count as stream data at a proxy)`;
+    case 'websocket':
+      return `set "heartbeatSeconds": ${Math.max(1, Math.floor(everyMs / 1000))} (client WebSocket pings travel on the same connection) or have the server ping every ${every}`;
+  }
+}
+
+function intermediaryIdleTimeout(drops: DropRecord[], history: EndpointHistory, config: EndpointConfig): Finding | undefined {
+  const candidates = drops.filter((d) => !NOT_IDLE_CAUSES.includes(d.cause) && d.silenceMs >= DIAGNOSIS.minIdleSilenceMs);
+  const cluster = largestCluster(candidates.map((d) => d.silenceMs));
+  if (cluster.length < DIAGNOSIS.minClusterSize) return undefined;
+  const estimateMs = Math.round(median(cluster.map((i) => candidates[i]!.silenceMs))!);
+  const recommendedHeartbeatMs = recommendHeartbeatMs(estimateMs);
+  const matches = matchIntermediaries(estimateMs);
+  const match = matches[0];
+  const every = formatDuration(recommendedHeartbeatMs);
+  let message = `streams to ${config.name} die after ${formatDuration(estimateMs)} of silence: an intermediary idle timeout`;
+  if (match) message += `, likely ${match.name}`;
+  if (matches.length > 1) message += ` (also fits ${matches.slice(1).map((m) => m.name).join(', ')})`;
+  message += `; send a heartbeat every ${every}`;
+  const probesAnswered = config.kind !== 'websocket' && (history.heartbeats.out.count > 0 || cluster.some((i) => candidates[i]!.peerAlive));
+  if (probesAnswered) {
+    message += '. Client pings on a separate request were answered while the stream still dropped: they do not keep the stream alive';
+  }
+  const knob = match ? match.knob : 'the proxy/load balancer idle or read timeout (e.g. nginx proxy_read_timeout)';
+  const fix = `Server side: ${serverHeartbeatAdvice(config, recommendedHeartbeatMs)}. `
+    + `Or raise the intermediary's limit above the longest expected silence: ${knob}. `
+    + `Client side: keep "idleTimeoutSeconds" at about 3 x the heartbeat (${Math.ceil((recommendedHeartbeatMs * 3) / 1000)}).`;
+  return { finding: 'intermediary-idle-timeout', message, fix, evidence: cluster.length, estimateMs, recommendedHeartbeatMs, ...(match ? { match: match.name } : {}) };
+}
+
+function streamLifetimeLimit(drops: DropRecord[], config: EndpointConfig): Finding | undefined {
+  const candidates = drops.filter((d) => d.cause !== 'manual' && d.cause !== 'watchdog' && d.streamAgeMs >= DIAGNOSIS.minIdleSilenceMs);
+  const cluster = largestCluster(candidates.map((d) => d.streamAgeMs));
+  if (cluster.length < DIAGNOSIS.minClusterSize) return undefined;
+  // If the silences of the same drops cluster too, silence explains them better (idle timeout).
+  const silences = cluster.map((i) => candidates[i]!.silenceMs);
+  if (largestCluster(silences).length === silences.length) return undefined;
+  const estimateMs = Math.round(median(cluster.map((i) => candidates[i]!.streamAgeMs))!);
+  const message = `streams to ${config.name} end after ${formatDuration(estimateMs)} whatever the traffic: a maximum stream lifetime (route or request timeout), not an idle timeout`;
+  const fix = `Proxy side: raise the route/request timeout that caps the stream (nginx proxy_read_timeout does not; look for Envoy route timeout / max_stream_duration, `
+    + `AWS API Gateway's 29 s-15 min limits, a load balancer's request timeout, or the server's own max connection age). `
+    + `Heartbeats will not help. Otherwise accept it: reconnects resume (SSE Last-Event-ID) and the backoff resets after each long session.`;
+  return { finding: 'stream-lifetime-limit', message, fix, evidence: cluster.length, estimateMs };
+}
+
+function silentDeadConnection(drops: DropRecord[], config: EndpointConfig): Finding | undefined {
+  const silent = drops.filter((d) => d.cause === 'watchdog' && !d.peerAlive);
+  if (silent.length === 0) return undefined;
+  const windowText = formatDuration(idleWindowMs(config));
+  const message = `${silent.length} stream${silent.length === 1 ? '' : 's'} to ${config.name} went silent without FIN or RST and were dropped by the watchdog after ${windowText}: the connection died on the path (NAT, load balancer or peer vanished)`;
+  const fix = `Client side: keep the watchdog on ("idleTimeoutSeconds": ${config.idleTimeoutSeconds || 45}) and client liveness probes on ("heartbeatSeconds": ${config.heartbeatSeconds || 15}) so a dead path is noticed quickly. `
+    + `Server/network side: send stream heartbeats more often than the shortest NAT/LB idle timeout, and check for a restarted or frozen server or a dropped NAT mapping.`;
+  return { finding: 'silent-dead-connection', message, fix, evidence: silent.length };
+}
+
+function noServerHeartbeat(drops: DropRecord[], history: EndpointHistory, config: EndpointConfig): Finding | undefined {
+  const windowMs = idleWindowMs(config);
+  const aliveButSilent = drops.filter((d) => d.cause === 'watchdog' && d.peerAlive);
+  const neverSeen = history.heartbeats.in.count === 0 && windowMs > 0 && history.maxSilenceMs > windowMs / 2;
+  if (!neverSeen && aliveButSilent.length === 0) return undefined;
+  const every = windowMs > 0 ? recommendHeartbeatMs(windowMs) : 15_000;
+  const message = aliveButSilent.length > 0
+    ? `${config.name}: the stream went silent for the whole idle window while the peer answered liveness probes: the server sends no heartbeat on the stream`
+    : `${config.name}: the server never sent a heartbeat and the stream went silent for ${formatDuration(history.maxSilenceMs)}; idle streams this quiet get cut by proxies and cannot be told apart from dead ones`;
+  const fix = `Server side: ${serverHeartbeatAdvice(config, every)} (at most a third of the client's idle window of ${formatDuration(windowMs)}). `
+    + 'Client probes on a separate request prove the peer is alive, not that the stream is.';
+  return {
+    finding: 'no-server-heartbeat', message, fix,
+    evidence: Math.max(1, aliveButSilent.length), recommendedHeartbeatMs: every,
+  };
+}
+
+function gatewayTimeout(drops: DropRecord[], history: EndpointHistory, config: EndpointConfig, since: number): Finding | undefined {
+  const isGateway = (r: { httpStatus?: number; htmlErrorPage?: boolean }) =>
+    r.htmlErrorPage === true || (r.httpStatus !== undefined && (GATEWAY_STATUSES as readonly number[]).includes(r.httpStatus));
+  const hits = [...drops.filter(isGateway), ...history.errors.filter((e) => e.at >= since && isGateway(e))];
+  if (hits.length === 0) return undefined;
+  const statuses = [...new Set(hits.map((h) => h.httpStatus).filter((s): s is number => s !== undefined))].sort();
+  const html = hits.some((h) => h.htmlErrorPage);
+  const what = [statuses.length ? `HTTP ${statuses.join('/')}` : '', html ? 'an HTML error page where an event stream was expected' : ''].filter(Boolean).join(' and ');
+  const message = `${config.name}: a gateway answered ${what} (${hits.length} time${hits.length === 1 ? '' : 's'}): the proxy in front of the server timed out or could not reach it`;
+  const parts = ['Proxy side: check that the upstream is up and reachable from the proxy, and raise its upstream timeout (nginx proxy_read_timeout / proxy_connect_timeout, AWS ALB idle_timeout).'];
+  if (statuses.includes(524)) parts.push('524 is Cloudflare giving up after 100 s without a response from the origin: the server must send response headers and then stream data (heartbeats) within 100 s.');
+  if (statuses.includes(504)) parts.push('504: the server must start the response (headers and first bytes) before the proxy\'s read timeout.');
+  if (statuses.includes(502)) parts.push('502: the server closed or refused the proxy\'s connection; check server logs and keep-alive limits.');
+  return { finding: 'gateway-timeout', message, fix: parts.join(' '), evidence: hits.length };
+}
+
+function flapping(history: EndpointHistory, config: EndpointConfig, nowWallMs: number): Finding | undefined {
+  const since = nowWallMs - DIAGNOSIS.flappingWindowMs;
+  const connects = history.connects.filter((t) => t >= since && t <= nowWallMs);
+  if (connects.length < DIAGNOSIS.flappingConnects) return undefined;
+  const minUptimeMs = idleWindowMs(config) > 0 ? idleWindowMs(config) : DIAGNOSIS.flappingMinUptimeMs;
+  const recent = history.sessions.filter((s) => s.openedAt >= since);
+  const healthy = recent.some((s) => (s.endedAt === undefined ? nowWallMs - s.openedAt : s.ageMs ?? 0) >= minUptimeMs);
+  if (healthy) return undefined;
+  const message = `${config.name} reconnected ${connects.length} times in ${formatDuration(DIAGNOSIS.flappingWindowMs)} and no stream lived ${formatDuration(minUptimeMs)}: the connection is flapping`;
+  const fix = 'Look at the drop and error causes above: fix what ends each stream (auth, a proxy limit, a crashing server). '
+    + `Client side: the backoff grows to "reconnect.maxDelaySeconds" (${config.reconnect.maxDelaySeconds}); raise it or set "reconnect.maxAttempts" to stop retrying a broken endpoint.`;
+  return { finding: 'flapping', message, fix, evidence: connects.length };
+}

@@ -1,0 +1,86 @@
+// `${secret:NAME}` placeholders in headers, resolved only at connect time, and redaction so secret
+// values never reach events, logs, errors or exports.
+
+import type { EndpointConfig } from './config.ts';
+import { SECRET_PLACEHOLDER } from './config.ts';
+
+export type SecretResolver = (name: string) => Promise<string | undefined> | string | undefined;
+
+export type ResolvedHeaders =
+  | { readonly ok: true; readonly headers: Record<string, string>; readonly secrets: string[] }
+  | { readonly ok: false; readonly missing: string };
+
+/** Substitutes every placeholder; the first secret the resolver cannot supply is reported as missing. */
+export async function resolveHeaders(headers: EndpointConfig['headers'], resolve: SecretResolver | undefined): Promise<ResolvedHeaders> {
+  const out: Record<string, string> = {};
+  const secrets: string[] = [];
+  const cache = new Map<string, string>();
+  for (const [key, template] of Object.entries(headers)) {
+    let value = '';
+    let last = 0;
+    for (const match of template.matchAll(SECRET_PLACEHOLDER)) {
+      const name = match[1]!;
+      let secret = cache.get(name);
+      if (secret === undefined) {
+        try {
+          secret = resolve ? await resolve(name) : undefined;
+        } catch {
+          secret = undefined;
+        }
+        if (secret === undefined || secret === '') return { ok: false, missing: name };
+        cache.set(name, secret);
+        secrets.push(secret);
+      }
+      value += template.slice(last, match.index) + secret;
+      last = match.index! + match[0].length;
+    }
+    out[key] = value + template.slice(last);
+  }
+  return { ok: true, headers: out, secrets };
+}
+
+/** Secret values shorter than this are not redacted (replacing "a" everywhere would garble text). */
+const MIN_REDACT_LENGTH = 3;
+export const REDACTED = '***';
+
+/** Replaces every occurrence of each secret value (and its URL-encoded form) with `***`. */
+export function redact(text: string, secrets: readonly string[]): string {
+  let out = text;
+  // Longest first, so a secret containing another is replaced whole.
+  for (const secret of [...secrets].sort((a, b) => b.length - a.length)) {
+    if (secret.length < MIN_REDACT_LENGTH) continue;
+    for (const form of new Set([secret, encodeURIComponent(secret)])) out = out.split(form).join(REDACTED);
+  }
+  return out;
+}
+
+const SECRET_PARAM = /(token|key|secret|auth|sig|signature|password|passwd|pwd|session|credential|code)/i;
+const TOKEN_LIKE = /^[A-Za-z0-9._~+/=-]{16,}$/;
+
+/**
+ * A URL safe to show: user info becomes `***`, and query values whose name sounds secret or whose
+ * value looks like a token (16+ token characters) become `***`. Unparseable input is returned as-is
+ * minus anything after `?`.
+ */
+export function redactUrl(url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return url.split('?')[0]!;
+  }
+  if (parsed.username) parsed.username = REDACTED;
+  if (parsed.password) parsed.password = REDACTED;
+  const params = [...parsed.searchParams.entries()];
+  if (params.length === 0) return parsed.toString();
+  const query = params
+    .map(([name, value]) => {
+      const hide = SECRET_PARAM.test(name) || (TOKEN_LIKE.test(value) && /\d/.test(value) && /[A-Za-z]/.test(value));
+      return `${encodeURIComponent(name)}=${hide ? REDACTED : encodeURIComponent(value)}`;
+    })
+    .join('&');
+  parsed.search = '';
+  const base = parsed.toString();
+  const hashIndex = base.indexOf('#');
+  return hashIndex === -1 ? `${base}?${query}` : `${base.slice(0, hashIndex)}?${query}${base.slice(hashIndex)}`;
+}

@@ -1,0 +1,487 @@
+// One endpoint's connection lifecycle: the state machine (one transition function), connect with
+// resolved secrets, watchdog, keepalive, drop/error recording, backoff and the user actions.
+
+import { Backoff } from './backoff.ts';
+import type { Clock, TimerHandle } from './clock.ts';
+import type { EndpointConfig } from './config.ts';
+import { idleWindowMs } from './config.ts';
+import { formatDuration } from './diagnosis.ts';
+import { IllegalTransitionError, MissingSecretError } from './errors.ts';
+import type { DropCause, StreamEvent } from './events.ts';
+import type { EndpointHistoryStore } from './history.ts';
+import { Keepalive } from './keepalive.ts';
+import type { DropRecord, EndpointStatus, ErrorRecord, Finding } from './model.ts';
+import { redact, redactUrl, resolveHeaders } from './secrets.ts';
+import type { SecretResolver } from './secrets.ts';
+import { canTransition, isLive, SessionState } from './states.ts';
+import type { Activity, EndInfo, OpenInfo, ResumeState, Transport, TransportFactory, TransportSink } from './transport.ts';
+import { Watchdog } from './watchdog.ts';
+
+/** Without an idle window, a session must stay open this long before the backoff resets. */
+export const MIN_UPTIME_WITHOUT_WINDOW_MS = 60_000;
+const DEFAULT_SECRET_HINT = 'Set the secret and reconnect.';
+
+/** Events as the session builds them; the session adds `ts` and `endpoint`. */
+type EventBody = StreamEvent extends infer E ? (E extends StreamEvent ? Omit<E, 'ts' | 'endpoint'> : never) : never;
+
+export interface SessionOptions {
+  readonly config: EndpointConfig;
+  readonly transportFactory: TransportFactory;
+  readonly clock: Clock;
+  /** A getter, because restoring or clearing history replaces the store. */
+  readonly history: () => EndpointHistoryStore;
+  readonly resolveSecret?: SecretResolver;
+  readonly secretHint?: string;
+  readonly emitMessages?: boolean;
+  readonly emit: (event: StreamEvent) => void;
+  readonly onTransition: (from: SessionState, to: SessionState) => void;
+  /** Called after a drop or error was recorded (the monitor re-runs diagnosis). */
+  readonly onRecorded?: () => void;
+  /** Current findings for status(); owned by the monitor. */
+  readonly findings?: () => readonly Finding[];
+}
+
+interface DropExtra {
+  readonly httpStatus?: number;
+  readonly grpcCode?: number;
+  readonly wsCloseCode?: number;
+  readonly peerAlive?: boolean;
+  readonly htmlErrorPage?: boolean;
+}
+
+export class Session {
+  readonly config: EndpointConfig;
+  private readonly options: SessionOptions;
+  private readonly clock: Clock;
+  private stateValue: SessionState = SessionState.Idle;
+  private readonly backoff: Backoff;
+  private readonly watchdog: Watchdog;
+  private keepalive: Keepalive | null = null;
+  private transport: Transport | null = null;
+  /** Identifies the current connect attempt; bumped when it ends so late sink calls are ignored. */
+  private generation = 0;
+  private backoffTimer: TimerHandle | null = null;
+  private disposed = false;
+  private readonly resume: ResumeState = {};
+  /** SSE `retry:` from the server, applied to later reconnects. */
+  private serverRetryHintMs: number | undefined;
+  /** Resolved secret values of the current attempt, redacted from everything we emit. */
+  private secrets: string[] = [];
+  private openedMono = 0;
+  private openedWall: number | undefined;
+  private lastInboundMono = 0;
+  private lastInboundWall: number | undefined;
+  private lastHeartbeatInWall: number | undefined;
+  private lastHeartbeatOutWall: number | undefined;
+  private lastProbeRttMs: number | undefined;
+  private nextAttemptWall: number | undefined;
+  private openDetail: string | undefined;
+  private lastDrop: DropRecord | undefined;
+  private lastError: (ErrorRecord & { at: number }) | undefined;
+  private reason: string | undefined;
+
+  constructor(options: SessionOptions) {
+    this.options = options;
+    this.config = options.config;
+    this.clock = options.clock;
+    this.backoff = new Backoff(options.config.reconnect, options.clock);
+    this.watchdog = new Watchdog({
+      windowMs: idleWindowMs(options.config),
+      clock: options.clock,
+      onStale: (silenceMs) => this.onStale(silenceMs),
+      onExpired: (silenceMs) => this.onWatchdogExpired(silenceMs),
+      onClockJump: () => this.onClockJump(),
+    });
+  }
+
+  get state(): SessionState {
+    return this.stateValue;
+  }
+
+  get name(): string {
+    return this.config.name;
+  }
+
+  /** The only way the state changes: refuses moves states.ts does not allow, then tells listeners. */
+  private transition(to: SessionState): void {
+    const from = this.stateValue;
+    if (!canTransition(from, to)) throw new IllegalTransitionError(this.name, from, to);
+    this.stateValue = to;
+    this.options.onTransition(from, to);
+  }
+
+  private emit(body: EventBody): void {
+    this.options.emit({ ts: new Date(this.clock.wallNow()).toISOString(), endpoint: this.name, ...body } as StreamEvent);
+  }
+
+  private get history(): EndpointHistoryStore {
+    return this.options.history();
+  }
+
+  private get resetAfterMs(): number {
+    const window = idleWindowMs(this.config);
+    return window > 0 ? window : MIN_UPTIME_WITHOUT_WINDOW_MS;
+  }
+
+  // ---- user actions -------------------------------------------------------------------------
+
+  start(): void {
+    if (this.disposed || this.stateValue !== SessionState.Idle) return;
+    this.connect();
+  }
+
+  /** Drops the current stream (cause `manual`) and connects at once with the backoff reset. */
+  reconnect(): void {
+    if (this.disposed) return;
+    if (this.stateValue === SessionState.Paused) {
+      this.resumeSession();
+      return;
+    }
+    if (isLive(this.stateValue)) {
+      this.recordDrop('manual', 'reconnect requested by the user', {});
+      this.detachTransport('manual', 'reconnect requested');
+      this.transition(SessionState.Dropped);
+    } else if (this.stateValue === SessionState.Connecting) {
+      this.detachTransport('manual', 'reconnect requested');
+      this.transition(SessionState.Idle);
+    }
+    this.clearBackoffTimer();
+    this.backoff.reset();
+    this.reason = undefined;
+    this.connect();
+  }
+
+  pause(): void {
+    if (this.disposed || this.stateValue === SessionState.Paused) return;
+    if (isLive(this.stateValue)) this.recordDrop('manual', 'paused by the user', {});
+    this.detachTransport('manual', 'paused');
+    this.clearBackoffTimer();
+    this.nextAttemptWall = undefined;
+    this.transition(SessionState.Paused);
+    this.reason = 'paused by the user';
+    this.emit({ event: 'paused' });
+  }
+
+  resumeSession(): void {
+    if (this.disposed || this.stateValue !== SessionState.Paused) return;
+    this.backoff.reset();
+    this.reason = undefined;
+    this.emit({ event: 'resumed' });
+    this.connect();
+  }
+
+  /** Closes the stream and every timer; the session can be started again (config change). */
+  stop(): void {
+    if (isLive(this.stateValue)) {
+      this.history.closeSession(this.clock.wallNow(), Math.round(this.clock.now() - this.openedMono), 'manual', 'monitor stopped');
+    }
+    this.detachTransport('manual', 'monitor stopped');
+    this.clearBackoffTimer();
+    this.nextAttemptWall = undefined;
+    if (this.stateValue !== SessionState.Idle) this.transition(SessionState.Idle);
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.stop();
+    this.disposed = true;
+  }
+
+  // ---- connecting ---------------------------------------------------------------------------
+
+  private connect(): void {
+    this.clearBackoffTimer();
+    this.nextAttemptWall = undefined;
+    this.transition(SessionState.Connecting);
+    const attempt = this.backoff.attempts + 1;
+    const generation = ++this.generation;
+    this.history.recordConnect(this.clock.wallNow());
+    this.emit({ event: 'connecting', attempt });
+    void this.openTransport(generation, attempt);
+  }
+
+  private async openTransport(generation: number, attempt: number): Promise<void> {
+    const resolved = await resolveHeaders(this.config.headers, this.options.resolveSecret);
+    if (generation !== this.generation || this.stateValue !== SessionState.Connecting) return;
+    if (!resolved.ok) {
+      const error = new MissingSecretError(this.name, resolved.missing, this.options.secretHint ?? DEFAULT_SECRET_HINT);
+      this.generation += 1;
+      this.recordError({ cause: 'config', message: error.message });
+      this.fail(error.message);
+      return;
+    }
+    this.secrets = resolved.secrets;
+    const sink = this.makeSink(generation);
+    let transport: Transport | undefined;
+    try {
+      transport = this.options.transportFactory({ config: { ...this.config, headers: resolved.headers }, sink, resume: this.resume, attempt });
+    } catch (error) {
+      sink.ended({ cause: 'protocol-error', error: 'connect-failed', detail: `transport failed to start: ${errorText(error)}`, retryable: true });
+    }
+    // The factory may already have reported the end synchronously; then there is nothing to keep.
+    if (transport && generation === this.generation) this.transport = transport;
+  }
+
+  private makeSink(generation: number): TransportSink {
+    const current = () => generation === this.generation && !this.disposed;
+    return {
+      opened: (info) => {
+        if (current() && this.stateValue === SessionState.Connecting) this.onOpened(info);
+      },
+      activity: (activity) => {
+        if (current() && isLive(this.stateValue)) this.onActivity(activity);
+      },
+      warning: () => {
+        if (current()) this.history.recordWarning();
+      },
+      retryHint: (ms) => {
+        if (current() && Number.isFinite(ms) && ms >= 0) this.serverRetryHintMs = ms;
+      },
+      ended: (info) => {
+        if (current()) this.onEnded(info);
+      },
+    };
+  }
+
+  // ---- stream events ------------------------------------------------------------------------
+
+  private onOpened(info: OpenInfo): void {
+    const now = this.clock.now();
+    this.transition(SessionState.Open);
+    this.openedMono = now;
+    this.openedWall = this.clock.wallNow();
+    this.lastInboundMono = now;
+    this.lastInboundWall = this.openedWall;
+    this.openDetail = this.clean(info.detail);
+    this.lastError = undefined;
+    this.reason = undefined;
+    this.history.openSession(this.openedWall, this.openDetail);
+    this.emit({ event: 'open', detail: this.openDetail });
+    this.watchdog.start();
+    const transport = this.transport;
+    const probe = transport?.probe;
+    if (probe) {
+      this.keepalive = new Keepalive({
+        clock: this.clock,
+        heartbeatMs: this.config.heartbeatSeconds * 1000,
+        idleWindowMs: idleWindowMs(this.config),
+        probe: () => probe.call(transport),
+        onAnswer: (result) => this.onProbeAnswer(result.kind, result.rttMs),
+        onFailure: (detail) => {
+          if (isLive(this.stateValue)) this.abort('watchdog', detail, { peerAlive: false });
+        },
+      });
+      this.keepalive.start();
+    }
+  }
+
+  private onActivity(activity: Activity): void {
+    const now = this.clock.now();
+    this.history.noteSilence(now - this.lastInboundMono);
+    this.lastInboundMono = now;
+    this.lastInboundWall = this.clock.wallNow();
+    this.watchdog.activity();
+    if (this.stateValue === SessionState.Stale) this.transition(SessionState.Open);
+    if (activity.heartbeat) {
+      this.lastHeartbeatInWall = this.lastInboundWall;
+      this.history.recordHeartbeat('in', this.lastInboundWall, activity.heartbeat);
+      this.emit({ event: 'heartbeat', direction: 'in', kind: activity.heartbeat });
+    } else if (this.options.emitMessages) {
+      this.emit({ event: 'message', bytes: activity.bytes });
+    }
+  }
+
+  private onProbeAnswer(kind: string, rttMs: number): void {
+    this.lastHeartbeatOutWall = this.clock.wallNow();
+    this.lastProbeRttMs = Math.round(rttMs);
+    this.history.recordHeartbeat('out', this.lastHeartbeatOutWall, kind, rttMs);
+    this.emit({ event: 'heartbeat', direction: 'out', kind, rttMs: Math.round(rttMs) });
+  }
+
+  private onStale(silenceMs: number): void {
+    if (this.stateValue !== SessionState.Open) return;
+    this.transition(SessionState.Stale);
+    this.emit({ event: 'stale', silenceMs: Math.round(silenceMs) });
+  }
+
+  private onWatchdogExpired(silenceMs: number): void {
+    if (!isLive(this.stateValue)) return;
+    const windowMs = idleWindowMs(this.config);
+    // Liveness is tracked apart from the stream: a peer that answers probes but sends nothing on
+    // the stream means the stream (or a proxy on it) is dead, not the peer.
+    const peerAlive = this.keepalive?.peerAnsweredWithin(windowMs) ?? false;
+    const detail = peerAlive
+      ? `stream silent ${formatDuration(silenceMs)} while the peer answered liveness probes`
+      : `no inbound data for ${formatDuration(silenceMs)} (idle window ${formatDuration(windowMs)})`;
+    this.abort('watchdog', detail, peerAlive ? { peerAlive: true } : {});
+  }
+
+  /** After a sleep the measured silence means nothing: ask the peer now rather than drop or trust. */
+  private onClockJump(): void {
+    const keepalive = this.keepalive;
+    if (!keepalive) return; // the watchdog already gave the stream one fresh window
+    const generation = this.generation;
+    void keepalive.checkNow().then((answered) => {
+      if (generation !== this.generation || !isLive(this.stateValue)) return;
+      if (answered) {
+        this.watchdog.restartWindow();
+        if (this.stateValue === SessionState.Stale) this.transition(SessionState.Open);
+      } else {
+        this.abort('watchdog', 'liveness probe failed after a clock jump (sleep or suspend)', { peerAlive: false });
+      }
+    });
+  }
+
+  private onEnded(info: EndInfo): void {
+    this.generation += 1;
+    this.transport = null;
+    this.stopStreamTimers();
+    const detail = this.clean(info.detail);
+    const extra: DropExtra = {
+      ...(info.httpStatus !== undefined ? { httpStatus: info.httpStatus } : {}),
+      ...(info.grpcCode !== undefined ? { grpcCode: info.grpcCode } : {}),
+      ...(info.wsCloseCode !== undefined ? { wsCloseCode: info.wsCloseCode } : {}),
+      ...(info.htmlErrorPage ? { htmlErrorPage: true } : {}),
+    };
+    if (this.stateValue === SessionState.Connecting) {
+      this.recordError({
+        cause: info.error ?? 'connect-failed', message: detail,
+        ...(info.httpStatus !== undefined ? { httpStatus: info.httpStatus } : {}),
+        ...(info.htmlErrorPage ? { htmlErrorPage: true } : {}),
+      });
+      this.afterFailure(info.retryable, info.retryAfterMs, undefined, detail);
+    } else if (isLive(this.stateValue)) {
+      const ageMs = this.recordDrop(info.cause, detail, extra);
+      this.transition(SessionState.Dropped);
+      this.afterFailure(info.retryable, info.retryAfterMs, ageMs, detail);
+    }
+  }
+
+  /** The core ends a live stream itself (watchdog, failed liveness probe). */
+  private abort(cause: DropCause, detail: string, extra: DropExtra): void {
+    const ageMs = this.recordDrop(cause, detail, extra);
+    this.detachTransport(cause, detail);
+    this.transition(SessionState.Dropped);
+    this.afterFailure(true, undefined, ageMs, detail);
+  }
+
+  // ---- after a failure ----------------------------------------------------------------------
+
+  private afterFailure(retryable: boolean, retryAfterMs: number | undefined, sessionAgeMs: number | undefined, detail: string): void {
+    if (!retryable) {
+      this.fail(`${detail} (not retried; fix the cause, then reconnect)`);
+      return;
+    }
+    // Only a session that outlived its window proves the path works; an instant drop must keep growing the delay.
+    if (sessionAgeMs !== undefined && sessionAgeMs >= this.resetAfterMs) this.backoff.reset();
+    const delayMs = this.backoff.next(retryAfterMs ?? this.serverRetryHintMs);
+    if (this.backoff.exhausted) {
+      this.fail(`gave up after ${this.backoff.attempts} failed attempts (reconnect.maxAttempts); last: ${detail}`);
+      return;
+    }
+    this.transition(SessionState.Backoff);
+    this.nextAttemptWall = this.clock.wallNow() + delayMs;
+    this.emit({ event: 'backoff', attempt: this.backoff.attempts + 1, delayMs });
+    this.backoffTimer = this.clock.setTimeout(() => {
+      this.backoffTimer = null;
+      if (this.stateValue === SessionState.Backoff && !this.disposed) this.connect();
+    }, delayMs);
+  }
+
+  private fail(reason: string): void {
+    this.clearBackoffTimer();
+    this.nextAttemptWall = undefined;
+    this.reason = reason;
+    this.transition(SessionState.Failed);
+  }
+
+  // ---- records ------------------------------------------------------------------------------
+
+  /** Records and emits a drop of the live stream; returns the stream's age. */
+  private recordDrop(cause: DropCause, detail: string, extra: DropExtra): number {
+    const now = this.clock.now();
+    const wall = this.clock.wallNow();
+    const streamAgeMs = Math.round(now - this.openedMono);
+    const silenceMs = Math.round(now - this.lastInboundMono);
+    const drop: DropRecord = { at: wall, cause, streamAgeMs, silenceMs, detail, ...extra };
+    this.lastDrop = drop;
+    this.history.recordDrop(drop);
+    this.history.closeSession(wall, streamAgeMs, cause, '');
+    const { peerAlive: _peerAlive, htmlErrorPage: _html, ...wire } = extra;
+    this.emit({ event: 'drop', cause, streamAgeMs, silenceMs, detail, ...wire });
+    this.options.onRecorded?.();
+    return streamAgeMs;
+  }
+
+  private recordError(error: Omit<ErrorRecord, 'at'>): void {
+    const record: ErrorRecord = { at: this.clock.wallNow(), ...error };
+    this.lastError = record;
+    this.history.recordError(record);
+    this.emit({ event: 'error', cause: record.cause, message: record.message, ...(record.httpStatus !== undefined ? { httpStatus: record.httpStatus } : {}) });
+    this.options.onRecorded?.();
+  }
+
+  // ---- timers and teardown ------------------------------------------------------------------
+
+  private stopStreamTimers(): void {
+    this.watchdog.stop();
+    this.keepalive?.stop();
+    this.keepalive = null;
+  }
+
+  private clearBackoffTimer(): void {
+    if (this.backoffTimer) this.clock.clearTimeout(this.backoffTimer);
+    this.backoffTimer = null;
+  }
+
+  /** Forgets the current attempt first (so its late reports are ignored), then closes it. */
+  private detachTransport(cause: DropCause, detail: string): void {
+    this.generation += 1;
+    this.stopStreamTimers();
+    const transport = this.transport;
+    this.transport = null;
+    if (!transport) return;
+    try {
+      transport.close(cause, detail);
+    } catch {
+      // A transport that throws on close has nothing left for us to free.
+    }
+  }
+
+  private clean(text: string): string {
+    return redact(String(text ?? ''), this.secrets);
+  }
+
+  // ---- status -------------------------------------------------------------------------------
+
+  status(): EndpointStatus {
+    const live = isLive(this.stateValue);
+    const opt = <K extends string, V>(key: K, value: V | undefined) => (value === undefined ? {} : ({ [key]: value } as Record<K, V>));
+    return {
+      name: this.name,
+      kind: this.config.kind,
+      url: redactUrl(this.config.url),
+      state: this.stateValue,
+      ...opt('openedAt', live ? this.openedWall : undefined),
+      ...opt('lastInboundAt', this.lastInboundWall ?? (live ? this.openedWall : undefined)),
+      ...opt('lastHeartbeatInAt', this.lastHeartbeatInWall),
+      ...opt('lastHeartbeatOutAt', this.lastHeartbeatOutWall),
+      // Every answered probe is an outbound heartbeat, so the last one is the last liveness proof.
+      ...opt('lastProbeOkAt', this.lastHeartbeatOutWall),
+      ...opt('lastProbeRttMs', this.lastProbeRttMs),
+      attempt: this.backoff.attempts,
+      ...opt('nextAttemptAt', this.stateValue === SessionState.Backoff ? this.nextAttemptWall : undefined),
+      ...opt('openDetail', this.openDetail),
+      ...opt('lastDrop', this.lastDrop),
+      ...opt('lastError', this.lastError),
+      ...opt('reason', this.reason),
+      findings: this.options.findings?.() ?? [],
+      heartbeatSeconds: this.config.heartbeatSeconds,
+      idleTimeoutSeconds: this.config.idleTimeoutSeconds,
+    };
+  }
+}
+
+function errorText(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).slice(0, 200);
+}
