@@ -17,6 +17,8 @@ export const HTTP_TIMEOUTS = {
   headersTimeoutMs: 15_000,
   /** Small requests beside the stream (initialize, ping, DELETE) must not hang forever. */
   requestTimeoutMs: 15_000,
+  /** Connect + every handshake step until the stream is open. */
+  handshakeTimeoutMs: 30_000,
   /** Bytes of a non-stream error body read for the excerpt. */
   excerptReadBytes: 8 * 1024,
   excerptChars: 200,
@@ -134,6 +136,17 @@ export function bodyExcerpt(text: string, maxChars: number = HTTP_TIMEOUTS.excer
   return plain.length > maxChars ? `${plain.slice(0, maxChars - 1)}…` : plain;
 }
 
+/**
+ * Drops a response body we no longer want. undici's BodyReadable emits an `error` (RequestAbortedError)
+ * when destroyed before its end, so swallow that one: nobody else is listening.
+ */
+export function discard(response: HttpResponse): void {
+  const body = response.body;
+  if (body.destroyed) return;
+  body.on('error', () => undefined);
+  body.destroy();
+}
+
 /** Reads at most `limit` bytes of a body, then discards the rest (and the connection with it). */
 export async function readBodyText(response: HttpResponse, limit: number): Promise<{ text: string; truncated: boolean }> {
   const chunks: Buffer[] = [];
@@ -150,7 +163,7 @@ export async function readBodyText(response: HttpResponse, limit: number): Promi
       }
     }
   } finally {
-    if (!response.body.destroyed) response.body.destroy();
+    discard(response);
   }
   const all = Buffer.concat(chunks);
   return { text: new TextDecoder('utf-8', { fatal: false }).decode(all.subarray(0, limit)), truncated };
@@ -277,6 +290,8 @@ export class HttpAttempt {
   private hasEnded = false;
   /** Cleanups registered by the protocol (e.g. a best-effort DELETE of an MCP session). */
   private readonly onEnd: Array<(info: EndInfo) => void> = [];
+  /** Bounds the whole handshake: headers arrive in time but a body may stall (bodyTimeout is off). */
+  private handshakeTimer: NodeJS.Timeout | null = null;
 
   constructor(context: ConnectContext) {
     this.context = context;
@@ -287,7 +302,18 @@ export class HttpAttempt {
       const detail = error instanceof Error ? error.message : String(error);
       // Reported asynchronously: the factory must return before the sink hears anything.
       queueMicrotask(() => this.end({ cause: 'protocol-error', error: 'config', detail, retryable: false }));
+      return;
     }
+    this.handshakeTimer = setTimeout(() => {
+      this.handshakeTimer = null;
+      this.end({ cause: 'reset', error: 'connect-failed', detail: `no stream within ${HTTP_TIMEOUTS.handshakeTimeoutMs / 1000} s of connecting (handshake stalled)`, retryable: true });
+    }, HTTP_TIMEOUTS.handshakeTimeoutMs);
+    this.handshakeTimer.unref();
+  }
+
+  private clearHandshakeTimer(): void {
+    if (this.handshakeTimer) clearTimeout(this.handshakeTimer);
+    this.handshakeTimer = null;
   }
 
   get signal(): AbortSignal {
@@ -307,6 +333,7 @@ export class HttpAttempt {
   open(detail: string): void {
     if (this.hasEnded || this.hasOpened) return;
     this.hasOpened = true;
+    this.clearHandshakeTimer();
     this.context.sink.opened({ detail });
   }
 
@@ -314,9 +341,13 @@ export class HttpAttempt {
     this.onEnd.push(cleanup);
   }
 
-  end(info: EndInfo): void {
+  end(given: EndInfo): void {
     if (this.hasEnded) return;
     this.hasEnded = true;
+    this.clearHandshakeTimer();
+    // Before `opened` the core reports an `error`, which needs an error cause.
+    const info: EndInfo =
+      !this.hasOpened && !given.error && given.cause !== 'manual' && given.cause !== 'watchdog' ? { ...given, error: 'connect-failed' } : given;
     this.controller.abort();
     for (const cleanup of this.onEnd) {
       try {
@@ -369,6 +400,6 @@ export async function pumpEventStream(attempt: HttpAttempt, response: HttpRespon
   } catch (error) {
     attempt.fail(error);
   } finally {
-    if (!response.body.destroyed) response.body.destroy();
+    discard(response);
   }
 }

@@ -2,7 +2,7 @@
 // messages, `retry:` is a reconnect hint and `id:` is sent back as Last-Event-ID on the next attempt.
 
 import type { ConnectContext, Transport } from '../core/transport.ts';
-import { HttpAttempt, mediaType, mergeHeaders, pumpEventStream, statusFailure } from './http.ts';
+import { discard, HttpAttempt, mediaType, mergeHeaders, pumpEventStream, statusFailure } from './http.ts';
 import { createSseReader } from './sseStream.ts';
 
 export function connectSse(context: ConnectContext): Transport {
@@ -22,12 +22,12 @@ async function run(attempt: HttpAttempt): Promise<void> {
     if (resume.lastEventId) own['last-event-id'] = resume.lastEventId;
     const response = await attempt.send(config.url, { method: 'GET', headers: mergeHeaders(config, own) });
     if (attempt.ended) {
-      response.body.destroy();
+      discard(response);
       return;
     }
     if (response.statusCode === 204) {
       // The EventSource spec's way for a server to say "stop reconnecting".
-      response.body.destroy();
+      discard(response);
       attempt.end({ cause: 'http-status', error: 'http-status', httpStatus: 204, detail: 'the server answered 204 No Content: it asks clients not to reconnect', retryable: false });
       return;
     }

@@ -1,0 +1,183 @@
+// JSON-RPC plumbing shared by the three MCP eras: message shapes, one-request/one-response POSTs whose
+// answer may come as JSON or as an SSE stream, and the per-attempt context the era runners share.
+
+import type { EndpointConfig } from '../../core/config.ts';
+import type { ProbeResult, ResumeState, TransportSink } from '../../core/transport.ts';
+import { discard, HTTP_TIMEOUTS, HttpAttempt, mediaType, ProtocolViolation, readBodyText, statusFailure } from '../http.ts';
+import type { HttpResponse } from '../http.ts';
+import { createSseReader } from '../sseStream.ts';
+import type { EndInfo } from '../../core/transport.ts';
+
+export const CLIENT_INFO = { name: 'stream-health', version: '0.1.0' } as const;
+
+export type RpcId = string | number;
+
+export interface RpcMessage {
+  readonly jsonrpc?: string;
+  readonly id?: RpcId | null;
+  readonly method?: string;
+  readonly params?: Record<string, unknown>;
+  readonly result?: Record<string, unknown>;
+  readonly error?: { readonly code: number; readonly message: string };
+}
+
+/** Parses one SSE `data:` payload or JSON body; undefined when it is not a JSON-RPC object. */
+export function parseRpc(text: string): RpcMessage | RpcMessage[] | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  const isMessage = (v: unknown): v is RpcMessage => typeof v === 'object' && v !== null && !Array.isArray(v);
+  if (Array.isArray(value)) return value.every(isMessage) ? value : undefined;
+  return isMessage(value) ? value : undefined;
+}
+
+export function rpcError(message: RpcMessage): string {
+  return `${message.error?.message ?? 'error'} (JSON-RPC ${message.error?.code ?? '?'})`;
+}
+
+/** State of one MCP connect attempt, shared by the era runners and the Transport facade. */
+export interface McpContext {
+  readonly attempt: HttpAttempt;
+  readonly config: EndpointConfig;
+  readonly sink: TransportSink;
+  readonly resume: ResumeState;
+  /** Set by the era runner once it can answer liveness probes. */
+  probe?: () => Promise<ProbeResult>;
+  nextId(): number;
+}
+
+/** What came back from a POST that expects one JSON-RPC response. */
+export type PostOutcome =
+  | { readonly ok: true; readonly message: RpcMessage; readonly response: HttpResponse; readonly bytes: number }
+  | { readonly ok: false; readonly status: number; readonly failure: EndInfo };
+
+/**
+ * POSTs `body` and waits for the JSON-RPC response with `id`, whether the server answers with JSON or
+ * opens an SSE stream for it. Non-2xx answers come back as `ok: false` so callers can decide on fallbacks.
+ */
+export async function postRpc(
+  ctx: McpContext,
+  url: string,
+  headers: Record<string, string>,
+  message: RpcMessage & { id: RpcId },
+  what: string,
+  signal?: AbortSignal,
+): Promise<PostOutcome> {
+  const timeout = AbortSignal.timeout(HTTP_TIMEOUTS.requestTimeoutMs);
+  const response = await ctx.attempt.send(url, {
+    method: 'POST',
+    headers: { ...headers, 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+    body: JSON.stringify(message),
+    signal: signal ? AbortSignal.any([timeout, signal]) : timeout,
+  });
+  if (response.statusCode < 200 || response.statusCode >= 300) {
+    return { ok: false, status: response.statusCode, failure: await statusFailure(response, what, true) };
+  }
+  const type = mediaType(response);
+  if (type === 'text/event-stream') return readSseResponse(ctx, response, message.id, what);
+  const { text, truncated } = await readBodyText(response, ctx.config.maxMessageBytes);
+  if (truncated) throw new ProtocolViolation(`${what}: the response exceeded maxMessageBytes (${ctx.config.maxMessageBytes})`);
+  const parsed = parseRpc(text);
+  const found = (Array.isArray(parsed) ? parsed : parsed ? [parsed] : []).find((m) => m.id === message.id);
+  if (!found) {
+    const failure = await Promise.resolve(statusFailureFromText(response.statusCode, type, text, what));
+    return { ok: false, status: response.statusCode, failure };
+  }
+  return { ok: true, message: found, response, bytes: Buffer.byteLength(text) };
+}
+
+function statusFailureFromText(status: number, type: string, text: string, what: string): EndInfo {
+  const excerpt = text.replace(/\s+/g, ' ').slice(0, 120);
+  return {
+    cause: 'protocol-error',
+    error: 'connect-failed',
+    httpStatus: status,
+    detail: `${what}: expected a JSON-RPC response, got ${type || 'no content type'}${excerpt ? `: ${excerpt}` : ''}`,
+    retryable: true,
+    ...(type === 'text/html' ? { htmlErrorPage: true } : {}),
+  };
+}
+
+async function readSseResponse(ctx: McpContext, response: HttpResponse, id: RpcId, what: string): Promise<PostOutcome> {
+  let found: RpcMessage | undefined;
+  let bytes = 0;
+  const reader = createSseReader(ctx.config.maxMessageBytes, {
+    onEvent(event, size) {
+      if (found) return;
+      const parsed = parseRpc(event.data);
+      if (!parsed) {
+        ctx.sink.warning(`${what}: invalid JSON in an SSE event (${size} bytes)`);
+        return;
+      }
+      for (const m of Array.isArray(parsed) ? parsed : [parsed]) {
+        if (m.id === id && (m.result !== undefined || m.error !== undefined)) {
+          found = m;
+          bytes = size;
+        }
+      }
+    },
+    onComment() {},
+    onRetry() {},
+    warning: (m) => ctx.sink.warning(m),
+  });
+  try {
+    for await (const chunk of response.body) {
+      reader.push(chunk as Buffer);
+      if (found) break;
+    }
+  } finally {
+    discard(response);
+  }
+  if (!found) throw new ProtocolViolation(`${what}: the server's event stream ended without the response`);
+  return { ok: true, message: found, response, bytes };
+}
+
+/** Sends a notification or a response (no answer expected beyond 2xx); failures are warnings. */
+export async function postNoReply(ctx: McpContext, url: string, headers: Record<string, string>, message: RpcMessage, what: string): Promise<void> {
+  try {
+    const response = await ctx.attempt.send(url, {
+      method: 'POST',
+      headers: { ...headers, 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+      body: JSON.stringify(message),
+      signal: AbortSignal.timeout(HTTP_TIMEOUTS.requestTimeoutMs),
+    });
+    discard(response);
+    if (response.statusCode < 200 || response.statusCode >= 300) ctx.sink.warning(`${what}: the server answered HTTP ${response.statusCode}`);
+  } catch (error) {
+    if (!ctx.attempt.ended) ctx.sink.warning(`${what} failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+/**
+ * Handles one JSON-RPC payload seen on a long-lived stream: server `ping` requests are heartbeats (and
+ * get answered), responses go to `onResponse`, everything else is activity. Invalid JSON is a warning.
+ */
+export function onStreamPayload(
+  ctx: McpContext,
+  data: string,
+  bytes: number,
+  answerPing: (id: RpcId) => void,
+  onResponse?: (message: RpcMessage) => boolean,
+): RpcMessage[] {
+  const parsed = parseRpc(data);
+  if (!parsed) {
+    ctx.sink.warning(`invalid JSON-RPC on the stream (${bytes} bytes); ignored`);
+    ctx.sink.activity({ bytes });
+    return [];
+  }
+  const messages = Array.isArray(parsed) ? parsed : [parsed];
+  for (const message of messages) {
+    if (message.method === 'ping' && message.id !== undefined && message.id !== null) {
+      answerPing(message.id);
+      ctx.sink.activity({ bytes, heartbeat: 'mcp-ping' });
+    } else if (message.method === undefined && message.id !== undefined && onResponse?.(message)) {
+      // a probe's answer; the probe reports the activity itself
+    } else {
+      ctx.sink.activity({ bytes });
+    }
+  }
+  return messages;
+}

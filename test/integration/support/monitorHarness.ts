@@ -1,0 +1,182 @@
+// Shared integration-test helpers: endpoint configs with short windows, a recording TransportSink for
+// driving one transport attempt directly, and a Monitor runner that records events and waits on them.
+
+import { parseEndpoints } from '../../../src/core/config.ts';
+import type { EndpointConfig } from '../../../src/core/config.ts';
+import type { StreamEvent } from '../../../src/core/events.ts';
+import type { Activity, EndInfo, OpenInfo, ResumeState, Transport, TransportFactory } from '../../../src/core/transport.ts';
+
+/** A validated endpoint config (defaults filled in); throws with the validation messages otherwise. */
+export function endpoint(raw: Record<string, unknown>): EndpointConfig {
+  const { endpoints, issues } = parseEndpoints([{ name: 'test', ...raw }]);
+  if (issues.length > 0 || !endpoints[0]) throw new Error(`bad test config: ${issues.map((i) => `${i.field}: ${i.message}`).join('; ')}`);
+  return endpoints[0];
+}
+
+/** Everything one transport attempt told its sink, in order. */
+export interface SinkRecord {
+  readonly opened: OpenInfo[];
+  readonly activity: Activity[];
+  readonly warnings: string[];
+  readonly retryHints: number[];
+  ended?: EndInfo;
+}
+
+export interface RecordedAttempt {
+  readonly transport: Transport;
+  readonly record: SinkRecord;
+  readonly resume: ResumeState;
+  /** Resolves with the EndInfo (rejects after `timeoutMs`). */
+  ended(timeoutMs?: number): Promise<EndInfo>;
+  /** Resolves once `opened` was called (rejects if it ends first or after `timeoutMs`). */
+  opened(timeoutMs?: number): Promise<OpenInfo>;
+  /** Resolves once `predicate` holds over the record. */
+  until(predicate: (record: SinkRecord) => boolean, timeoutMs?: number, what?: string): Promise<void>;
+}
+
+/** Starts one connect attempt of `factory` with a sink that records everything. */
+export function recordAttempt(factory: TransportFactory, config: EndpointConfig, resume: ResumeState = {}): RecordedAttempt {
+  const record: SinkRecord = { opened: [], activity: [], warnings: [], retryHints: [] };
+  const waiters = new Set<() => void>();
+  const notify = () => {
+    for (const w of [...waiters]) w();
+  };
+  const transport = factory({
+    config,
+    resume,
+    attempt: 1,
+    sink: {
+      opened(info) {
+        if (record.ended) return;
+        record.opened.push(info);
+        notify();
+      },
+      activity(activity) {
+        if (record.ended) return;
+        record.activity.push(activity);
+        notify();
+      },
+      warning(message) {
+        record.warnings.push(message);
+        notify();
+      },
+      retryHint(ms) {
+        record.retryHints.push(ms);
+        notify();
+      },
+      ended(info) {
+        if (record.ended) throw new Error(`ended() called twice: ${JSON.stringify(info)}`);
+        record.ended = info;
+        notify();
+      },
+    },
+  });
+  const until = (predicate: (r: SinkRecord) => boolean, timeoutMs = 10_000, what = 'condition'): Promise<void> =>
+    new Promise((resolve, reject) => {
+      const check = () => {
+        if (predicate(record)) {
+          cleanup();
+          resolve();
+        }
+      };
+      const timer = setTimeout(() => {
+        cleanup();
+        reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}; record: ${summarize(record)}`));
+      }, timeoutMs);
+      const cleanup = () => {
+        clearTimeout(timer);
+        waiters.delete(check);
+      };
+      waiters.add(check);
+      check();
+    });
+  return {
+    transport,
+    record,
+    resume,
+    until,
+    async ended(timeoutMs) {
+      await until((r) => r.ended !== undefined, timeoutMs, 'ended()');
+      return record.ended!;
+    },
+    async opened(timeoutMs) {
+      await until((r) => r.opened.length > 0 || r.ended !== undefined, timeoutMs, 'opened()');
+      if (!record.opened[0]) throw new Error(`ended before opening: ${JSON.stringify(record.ended)}`);
+      return record.opened[0];
+    },
+  };
+}
+
+function summarize(record: SinkRecord): string {
+  return JSON.stringify({
+    opened: record.opened,
+    activity: record.activity.length,
+    heartbeats: record.activity.filter((a) => a.heartbeat).length,
+    warnings: record.warnings.slice(0, 5),
+    ended: record.ended,
+  });
+}
+
+/** Monitor-driven runs: events recorded in order, with waiting helpers. */
+export interface EventLog {
+  readonly events: StreamEvent[];
+  /** Resolves with the first event (at or after index `from`) matching `predicate`. */
+  waitFor<T extends StreamEvent>(predicate: (event: StreamEvent) => event is T, timeoutMs?: number, from?: number): Promise<T>;
+  waitFor(predicate: (event: StreamEvent) => boolean, timeoutMs?: number, from?: number): Promise<StreamEvent>;
+  /** Resolves once `count` events match. */
+  waitForCount(predicate: (event: StreamEvent) => boolean, count: number, timeoutMs?: number): Promise<StreamEvent[]>;
+  of<N extends StreamEvent['event']>(name: N): Extract<StreamEvent, { event: N }>[];
+  listener(event: StreamEvent): void;
+}
+
+export function eventLog(): EventLog {
+  const events: StreamEvent[] = [];
+  const waiters = new Set<() => void>();
+  const waitForCount = (predicate: (event: StreamEvent) => boolean, count: number, timeoutMs = 15_000, from = 0): Promise<StreamEvent[]> =>
+    new Promise((resolve, reject) => {
+      const check = () => {
+        const matched = events.slice(from).filter(predicate);
+        if (matched.length >= count) {
+          cleanup();
+          resolve(matched);
+        }
+      };
+      const timer = setTimeout(() => {
+        cleanup();
+        const tail = events.slice(-12).map((e) => JSON.stringify(e)).join('\n  ');
+        reject(new Error(`timed out after ${timeoutMs} ms waiting for ${count} matching event(s); last events:\n  ${tail}`));
+      }, timeoutMs);
+      const cleanup = () => {
+        clearTimeout(timer);
+        waiters.delete(check);
+      };
+      waiters.add(check);
+      check();
+    });
+  return {
+    events,
+    listener(event) {
+      events.push(event);
+      for (const w of [...waiters]) w();
+    },
+    waitFor(predicate: (event: StreamEvent) => boolean, timeoutMs?: number, from?: number) {
+      return waitForCount(predicate, 1, timeoutMs, from).then((m) => m[0]!) as Promise<never>;
+    },
+    waitForCount: (predicate, count, timeoutMs) => waitForCount(predicate, count, timeoutMs),
+    of(name) {
+      return events.filter((e) => e.event === name) as never;
+    },
+  };
+}
+
+/** Resolves after `ms`; for deliberate quiet periods only (prefer waiting on events). */
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Counts of live handle types, for leak checks (`process.getActiveResourcesInfo()`). */
+export function activeResources(): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const type of process.getActiveResourcesInfo()) counts[type] = (counts[type] ?? 0) + 1;
+  return counts;
+}
