@@ -3,11 +3,6 @@
 
 import type { LabServer, LabServerKind } from '../types.ts';
 import { labErrors } from '../errors.ts';
-import { startGrpcHealthServer } from './grpc.ts';
-import { startMcpV1Server } from './mcpV1.ts';
-import { startMcpV2Server } from './mcpV2.ts';
-import { startSseServer } from './sse.ts';
-import { startWsServer } from './websocket.ts';
 
 export interface AnyLabServerOptions {
   readonly port?: number;
@@ -29,20 +24,21 @@ export interface AnyLabServerOptions {
   readonly notifyEveryMs?: number;
 }
 
-export function startLabServer(kind: LabServerKind, options: AnyLabServerOptions = {}): Promise<LabServer> {
+/** Imports only the server asked for: a child process then starts in a fraction of the time. */
+export async function startLabServer(kind: LabServerKind, options: AnyLabServerOptions = {}): Promise<LabServer> {
   switch (kind) {
     case 'sse':
-      return startSseServer(options);
+      return (await import('./sse.ts')).startSseServer(options);
     case 'websocket':
-      return startWsServer(options);
+      return (await import('./websocket.ts')).startWsServer(options);
     case 'grpc':
-      return startGrpcHealthServer(options);
+      return (await import('./grpc.ts')).startGrpcHealthServer(options);
     case 'mcp-v1':
-      return startMcpV1Server({ ...options, transport: 'streamable' });
+      return (await import('./mcpV1.ts')).startMcpV1Server({ ...options, transport: 'streamable' });
     case 'mcp-v1-sse':
-      return startMcpV1Server({ ...options, transport: 'sse' });
+      return (await import('./mcpV1.ts')).startMcpV1Server({ ...options, transport: 'sse' });
     case 'mcp-v2':
-      return startMcpV2Server(options);
+      return (await import('./mcpV2.ts')).startMcpV2Server(options);
     default:
       return Promise.reject(labErrors.option(`unknown lab server kind "${String(kind)}"; use one of sse, websocket, grpc, mcp-v1, mcp-v1-sse, mcp-v2`));
   }
