@@ -1,0 +1,249 @@
+// The dashboard as a whole: toolbar (filter, window, export), blocked endpoints, cards, timeline,
+// forensics and findings. Takes its document and host as parameters so tests can run it in happy-dom.
+
+import type { EndpointStatus } from '../core/model.ts';
+import type { BlockedEndpoint, DashboardViewState, FromWebviewMessage, ToWebviewMessage } from '../shared/protocol.ts';
+import { EndpointCard, type CardAction } from './cards.ts';
+import { clear, h, setText } from './dom.ts';
+import { renderFinding } from './findings.ts';
+import { renderForensics } from './forensics.ts';
+import { HistoryStore } from './historyStore.ts';
+import { Timeline } from './timeline.ts';
+import { DEFAULT_WINDOW_MS, TIMELINE_WINDOWS_MS, windowLabel } from './timelineGeometry.ts';
+import { matchesFilter, summaryLine } from './view.ts';
+
+export interface DashboardHost {
+  post(message: FromWebviewMessage): void;
+  getState(): DashboardViewState | undefined;
+  setState(state: DashboardViewState): void;
+}
+
+export class DashboardApp {
+  private readonly doc: Document;
+  private readonly host: DashboardHost;
+  private readonly store = new HistoryStore();
+  private statuses: readonly EndpointStatus[] = [];
+  private blocked: readonly BlockedEndpoint[] = [];
+  /** Extension clock minus ours, so ages agree with the extension even across machines. */
+  private skewMs = 0;
+  private state: DashboardViewState;
+  private hasData = false;
+
+  private readonly cards = new Map<string, EndpointCard>();
+  private readonly cardsEl: HTMLElement;
+  private readonly emptyEl: HTMLElement;
+  private readonly blockedEl: HTMLElement;
+  private readonly summaryEl: HTMLElement;
+  private readonly timeline: Timeline;
+  private readonly forensicsEl: HTMLElement;
+  private readonly findingsEl: HTMLElement;
+  private readonly filterInput: HTMLInputElement;
+  private readonly windowButtons: HTMLButtonElement[] = [];
+  private forensicsKey = '';
+  private findingsKey = '';
+
+  constructor(doc: Document, root: HTMLElement, host: DashboardHost) {
+    this.doc = doc;
+    this.host = host;
+    const saved = host.getState();
+    this.state = {
+      filter: typeof saved?.filter === 'string' ? saved.filter : '',
+      windowMs: TIMELINE_WINDOWS_MS.includes(saved?.windowMs as never) ? saved!.windowMs : DEFAULT_WINDOW_MS,
+      scrollY: typeof saved?.scrollY === 'number' ? saved.scrollY : 0,
+    };
+
+    this.filterInput = h(doc, 'input', {
+      testid: 'filter',
+      attrs: { type: 'search', placeholder: 'Filter by endpoint name', 'aria-label': 'Filter endpoints by name', value: this.state.filter },
+    });
+    this.filterInput.value = this.state.filter;
+    this.filterInput.addEventListener('input', () => {
+      this.saveState({ filter: this.filterInput.value });
+      this.render();
+    });
+
+    const windowGroup = h(doc, 'div', { class: 'segmented', testid: 'window-selector', attrs: { role: 'group', 'aria-label': 'Timeline window' } });
+    for (const ms of TIMELINE_WINDOWS_MS) {
+      const b = h(doc, 'button', { text: windowLabel(ms), testid: `window-${ms}`, attrs: { type: 'button', 'data-window': ms } });
+      b.addEventListener('click', () => {
+        this.saveState({ windowMs: ms });
+        this.updateWindowButtons();
+        this.renderTimeline();
+      });
+      this.windowButtons.push(b);
+      windowGroup.appendChild(b);
+    }
+    const exportButton = (format: 'json' | 'csv') => {
+      const b = h(doc, 'button', { text: `Export ${format.toUpperCase()}`, testid: `export-${format}`, attrs: { type: 'button', 'aria-label': `Export the report as ${format.toUpperCase()}` } });
+      b.addEventListener('click', () => host.post({ type: 'exportReport', format }));
+      return b;
+    };
+
+    this.summaryEl = h(doc, 'p', { class: 'summary', testid: 'summary', attrs: { 'aria-live': 'polite' } });
+    this.blockedEl = h(doc, 'section', { class: 'blocked', testid: 'blocked', attrs: { 'aria-label': 'Endpoints not started' } });
+    this.emptyEl = h(doc, 'p', { class: 'empty', testid: 'empty' });
+    this.cardsEl = h(doc, 'div', { class: 'cards', testid: 'cards' });
+    this.timeline = new Timeline(doc);
+    this.forensicsEl = h(doc, 'div', { class: 'forensics', testid: 'forensics' });
+    this.findingsEl = h(doc, 'div', { class: 'findings', testid: 'findings' });
+
+    const section = (title: string, testid: string, body: Element) =>
+      h(doc, 'section', { class: 'panel', testid, attrs: { 'aria-labelledby': `${testid}-title` } }, [h(doc, 'h2', { text: title, attrs: { id: `${testid}-title` } }), body]);
+
+    clear(root);
+    root.appendChild(h(doc, 'header', { class: 'toolbar' }, [
+      h(doc, 'h1', { text: 'Stream Health' }),
+      this.summaryEl,
+      h(doc, 'div', { class: 'toolbar-controls' }, [this.filterInput, windowGroup, exportButton('json'), exportButton('csv')]),
+    ]));
+    root.appendChild(this.blockedEl);
+    root.appendChild(section('Diagnosis', 'diagnosis', this.findingsEl));
+    root.appendChild(section('Endpoints', 'endpoints', h(doc, 'div', {}, [this.emptyEl, this.cardsEl])));
+    root.appendChild(section('Timeline', 'timeline-section', this.timeline.element));
+    root.appendChild(section('Drop forensics', 'forensics-section', this.forensicsEl));
+    this.updateWindowButtons();
+  }
+
+  get viewState(): DashboardViewState {
+    return this.state;
+  }
+
+  now(): number {
+    return Date.now() + this.skewMs;
+  }
+
+  receive(message: ToWebviewMessage): void {
+    if (message.type === 'snapshot') {
+      this.store.load(message.history);
+    } else if (message.type === 'update') {
+      for (const event of message.events) this.store.apply(event);
+    } else {
+      return;
+    }
+    this.skewMs = message.now - Date.now();
+    this.statuses = message.endpoints;
+    this.blocked = message.blocked;
+    this.hasData = true;
+    this.store.trim(this.now());
+    this.render();
+  }
+
+  /** Once a second: ages, "ago" texts, countdowns and the sliding timeline. */
+  tick(): void {
+    if (!this.hasData) return;
+    const now = this.now();
+    for (const status of this.statuses) this.cards.get(status.name)?.update(status, this.store.lane(status.name), now);
+    this.renderTimeline();
+  }
+
+  /** Theme switched (body class changed): canvas colours come from CSS variables. */
+  themeChanged(): void {
+    this.timeline.refreshColors();
+  }
+
+  saveState(patch: Partial<DashboardViewState>): void {
+    this.state = { ...this.state, ...patch };
+    this.host.setState(this.state);
+  }
+
+  private updateWindowButtons(): void {
+    for (const b of this.windowButtons) b.setAttribute('aria-pressed', String(Number(b.getAttribute('data-window')) === this.state.windowMs));
+  }
+
+  private visible(): EndpointStatus[] {
+    return this.statuses.filter((s) => matchesFilter(s.name, this.state.filter));
+  }
+
+  render(): void {
+    const now = this.now();
+    const visible = this.visible();
+    setText(this.summaryEl, summaryLine(this.statuses, this.blocked.length));
+    this.renderBlocked();
+
+    if (this.statuses.length === 0) {
+      setText(this.emptyEl, this.blocked.length > 0
+        ? 'No endpoint is running.'
+        : 'No endpoints configured. Run "Stream Health: Add Endpoint…" or edit the streamHealth.endpoints setting.');
+      this.emptyEl.hidden = false;
+    } else if (visible.length === 0) {
+      setText(this.emptyEl, 'No endpoint matches the filter.');
+      this.emptyEl.hidden = false;
+    } else {
+      this.emptyEl.hidden = true;
+    }
+
+    // Cards: built once per endpoint, updated in place so focus and buttons survive updates.
+    const names = new Set(this.statuses.map((s) => s.name));
+    for (const [name, card] of this.cards) {
+      if (!names.has(name)) {
+        card.element.remove();
+        this.cards.delete(name);
+      }
+    }
+    const onAction = (action: CardAction, endpoint: string) => this.host.post({ type: action, endpoint });
+    this.statuses.forEach((status, i) => {
+      let card = this.cards.get(status.name);
+      if (!card) {
+        card = new EndpointCard(this.doc, status, onAction);
+        this.cards.set(status.name, card);
+      }
+      // Only move a card when it is out of place: moving a node blurs a focused button inside it.
+      if (this.cardsEl.children[i] !== card.element) this.cardsEl.insertBefore(card.element, this.cardsEl.children[i] ?? null);
+      card.element.hidden = !matchesFilter(status.name, this.state.filter);
+      card.update(status, this.store.lane(status.name), now);
+    });
+
+    this.renderTimeline();
+    this.renderForensics(visible);
+    this.renderFindings(visible);
+  }
+
+  private renderTimeline(): void {
+    const rows = this.visible().map((status) => ({ status, lane: this.store.lane(status.name) }));
+    this.timeline.setData(rows, this.state.windowMs, this.now());
+  }
+
+  private renderBlocked(): void {
+    clear(this.blockedEl);
+    this.blockedEl.hidden = this.blocked.length === 0;
+    if (this.blocked.length === 0) return;
+    this.blockedEl.appendChild(h(this.doc, 'h2', { text: 'Not started in this untrusted workspace' }));
+    this.blockedEl.appendChild(h(this.doc, 'ul', {}, this.blocked.map((b) =>
+      h(this.doc, 'li', { testid: 'blocked-endpoint', attrs: { 'data-endpoint': b.name } }, [
+        h(this.doc, 'strong', { text: b.name }), ': ', b.reason,
+      ]))));
+  }
+
+  private renderForensics(visible: readonly EndpointStatus[]): void {
+    const withDrops = visible.filter((s) => this.store.lane(s.name).drops.some((d) => d.cause !== 'manual'));
+    // Rebuilt only when drops or findings changed: SVG churn every update would be wasted work.
+    const key = JSON.stringify(withDrops.map((s) => {
+      const drops = this.store.lane(s.name).drops;
+      return [s.name, drops.length, drops.at(-1)?.at, s.findings.map((f) => [f.finding, f.estimateMs, f.match])];
+    }));
+    if (key === this.forensicsKey) return;
+    this.forensicsKey = key;
+    clear(this.forensicsEl);
+    if (withDrops.length === 0) {
+      this.forensicsEl.appendChild(h(this.doc, 'p', { class: 'muted', text: 'No drops yet. Histograms appear after the first drop.' }));
+      return;
+    }
+    for (const s of withDrops) this.forensicsEl.appendChild(renderForensics(this.doc, s, this.store.lane(s.name).drops));
+  }
+
+  private renderFindings(visible: readonly EndpointStatus[]): void {
+    const key = JSON.stringify(visible.map((s) => [s.name, s.kind, s.url, s.heartbeatSeconds, s.findings]));
+    if (key === this.findingsKey) return;
+    this.findingsKey = key;
+    clear(this.findingsEl);
+    const copy = (text: string, label: string) => this.host.post({ type: 'copy', text, label });
+    let count = 0;
+    for (const s of visible) {
+      for (const f of s.findings) {
+        this.findingsEl.appendChild(renderFinding(this.doc, s, f, copy));
+        count++;
+      }
+    }
+    if (count === 0) this.findingsEl.appendChild(h(this.doc, 'p', { class: 'muted', testid: 'no-findings', text: 'No problems diagnosed so far.' }));
+  }
+}

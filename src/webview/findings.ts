@@ -1,0 +1,66 @@
+// The diagnosis panel: each finding in plain language with its evidence and the fix, plus copyable
+// snippets for the server, the intermediary and the client, values filled in from the finding.
+
+import type { FindingKind } from '../core/events.ts';
+import type { EndpointStatus, Finding } from '../core/model.ts';
+import { h } from './dom.ts';
+import { formatSeconds, plural } from './format.ts';
+import { snippetsFor, type Snippet } from './snippets.ts';
+
+export const FINDING_TITLES: Readonly<Record<FindingKind, string>> = {
+  'intermediary-idle-timeout': 'An intermediary closes idle streams',
+  'stream-lifetime-limit': 'Streams hit a maximum lifetime',
+  'silent-dead-connection': 'Connections die silently',
+  'no-server-heartbeat': 'The server sends no heartbeats',
+  'gateway-timeout': 'A gateway times out',
+  flapping: 'The stream keeps reconnecting',
+};
+
+export function findingTitle(kind: string): string {
+  return (FINDING_TITLES as Record<string, string>)[kind] ?? kind;
+}
+
+/** "Evidence: 5 drops · cutoff ≈ 60 s · matches nginx · heartbeat every 20 s". */
+export function evidenceLine(f: Finding): string {
+  const parts = [`Evidence: ${plural(f.evidence, 'observation')}`];
+  if (f.estimateMs !== undefined) parts.push(`estimate ≈ ${formatSeconds(f.estimateMs)}`);
+  if (f.match) parts.push(`matches ${f.match}`);
+  if (f.recommendedHeartbeatMs !== undefined) parts.push(`recommended heartbeat every ${formatSeconds(f.recommendedHeartbeatMs)} or less`);
+  return parts.join(' · ');
+}
+
+const SIDE_LABELS: Readonly<Record<Snippet['side'], string>> = {
+  server: 'Server side',
+  intermediary: 'Intermediary',
+  client: 'Client side',
+};
+
+export type CopyRequest = (text: string, label: string) => void;
+
+export function renderFinding(doc: Document, status: EndpointStatus, finding: Finding, copy: CopyRequest): HTMLElement {
+  const snippets = snippetsFor(finding, status);
+  const copyFix = h(doc, 'button', { text: 'Copy fix', testid: 'copy-fix', attrs: { type: 'button', 'aria-label': `Copy the fix for ${status.name}` } });
+  copyFix.addEventListener('click', () => copy(`${finding.message}\n\nFix: ${finding.fix}`, 'the fix'));
+  return h(doc, 'article', { class: `finding finding-${finding.finding}`, testid: 'finding', attrs: { 'data-finding': finding.finding, 'data-endpoint': status.name } }, [
+    h(doc, 'header', { class: 'finding-header' }, [
+      h(doc, 'span', { class: 'finding-icon', text: '⚑', attrs: { 'aria-hidden': 'true' } }),
+      h(doc, 'h3', { text: findingTitle(finding.finding) }),
+      h(doc, 'span', { class: 'finding-endpoint', text: status.name, testid: 'finding-endpoint' }),
+    ]),
+    h(doc, 'p', { class: 'finding-message', text: finding.message, testid: 'finding-message' }),
+    h(doc, 'p', { class: 'finding-evidence muted', text: evidenceLine(finding), testid: 'finding-evidence' }),
+    h(doc, 'p', { class: 'finding-fix', testid: 'finding-fix' }, [h(doc, 'strong', { text: 'Fix: ' }), finding.fix, ' ', copyFix]),
+    h(doc, 'div', { class: 'snippets' }, snippets.map((s, i) => renderSnippet(doc, s, i === 0, copy))),
+  ]);
+}
+
+function renderSnippet(doc: Document, snippet: Snippet, open: boolean, copy: CopyRequest): HTMLElement {
+  const code = h(doc, 'code', { class: `language-${snippet.language}`, text: snippet.code });
+  const button = h(doc, 'button', { text: 'Copy', class: 'copy', testid: 'copy-snippet', attrs: { type: 'button', 'aria-label': `Copy: ${snippet.title}` } });
+  button.addEventListener('click', () => copy(snippet.code, snippet.title));
+  return h(doc, 'details', { class: `snippet side-${snippet.side}`, testid: 'snippet', attrs: { 'data-snippet': snippet.id, open } }, [
+    h(doc, 'summary', {}, [h(doc, 'span', { class: 'side', text: SIDE_LABELS[snippet.side] }), ' ', snippet.title]),
+    snippet.note ? h(doc, 'p', { class: 'muted', text: snippet.note }) : null,
+    h(doc, 'div', { class: 'code-wrap' }, [h(doc, 'pre', { attrs: { tabindex: 0 } }, [code]), button]),
+  ]);
+}

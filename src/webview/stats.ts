@@ -1,0 +1,78 @@
+// Aggregation for the cards and the drop forensics: drop counts over recent windows and histogram
+// bins with "nice" widths. Pure (no DOM) so node tests cover it.
+
+import type { DropRecord } from '../core/model.ts';
+
+export const HOUR_MS = 3_600_000;
+export const DAY_MS = 24 * HOUR_MS;
+
+/** Drops (excluding the user's own `manual` ones) within `windowMs` before `now`. */
+export function countDropsSince(drops: readonly DropRecord[], now: number, windowMs: number): number {
+  const from = now - windowMs;
+  let n = 0;
+  for (const d of drops) if (d.at >= from && d.at <= now && d.cause !== 'manual') n++;
+  return n;
+}
+
+export function median(values: readonly number[]): number | undefined {
+  if (values.length === 0) return undefined;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+export interface Histogram {
+  /** Left edge of the first bin, ms. */
+  readonly startMs: number;
+  readonly binWidthMs: number;
+  readonly counts: readonly number[];
+  readonly total: number;
+  readonly maxCount: number;
+}
+
+/** The smallest of 1, 2, 5 x 10^k (ms) at least `raw`, so bin edges read as round numbers. */
+export function niceStep(raw: number): number {
+  if (!(raw > 0)) return 1;
+  const exp = Math.floor(Math.log10(raw));
+  const base = 10 ** exp;
+  for (const m of [1, 2, 5, 10]) if (m * base >= raw) return m * base;
+  return 10 * base;
+}
+
+/**
+ * Bins `values` into at most `maxBins` bins of a nice width. The range always includes `mark`
+ * (the inferred cutoff) so it can be drawn, and starts at 0 when that costs few bins, because
+ * "how long until it died" reads best from zero.
+ */
+export function histogram(values: readonly number[], maxBins = 24, mark?: number): Histogram {
+  const finite = values.filter((v) => Number.isFinite(v) && v >= 0);
+  const all = mark !== undefined && Number.isFinite(mark) ? [...finite, mark] : finite;
+  if (all.length === 0) return { startMs: 0, binWidthMs: 1000, counts: [], total: 0, maxCount: 0 };
+  let lo = Math.min(...all);
+  const hi = Math.max(...all);
+  if (lo < (hi - lo) * 2) lo = 0;
+  let width = niceStep(Math.max((hi - lo) / maxBins, 1));
+  let start = Math.floor(lo / width) * width;
+  // Rounding the start down can spill one bin past the limit; widen once more if so.
+  if (Math.floor((hi - start) / width) + 1 > maxBins) {
+    width = niceStep(width * 1.01);
+    start = Math.floor(lo / width) * width;
+  }
+  const binCount = Math.floor((hi - start) / width) + 1;
+  const counts = new Array<number>(binCount).fill(0);
+  for (const v of finite) counts[Math.min(binCount - 1, Math.floor((v - start) / width))]!++;
+  return { startMs: start, binWidthMs: width, counts, total: finite.length, maxCount: Math.max(0, ...counts) };
+}
+
+/** Drops that say something about the path: the user's own reconnects are left out. */
+export function forensicDrops(drops: readonly DropRecord[]): DropRecord[] {
+  return drops.filter((d) => d.cause !== 'manual');
+}
+
+/** Median gap between the last `recent` timestamps of an ascending list; undefined under two. */
+export function medianInterval(sortedTimes: readonly number[], recent = 50): number | undefined {
+  const start = Math.max(0, sortedTimes.length - recent);
+  const gaps: number[] = [];
+  for (let i = start + 1; i < sortedTimes.length; i++) gaps.push(sortedTimes[i]! - sortedTimes[i - 1]!);
+  return median(gaps);
+}

@@ -1,0 +1,304 @@
+// The timeline: one lane per endpoint, sessions as bars, heartbeat ticks, drop markers by cause
+// (colour + shape), hover details. Canvas, redrawn on requestAnimationFrame and only when dirty,
+// drawing only what the window shows, so 50 lanes and 10,000 events stay smooth.
+
+import type { EndpointStatus } from '../core/model.ts';
+import { h, setText } from './dom.ts';
+import { describeDrop, formatClock, formatDuration, STATE_LABELS } from './format.ts';
+import type { Lane } from './historyStore.ts';
+import { BASE_COLORS, causeStyle, legendEntries } from './theme.ts';
+import { axisTicks, laneAt, makeScale, nearestItem, sessionBars, tickColumns, timeToX, visibleRange, type TimeScale } from './timelineGeometry.ts';
+
+export interface TimelineRow {
+  readonly status: EndpointStatus;
+  readonly lane: Lane;
+}
+
+const LABEL_WIDTH = 170;
+const LANE_HEIGHT = 26;
+const AXIS_HEIGHT = 22;
+const TOP = 4;
+const RIGHT_PAD = 10;
+
+export class Timeline {
+  readonly element: HTMLElement;
+  private readonly doc: Document;
+  private readonly canvas: HTMLCanvasElement;
+  private readonly tooltip: HTMLElement;
+  private readonly summary: HTMLElement;
+  private rows: readonly TimelineRow[] = [];
+  private windowMs = 3_600_000;
+  private now = Date.now();
+  private frame: number | undefined;
+  private hover: { x: number; y: number } | undefined;
+  private colorCache = new Map<string, string>();
+
+  constructor(doc: Document) {
+    this.doc = doc;
+    this.canvas = h(doc, 'canvas', { testid: 'timeline-canvas', attrs: { role: 'img', tabindex: 0 } });
+    this.tooltip = h(doc, 'div', { class: 'tooltip', testid: 'timeline-tooltip', attrs: { role: 'tooltip' } });
+    this.tooltip.hidden = true;
+    this.summary = h(doc, 'p', { class: 'visually-hidden', testid: 'timeline-summary' });
+    const legend = h(doc, 'ul', { class: 'legend', testid: 'timeline-legend', attrs: { 'aria-label': 'Drop causes' } }, [
+      h(doc, 'li', {}, [legendSwatch(doc, 'session'), 'session (open → drop)']),
+      h(doc, 'li', {}, [legendSwatch(doc, 'tick'), 'heartbeat (in above, out below)']),
+      ...legendEntries().map((e) => h(doc, 'li', {}, [markerSvg(doc, e.style.path, e.style.stroke, e.style.colorVar, e.style.fallback), `${e.label} (${e.style.shapeName})`])),
+    ]);
+    this.element = h(doc, 'div', { class: 'timeline', testid: 'timeline' }, [
+      h(doc, 'div', { class: 'timeline-canvas-wrap' }, [this.canvas, this.tooltip]),
+      legend,
+      this.summary,
+    ]);
+    this.canvas.addEventListener('mousemove', (e) => {
+      const rect = this.canvas.getBoundingClientRect();
+      this.hover = { x: e.clientX - rect.left, y: e.clientY - rect.top };
+      this.updateTooltip();
+    });
+    this.canvas.addEventListener('mouseleave', () => {
+      this.hover = undefined;
+      this.tooltip.hidden = true;
+    });
+  }
+
+  setData(rows: readonly TimelineRow[], windowMs: number, now: number): void {
+    this.rows = rows;
+    this.windowMs = windowMs;
+    this.now = now;
+    this.invalidate();
+  }
+
+  /** Theme changed: re-read the CSS variables. */
+  refreshColors(): void {
+    this.colorCache.clear();
+    this.invalidate();
+  }
+
+  invalidate(): void {
+    const win = this.doc.defaultView;
+    if (this.frame !== undefined || !win || typeof win.requestAnimationFrame !== 'function') return;
+    this.frame = win.requestAnimationFrame(() => {
+      this.frame = undefined;
+      this.draw();
+    });
+  }
+
+  private color(pair: readonly [string, string]): string {
+    let c = this.colorCache.get(pair[0]);
+    if (c === undefined) {
+      const win = this.doc.defaultView;
+      c = (win ? win.getComputedStyle(this.doc.body).getPropertyValue(pair[0]).trim() : '') || pair[1];
+      this.colorCache.set(pair[0], c);
+    }
+    return c;
+  }
+
+  private scale(): TimeScale {
+    const width = this.canvas.clientWidth || 600;
+    return makeScale(this.now, this.windowMs, LABEL_WIDTH, width - LABEL_WIDTH - RIGHT_PAD);
+  }
+
+  private draw(): void {
+    const rows = this.rows;
+    let drops = 0;
+    let sessions = 0;
+    const height = TOP + rows.length * LANE_HEIGHT + AXIS_HEIGHT;
+    this.canvas.style.height = `${height}px`;
+    const ctx = this.canvas.getContext('2d');
+    const scale = this.scale();
+    if (ctx) {
+      const dpr = this.doc.defaultView?.devicePixelRatio ?? 1;
+      const cssWidth = this.canvas.clientWidth || 600;
+      if (this.canvas.width !== Math.round(cssWidth * dpr) || this.canvas.height !== Math.round(height * dpr)) {
+        this.canvas.width = Math.round(cssWidth * dpr);
+        this.canvas.height = Math.round(height * dpr);
+      }
+      ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+      ctx.clearRect(0, 0, cssWidth, height);
+      ctx.font = '12px var(--vscode-font-family, sans-serif)';
+      ctx.textBaseline = 'middle';
+      rows.forEach((row, i) => {
+        const counts = this.drawLane(ctx, row, i, scale);
+        drops += counts.drops;
+        sessions += counts.sessions;
+      });
+      this.drawAxis(ctx, scale, TOP + rows.length * LANE_HEIGHT);
+    } else {
+      // No canvas (tests): still count for the text summary.
+      for (const row of rows) {
+        sessions += sessionBars(row.lane.sessions, scale, this.now).length;
+        const [a, b] = visibleRange(row.lane.drops, scale, (d) => d.at);
+        drops += b - a;
+      }
+    }
+    const text = `Timeline over the last ${formatDuration(this.windowMs)}: ${rows.length} endpoints, ${sessions} sessions, ${drops} drops.`;
+    this.canvas.setAttribute('aria-label', text);
+    setText(this.summary, text);
+    if (this.hover) this.updateTooltip();
+  }
+
+  private drawLane(ctx: CanvasRenderingContext2D, row: TimelineRow, index: number, scale: TimeScale): { drops: number; sessions: number } {
+    const y = TOP + index * LANE_HEIGHT;
+    const mid = y + LANE_HEIGHT / 2;
+    if (index % 2 === 1) {
+      ctx.fillStyle = this.color(BASE_COLORS.laneAlt);
+      ctx.fillRect(0, y, scale.x0 + scale.width, LANE_HEIGHT);
+    }
+    // Lane label: canvas text is never parsed as markup, so an untrusted name is safe here.
+    ctx.fillStyle = this.color(BASE_COLORS.foreground);
+    ctx.fillText(fitText(ctx, row.status.name, LABEL_WIDTH - 12), 4, mid);
+
+    const bars = sessionBars(row.lane.sessions, scale, this.now);
+    ctx.fillStyle = this.color(BASE_COLORS.session);
+    for (const bar of bars) {
+      ctx.globalAlpha = bar.open ? 0.85 : 0.55;
+      ctx.fillRect(bar.x0, mid - 5, bar.x1 - bar.x0, 10);
+    }
+    ctx.globalAlpha = 1;
+
+    ctx.fillStyle = this.color(BASE_COLORS.heartbeatIn);
+    for (const x of tickColumns(row.lane.heartbeatsIn, scale)) ctx.fillRect(x, y + 2, 1, 5);
+    ctx.fillStyle = this.color(BASE_COLORS.heartbeatOut);
+    for (const x of tickColumns(row.lane.heartbeatsOut, scale)) ctx.fillRect(x, y + LANE_HEIGHT - 7, 1, 5);
+
+    const [from, to] = visibleRange(row.lane.drops, scale, (d) => d.at);
+    let lastX = -Infinity;
+    for (let i = from; i < to; i++) {
+      const d = row.lane.drops[i]!;
+      const x = Math.round(timeToX(scale, d.at));
+      // Markers closer than 2 px would overdraw each other; the tooltip still finds each one.
+      if (x - lastX < 2) continue;
+      lastX = x;
+      this.drawMarker(ctx, d.cause, x, mid);
+    }
+    const [ef, et] = visibleRange(row.lane.errors, scale, (e) => e.at);
+    ctx.fillStyle = this.color(BASE_COLORS.error);
+    for (let i = ef; i < et; i++) ctx.fillRect(Math.round(timeToX(scale, row.lane.errors[i]!.at)) - 1, mid - 2, 3, 4);
+    return { drops: to - from, sessions: bars.length };
+  }
+
+  private drawMarker(ctx: CanvasRenderingContext2D, cause: string, x: number, y: number): void {
+    const style = causeStyle(cause);
+    const color = this.color([style.colorVar, style.fallback]);
+    if (typeof Path2D === 'undefined') return;
+    ctx.save();
+    ctx.translate(x, y);
+    const path = new Path2D(style.path);
+    if (style.stroke) {
+      ctx.strokeStyle = color;
+      ctx.lineWidth = 2;
+      ctx.stroke(path);
+    } else {
+      ctx.fillStyle = color;
+      ctx.fill(path);
+    }
+    ctx.restore();
+  }
+
+  private drawAxis(ctx: CanvasRenderingContext2D, scale: TimeScale, y: number): void {
+    ctx.strokeStyle = this.color(BASE_COLORS.grid);
+    ctx.fillStyle = this.color(BASE_COLORS.muted);
+    ctx.lineWidth = 1;
+    ctx.beginPath();
+    ctx.moveTo(scale.x0, y + 0.5);
+    ctx.lineTo(scale.x0 + scale.width, y + 0.5);
+    ctx.stroke();
+    ctx.textAlign = 'center';
+    for (const t of axisTicks(scale)) {
+      const x = Math.round(timeToX(scale, t)) + 0.5;
+      ctx.beginPath();
+      ctx.moveTo(x, TOP);
+      ctx.lineTo(x, y + 4);
+      ctx.globalAlpha = 0.35;
+      ctx.stroke();
+      ctx.globalAlpha = 1;
+      ctx.fillText(formatClock(t).slice(0, 5), x, y + AXIS_HEIGHT / 2 + 2);
+    }
+    ctx.textAlign = 'start';
+  }
+
+  private updateTooltip(): void {
+    if (!this.hover) return;
+    const lines = describeAt(this.rows, this.scale(), this.now, this.hover.x, this.hover.y);
+    if (lines.length === 0) {
+      this.tooltip.hidden = true;
+      return;
+    }
+    this.tooltip.replaceChildren(...lines.map((line) => h(this.doc, 'div', { text: line })));
+    this.tooltip.hidden = false;
+    const wrapWidth = this.canvas.clientWidth || 600;
+    const left = Math.min(this.hover.x + 12, Math.max(0, wrapWidth - 280));
+    this.tooltip.style.left = `${left}px`;
+    this.tooltip.style.top = `${this.hover.y + 14}px`;
+  }
+}
+
+/** Hover text for a point on the timeline: a drop marker, else a session bar, else the lane. */
+export function describeAt(rows: readonly TimelineRow[], scale: TimeScale, now: number, x: number, y: number): string[] {
+  const index = laneAt({ top: TOP, laneHeight: LANE_HEIGHT }, y, rows.length);
+  if (index < 0) return [];
+  const row = rows[index]!;
+  const lines = [`${row.status.name} (${row.status.kind}): ${STATE_LABELS[row.status.state]}`];
+  if (x < scale.x0) return lines;
+  const di = nearestItem(row.lane.drops, scale, x, 6, (d) => d.at);
+  if (di >= 0) {
+    const d = row.lane.drops[di]!;
+    lines.push(`Drop at ${formatClock(d.at)}: ${describeDrop(d)}`);
+    lines.push(`Stream age ${formatDuration(d.streamAgeMs)}, silent for ${formatDuration(d.silenceMs)}`);
+    if (d.detail) lines.push(d.detail);
+    return lines;
+  }
+  const bars = sessionBars(row.lane.sessions, scale, now);
+  const bar = bars.find((b) => x >= b.x0 - 2 && x <= b.x1 + 2);
+  if (bar) {
+    const s = row.lane.sessions[bar.index]!;
+    const end = s.endedAt ?? now;
+    lines.push(`Session ${formatClock(s.openedAt)} → ${s.endedAt === undefined ? 'now' : formatClock(end)} (${formatDuration(end - s.openedAt)})`);
+    if (s.detail) lines.push(s.detail);
+  }
+  return lines;
+}
+
+function fitText(ctx: CanvasRenderingContext2D, text: string, maxWidth: number): string {
+  if (ctx.measureText(text).width <= maxWidth) return text;
+  let lo = 0;
+  let hi = text.length;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (ctx.measureText(`${text.slice(0, mid)}…`).width <= maxWidth) lo = mid;
+    else hi = mid - 1;
+  }
+  return `${text.slice(0, lo)}…`;
+}
+
+function legendSwatch(doc: Document, kind: 'session' | 'tick'): Element {
+  return h(doc, 'span', { class: `swatch swatch-${kind}`, attrs: { 'aria-hidden': 'true' } });
+}
+
+/** A legend marker: the same path as on the canvas, coloured by a CSS variable. */
+export function markerSvg(doc: Document, path: string, stroke: boolean, colorVar: string, fallback: string): Element {
+  const ns = 'http://www.w3.org/2000/svg';
+  const el = doc.createElementNS(ns, 'svg');
+  el.setAttribute('viewBox', '-7 -7 14 14');
+  el.setAttribute('width', '14');
+  el.setAttribute('height', '14');
+  el.setAttribute('aria-hidden', 'true');
+  const p = doc.createElementNS(ns, 'path');
+  p.setAttribute('d', path);
+  // Presentation attributes give the fallback; the stylesheet's class rules apply the theme colour
+  // (no inline style attributes: the CSP allows only our stylesheet).
+  if (stroke) {
+    p.setAttribute('fill', 'none');
+    p.setAttribute('stroke', fallback);
+    p.setAttribute('stroke-width', '2');
+  } else {
+    p.setAttribute('fill', fallback);
+  }
+  p.setAttribute('class', `${markerClass(colorVar)} ${stroke ? 'marker-stroke' : 'marker-fill'}`);
+  el.appendChild(p);
+  return el;
+}
+
+/** `--vscode-charts-red` -> `marker-charts-red`; dashboard.css maps each to its variable. */
+export function markerClass(colorVar: string): string {
+  return `marker-${colorVar.replace(/^--vscode-/, '').replace(/[^a-z0-9-]/gi, '-')}`;
+}

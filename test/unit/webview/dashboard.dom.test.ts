@@ -1,0 +1,168 @@
+// DOM rendering of the whole dashboard in happy-dom: untrusted strings stay text, cards and
+// findings render with their test ids, buttons post typed messages, view state round-trips.
+
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { Window } from 'happy-dom';
+import type { DashboardViewState, FromWebviewMessage, ToWebviewMessage } from '../../../src/shared/protocol.ts';
+import { drop, event, history, idleFinding, NOW, snapshot, status } from './fixtures.ts';
+
+// The webview modules are type-checked by src/webview/tsconfig.json (lib DOM); loading them through
+// a computed specifier keeps DOM types out of the Node program that checks this test.
+const appUrl = new URL('../../../src/webview/app.ts', import.meta.url).href;
+
+interface AppLike {
+  receive(message: ToWebviewMessage): void;
+  tick(): void;
+  viewState: DashboardViewState;
+}
+type AppCtor = new (doc: unknown, root: unknown, host: {
+  post(m: FromWebviewMessage): void;
+  getState(): DashboardViewState | undefined;
+  setState(s: DashboardViewState): void;
+}) => AppLike;
+
+async function mount(saved?: DashboardViewState) {
+  const { DashboardApp } = (await import(appUrl)) as { DashboardApp: AppCtor };
+  const window = new Window({ url: 'https://webview.test/' });
+  const document = window.document;
+  document.body.innerHTML = '<main id="app"></main>';
+  const root = document.getElementById('app')!;
+  const posted: FromWebviewMessage[] = [];
+  let state = saved;
+  const app = new DashboardApp(document, root, {
+    post: (m) => posted.push(m),
+    getState: () => state,
+    setState: (s) => {
+      state = s;
+    },
+  });
+  return { window, document, root, app, posted, state: () => state };
+}
+
+const XSS_NAME = '<img src=x onerror=alert(1)>';
+const SCRIPT_MESSAGE = 'upstream said <script>alert("pwned")</script> and closed';
+
+test('an endpoint named like an img tag and a server message with a script render as text', async () => {
+  const { document, root, app, window } = await mount();
+  let alerted = false;
+  (window as unknown as { alert: () => void }).alert = () => {
+    alerted = true;
+  };
+  app.receive(snapshot(
+    [status({
+      name: XSS_NAME,
+      url: 'http://127.0.0.1:1/<b>x</b>',
+      state: 'failed',
+      reason: SCRIPT_MESSAGE,
+      lastDrop: drop(NOW - 5000, { detail: SCRIPT_MESSAGE }),
+      findings: [{ ...idleFinding, message: SCRIPT_MESSAGE, match: '<script>alert(2)</script>' }],
+    })],
+    { [XSS_NAME]: history({ drops: [drop(NOW - 5000, { detail: SCRIPT_MESSAGE })] }) },
+    [{ name: '<svg onload=alert(3)>', reason: SCRIPT_MESSAGE }],
+  ));
+  // No element was created from the data: only our own markup exists.
+  assert.equal(root.querySelectorAll('img').length, 0);
+  assert.equal(root.querySelectorAll('script').length, 0);
+  assert.equal(root.querySelectorAll('b').length, 0);
+  assert.equal(root.querySelectorAll('svg [onload], [onerror], [onload]').length, 0);
+  const card = root.querySelector('[data-testid="card"]')!;
+  assert.equal(card.querySelector('[data-testid="endpoint-name"]')!.textContent, XSS_NAME);
+  assert.equal(card.getAttribute('data-endpoint'), XSS_NAME);
+  assert.ok(card.querySelector('[data-testid="field-note"]')!.textContent!.includes('<script>alert("pwned")</script>'));
+  const finding = root.querySelector('[data-testid="finding"]')!;
+  assert.equal(finding.querySelector('[data-testid="finding-message"]')!.textContent, SCRIPT_MESSAGE);
+  assert.ok(root.querySelector('[data-testid="blocked-endpoint"]')!.textContent!.includes('<svg onload=alert(3)>'));
+  assert.equal(alerted, false);
+  assert.equal(document.querySelectorAll('script').length, 0);
+  await window.happyDOM.close();
+});
+
+test('renders a card per endpoint with state text, live age and drop counts', async () => {
+  const { root, app, window } = await mount();
+  app.receive(snapshot(
+    [
+      status({ name: 'orders-mcp', kind: 'mcp', state: 'open', lastHeartbeatInAt: NOW - 3000 }),
+      status({ name: 'feed', state: 'backoff', attempt: 3, openedAt: undefined, nextAttemptAt: NOW + 4200, lastDrop: drop(NOW - 2000, { cause: 'watchdog', silenceMs: 45_000 }) }),
+    ],
+    { feed: history({ drops: [drop(NOW - 2000, { cause: 'watchdog' }), drop(NOW - 2 * 3_600_000)] }) },
+  ));
+  const cards = root.querySelectorAll('[data-testid="card"]');
+  assert.equal(cards.length, 2);
+  const [orders, feed] = [cards[0]!, cards[1]!];
+  assert.equal(orders.querySelector('[data-testid="state-badge"]')!.textContent, '●Open');
+  assert.match(orders.querySelector('[data-testid="field-age"]')!.textContent!, /^4\d s$/);
+  assert.equal(feed.querySelector('[data-testid="state-badge"]')!.textContent, '↻Reconnecting');
+  assert.match(feed.querySelector('[data-testid="field-reconnect"]')!.textContent!, /^attempt 3, next in [45](\.\d)? s$/);
+  assert.equal(feed.querySelector('[data-testid="field-drops"]')!.textContent, '1 drop in 1 h · 2 in 24 h');
+  assert.match(feed.querySelector('[data-testid="field-lastDrop"]')!.textContent!, /^silent death \(watchdog\) after/);
+  assert.match(root.querySelector('[data-testid="summary"]')!.textContent!, /^1 of 2 streams open/);
+  await window.happyDOM.close();
+});
+
+test('card buttons post typed actions; Pause turns into Resume for a paused endpoint', async () => {
+  const { root, app, posted, window } = await mount();
+  app.receive(snapshot([status({ name: 'a', state: 'paused', reason: 'Paused by you' })]));
+  const card = root.querySelector('[data-testid="card"]')!;
+  const pause = card.querySelector('[data-testid="action-pause"]') as unknown as { textContent: string; click(): void };
+  assert.equal(pause.textContent, 'Resume');
+  pause.click();
+  (card.querySelector('[data-testid="action-reconnect"]') as unknown as { click(): void }).click();
+  (card.querySelector('[data-testid="action-measure"]') as unknown as { click(): void }).click();
+  (root.querySelector('[data-testid="export-csv"]') as unknown as { click(): void }).click();
+  assert.deepEqual(posted, [
+    { type: 'resume', endpoint: 'a' },
+    { type: 'reconnect', endpoint: 'a' },
+    { type: 'measureIdle', endpoint: 'a' },
+    { type: 'exportReport', format: 'csv' },
+  ]);
+  assert.equal(root.querySelectorAll('button:not([type="button"])').length, 0, 'every button is type=button');
+  await window.happyDOM.close();
+});
+
+test('findings show evidence, the fix and copyable snippets with values from the finding', async () => {
+  const { root, app, posted, window } = await mount();
+  app.receive(snapshot([status({ name: 'sse-behind-nginx', findings: [idleFinding] })], {
+    'sse-behind-nginx': history({ drops: [1, 2, 3].map((i) => drop(NOW - i * 70_000, { silenceMs: 60_000 + i * 10 })) }),
+  }));
+  const finding = root.querySelector('[data-testid="finding"]')!;
+  assert.equal(finding.getAttribute('data-finding'), 'intermediary-idle-timeout');
+  assert.match(finding.querySelector('[data-testid="finding-evidence"]')!.textContent!, /matches nginx/);
+  const snippets = [...finding.querySelectorAll('[data-testid="snippet"]')].map((s) => s.getAttribute('data-snippet'));
+  assert.deepEqual(snippets.slice(0, 2), ['server-sse', 'nginx'], 'server heartbeat first, the matched proxy leads the intermediaries');
+  (finding.querySelectorAll('[data-testid="copy-snippet"]')[1] as unknown as { click(): void }).click();
+  const copy = posted.at(-1);
+  assert.equal(copy?.type, 'copy');
+  assert.match((copy as { text: string }).text, /proxy_read_timeout 300s;/);
+  // Forensics for the same endpoint: both histograms, the cutoff marked and named.
+  const forensics = root.querySelector('[data-testid="forensics-endpoint"]')!;
+  assert.ok(forensics.querySelector('[data-testid="histogram-silence"] [data-testid="histogram-cutoff"]'));
+  assert.ok(forensics.querySelector('[data-testid="histogram-age"]'));
+  assert.match(forensics.querySelector('[data-testid="forensics-summary"]')!.textContent!, /about 60 s of silence: matches nginx/);
+  await window.happyDOM.close();
+});
+
+test('update messages fold events into the history and the filter hides other endpoints', async () => {
+  const { root, app, window, state } = await mount({ filter: '', windowMs: 900_000, scrollY: 0 });
+  app.receive(snapshot([status({ name: 'alpha' }), status({ name: 'beta' })]));
+  app.receive({
+    type: 'update',
+    now: NOW + 1000,
+    blocked: [],
+    endpoints: [status({ name: 'alpha', state: 'backoff', attempt: 1, nextAttemptAt: NOW + 3000 }), status({ name: 'beta' })],
+    events: [event<'drop'>(NOW + 500, 'alpha', { event: 'drop', cause: 'reset', streamAgeMs: 60_000, silenceMs: 59_000, detail: 'proxy cut' })],
+  });
+  const alpha = root.querySelector('[data-endpoint="alpha"][data-testid="card"]')!;
+  assert.equal(alpha.querySelector('[data-testid="field-drops"]')!.textContent, '1 drop in 1 h · 1 in 24 h');
+  assert.equal(root.querySelectorAll('[data-testid="forensics-endpoint"]').length, 1);
+
+  const input = root.querySelector('[data-testid="filter"]') as unknown as { value: string; dispatchEvent(e: unknown): boolean };
+  input.value = 'bet';
+  input.dispatchEvent(new window.Event('input'));
+  const hidden = [...root.querySelectorAll('[data-testid="card"]')].map((c) => [c.getAttribute('data-endpoint'), (c as unknown as { hidden: boolean }).hidden]);
+  assert.deepEqual(hidden, [['alpha', true], ['beta', false]]);
+  assert.equal(root.querySelectorAll('[data-testid="forensics-endpoint"]').length, 0);
+  assert.equal(state()?.filter, 'bet');
+  assert.equal(root.querySelector('[data-testid="window-900000"]')!.getAttribute('aria-pressed'), 'true');
+  await window.happyDOM.close();
+});
