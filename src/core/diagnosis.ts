@@ -66,9 +66,14 @@ export function largestCluster(values: readonly number[]): number[] {
 export function formatDuration(ms: number): string {
   if (ms < 1000) return `${Math.round(ms)} ms`;
   const s = ms / 1000;
-  if (s < 120) return `${Number.isInteger(s) ? s : s < 10 ? s.toFixed(1) : Math.round(s)} s`;
-  const m = s / 60;
-  return `${Number.isInteger(m) ? m : m.toFixed(1)} min`;
+  // One decimal below 10 s (2.03 s -> "2 s", 1.5 s -> "1.5 s"), whole seconds below 2 min, then minutes.
+  if (s < 10) return `${trimDecimal(s)} s`;
+  if (s < 120) return `${Math.round(s)} s`;
+  return `${trimDecimal(s / 60)} min`;
+}
+
+function trimDecimal(value: number): string {
+  return String(Math.round(value * 10) / 10);
 }
 
 /** Every finding the history supports, in a fixed order; the same input always gives the same output. */

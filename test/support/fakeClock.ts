@@ -55,8 +55,11 @@ export class FakeClock implements Clock {
     for (let guard = 0; guard < 100_000; guard++) {
       const next = this.earliest();
       if (!next || next.due > target) break;
-      this.wall += next.due - this.mono;
-      this.mono = next.due;
+      // Overdue timers (after freeze) fire now, late; others at exactly their due time.
+      if (next.due > this.mono) {
+        this.wall += next.due - this.mono;
+        this.mono = next.due;
+      }
       this.timers = this.timers.filter((t) => t !== next);
       next.callback();
     }

@@ -1,0 +1,104 @@
+// Monitor: update() only touches what changed, diagnosis events, status, history, dispose.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { UnknownEndpointError } from '../../../src/core/errors.ts';
+import { deepEqual } from '../../../src/core/monitor.ts';
+import { endpoint } from '../../support/endpoint.ts';
+import { flush } from '../../support/fakeClock.ts';
+import { harness } from '../../support/harness.ts';
+
+test('update() leaves untouched sessions running, restarts changed ones, stops removed ones', async () => {
+  const h = harness();
+  const a = endpoint({ name: 'a' });
+  const b = endpoint({ name: 'b' });
+  const c = endpoint({ name: 'c' });
+  await h.start(a, b, c);
+  const [ca, cb, cc] = h.fake.connections;
+  ca!.open();
+  cb!.open();
+  cc!.open();
+  // Same a (a fresh but equal object), b changed, c removed, d added.
+  h.monitor.update([endpoint({ name: 'a' }), endpoint({ name: 'b', heartbeatSeconds: 5 }), endpoint({ name: 'd' })]);
+  await flush();
+  assert.equal(ca!.closed, undefined, 'a untouched');
+  assert.equal(cb!.closed?.cause, 'manual', 'b restarted');
+  assert.equal(cc!.closed?.cause, 'manual', 'c stopped');
+  assert.deepEqual(h.fake.connections.slice(3).map((x) => x.context.config.name), ['b', 'd']);
+  assert.deepEqual(h.monitor.status().map((s) => [s.name, s.state]), [['a', 'open'], ['b', 'connecting'], ['d', 'connecting']]);
+  h.monitor.dispose();
+});
+
+test('emits a diagnosis event when a finding appears and again only when its evidence grows', async () => {
+  const h = harness();
+  h.fake.onConnect = (conn) => queueMicrotask(() => conn.open());
+  await h.start(endpoint({ heartbeatSeconds: 0, idleTimeoutSeconds: 0, reconnect: { initialDelaySeconds: 1, maxDelaySeconds: 1, jitter: 0 } }));
+  for (let i = 0; i < 4; i++) {
+    await h.tick(100_000);
+    h.fake.last.end({ cause: 'reset', detail: 'terminated' });
+    await h.tick(1_000);
+  }
+  const diagnoses = h.of('diagnosis');
+  assert.deepEqual(diagnoses.map((d) => [d.finding, d.evidence]), [['intermediary-idle-timeout', 3], ['intermediary-idle-timeout', 4]]);
+  assert.equal(diagnoses[0]!.estimateMs, 100_000);
+  assert.equal(diagnoses[0]!.match, 'Cloudflare');
+  assert.equal(diagnoses[0]!.recommendedHeartbeatMs, 30_000);
+  assert.match(diagnoses[0]!.message, /die after 100 s of silence/);
+  const status = h.monitor.status()[0]!;
+  assert.equal(status.findings[0]?.finding, 'intermediary-idle-timeout');
+  assert.match(status.findings[0]!.fix, /heartbeat/);
+  assert.equal(status.lastDrop?.cause, 'reset');
+  h.monitor.dispose();
+});
+
+test('history snapshot, restore and clear', async () => {
+  const h = harness();
+  await h.start(endpoint());
+  h.fake.last.open();
+  h.fake.last.end({ cause: 'eof', detail: 'bye' });
+  const snap = h.monitor.history();
+  assert.equal(snap.endpoints['orders-mcp']!.drops.length, 1);
+  assert.equal(snap.endpoints['orders-mcp']!.sessions[0]!.cause, 'eof');
+  h.monitor.clearHistory('orders-mcp');
+  assert.equal(h.monitor.history().endpoints['orders-mcp'], undefined);
+  h.monitor.restoreHistory(snap);
+  assert.deepEqual(h.monitor.lastRestoreProblems, []);
+  assert.equal(h.monitor.history().endpoints['orders-mcp']!.drops.length, 1);
+  h.monitor.restoreHistory({ schemaVersion: 9 } as never);
+  assert.equal(h.monitor.lastRestoreProblems.length, 1);
+  assert.equal(h.monitor.history().endpoints['orders-mcp']!.drops.length, 1, 'bad snapshot ignored');
+  h.monitor.dispose();
+});
+
+test('actions on an unknown endpoint throw a coded error', () => {
+  const h = harness();
+  assert.throws(() => h.monitor.reconnect('nope'), (e: unknown) => e instanceof UnknownEndpointError && e.code === 'SH_ERR_UNKNOWN_ENDPOINT');
+  h.monitor.dispose();
+});
+
+test('dispose is idempotent and closes every transport and timer', async () => {
+  const h = harness({ withProbe: true });
+  h.fake.onConnect = (conn) => queueMicrotask(() => conn.end({ error: 'connect-failed', detail: 'refused' }));
+  await h.start(endpoint({ name: 'x' }));
+  h.fake.onConnect = undefined;
+  h.monitor.update([endpoint({ name: 'x' }), endpoint({ name: 'y', heartbeatSeconds: 5, idleTimeoutSeconds: 15 })]);
+  await flush();
+  h.fake.last.open();
+  assert.ok(h.clock.pendingTimers > 0);
+  h.monitor.dispose();
+  h.monitor.dispose();
+  assert.equal(h.clock.pendingTimers, 0, 'no timer left');
+  assert.equal(h.fake.last.closed?.cause, 'manual');
+  const before = h.events.length;
+  await h.tick(120_000);
+  assert.equal(h.events.length, before, 'silent after dispose');
+  assert.equal(h.fake.connections.length, 2);
+  h.monitor.update([endpoint({ name: 'z' })]);
+  assert.equal(h.fake.connections.length, 2, 'update after dispose does nothing');
+});
+
+test('deepEqual compares configs structurally', () => {
+  assert.ok(deepEqual(endpoint(), endpoint()));
+  assert.ok(!deepEqual(endpoint(), endpoint({ headers: { A: 'b' } })));
+  assert.ok(!deepEqual({ a: [1, 2] }, { a: [2, 1] }));
+  assert.ok(!deepEqual({ a: 1 }, { b: 1 }));
+});
