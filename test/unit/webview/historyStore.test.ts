@@ -1,0 +1,54 @@
+// The webview's history copy: snapshot load, event folding into sessions/drops/ticks, trimming.
+
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { HistoryStore, MAX_ITEMS_PER_LIST, RETAIN_MS } from '../../../src/webview/historyStore.ts';
+import { drop, event, history, NOW } from './fixtures.ts';
+
+test('loads a snapshot sorted, whatever order the history came in', () => {
+  const store = new HistoryStore();
+  store.load({
+    schemaVersion: 1,
+    savedAt: '',
+    endpoints: {
+      a: history({
+        drops: [drop(NOW - 1000), drop(NOW - 5000)],
+        sessions: [{ openedAt: NOW - 2000, detail: 'b' }, { openedAt: NOW - 9000, endedAt: NOW - 5000, detail: 'a' }],
+        heartbeatTimes: { in: [3, 1, 2], out: [] },
+      }),
+    },
+  });
+  const lane = store.lane('a');
+  assert.deepEqual(lane.drops.map((d) => d.at), [NOW - 5000, NOW - 1000]);
+  assert.deepEqual(lane.sessions.map((s) => s.detail), ['a', 'b']);
+  assert.deepEqual(lane.heartbeatsIn, [1, 2, 3]);
+});
+
+test('open then drop events make a closed session and a drop record', () => {
+  const store = new HistoryStore();
+  assert.equal(store.apply(event<'open'>(NOW, 'x', { event: 'open', detail: 'HTTP/1.1' })), true);
+  store.apply(event<'heartbeat'>(NOW + 15_000, 'x', { event: 'heartbeat', direction: 'in', kind: 'sse-comment' }));
+  store.apply(event<'drop'>(NOW + 60_000, 'x', { event: 'drop', cause: 'reset', streamAgeMs: 60_000, silenceMs: 45_000, detail: 'terminated', httpStatus: 502 }));
+  const lane = store.lane('x');
+  assert.deepEqual(lane.sessions, [{ openedAt: NOW, endedAt: NOW + 60_000, cause: 'reset', detail: 'HTTP/1.1' }]);
+  assert.equal(lane.drops.length, 1);
+  assert.equal(lane.drops[0]!.httpStatus, 502);
+  assert.deepEqual(lane.heartbeatsIn, [NOW + 15_000]);
+  assert.equal(store.apply(event<'paused'>(NOW, 'x', { event: 'paused' })), false);
+});
+
+test('a drop whose open predates the snapshot reconstructs the session from the stream age', () => {
+  const store = new HistoryStore();
+  store.apply(event<'drop'>(NOW, 'y', { event: 'drop', cause: 'eof', streamAgeMs: 30_000, silenceMs: 1, detail: '' }));
+  assert.deepEqual(store.lane('y').sessions, [{ openedAt: NOW - 30_000, endedAt: NOW, cause: 'eof', detail: '' }]);
+});
+
+test('trims what no window shows and caps each list', () => {
+  const store = new HistoryStore();
+  const lane = store.lane('z');
+  lane.drops.push(drop(NOW - RETAIN_MS - 1), drop(NOW - 1000));
+  lane.heartbeatsOut = Array.from({ length: MAX_ITEMS_PER_LIST + 10 }, (_, i) => NOW - 1000 + i / 1000);
+  store.trim(NOW);
+  assert.deepEqual(store.lane('z').drops.map((d) => d.at), [NOW - 1000]);
+  assert.equal(store.lane('z').heartbeatsOut.length, MAX_ITEMS_PER_LIST);
+});

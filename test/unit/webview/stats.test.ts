@@ -1,0 +1,60 @@
+// Drop counts over windows, medians and histogram binning for the forensics.
+
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { countDropsSince, forensicDrops, histogram, median, medianInterval, niceStep } from '../../../src/webview/stats.ts';
+import { drop, NOW } from './fixtures.ts';
+
+test('counts drops in the last hour and day, leaving out manual ones', () => {
+  const drops = [
+    drop(NOW - 10 * 60_000),
+    drop(NOW - 50 * 60_000, { cause: 'manual' }),
+    drop(NOW - 2 * 3_600_000),
+    drop(NOW - 25 * 3_600_000),
+  ];
+  assert.equal(countDropsSince(drops, NOW, 3_600_000), 1);
+  assert.equal(countDropsSince(drops, NOW, 86_400_000), 2);
+  assert.equal(forensicDrops(drops).length, 3);
+});
+
+test('medians of values and of gaps between timestamps', () => {
+  assert.equal(median([]), undefined);
+  assert.equal(median([3, 1, 2]), 2);
+  assert.equal(median([4, 1, 2, 3]), 2.5);
+  assert.equal(medianInterval([0, 15_000, 30_000, 46_000]), 15_000);
+  assert.equal(medianInterval([5]), undefined);
+});
+
+test('nice steps are 1, 2 or 5 times a power of ten', () => {
+  assert.equal(niceStep(0.7), 1);
+  assert.equal(niceStep(1300), 2000);
+  assert.equal(niceStep(2600), 5000);
+  assert.equal(niceStep(6000), 10_000);
+});
+
+test('bins silences from zero with round widths and includes the cutoff mark in range', () => {
+  const h = histogram([60_100, 60_300, 59_900, 61_000, 12_000], 24, 60_000);
+  assert.equal(h.startMs, 0);
+  assert.equal(h.binWidthMs, 5000);
+  assert.equal(h.total, 5);
+  assert.ok(h.counts.length <= 24);
+  assert.equal(h.counts.reduce((a, b) => a + b, 0), 5);
+  // 59.9 s in the 55-60 s bin, the three just over 60 s in 60-65 s.
+  assert.equal(h.counts[11], 1);
+  assert.equal(h.counts[12], 3);
+  assert.equal(h.counts[2], 1);
+  assert.equal(h.maxCount, 3);
+});
+
+test('a tight cluster far from zero gets its own range instead of one fat bin', () => {
+  const h = histogram([300_000, 300_400, 301_000, 299_500], 24);
+  assert.ok(h.startMs > 0, 'starts near the cluster');
+  assert.ok(h.binWidthMs <= 100, `bin width ${h.binWidthMs}`);
+  assert.ok(h.counts.length <= 24);
+});
+
+test('an empty histogram is empty, not a crash', () => {
+  const h = histogram([]);
+  assert.equal(h.total, 0);
+  assert.deepEqual(h.counts, []);
+});
