@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { rootCertificates } from 'node:tls';
 import * as grpc from '@grpc/grpc-js';
 import type { EndpointConfig } from '../core/config.ts';
-import { DEFAULTS } from '../core/config.ts';
+import { DEFAULTS, idleWindowMs } from '../core/config.ts';
 import { StreamHealthError } from '../core/errors.ts';
 import type { DropCause } from '../core/events.ts';
 import type { ConnectContext, EndInfo, ProbeResult, Transport } from '../core/transport.ts';
@@ -16,8 +16,18 @@ export const HEALTH_CHECK_METHOD = '/grpc.health.v1.Health/Check';
 const HEALTH_WATCH_METHOD = DEFAULTS.grpc.method;
 const SERVING = 1;
 
-/** No response headers by then means the server (or a proxy in front) accepted but never answered. */
+/**
+ * No response headers by then means the server (or a proxy in front) accepted but never answered. A
+ * peer silent for a whole idle window is dead by the user's own definition, so a short window
+ * shortens the wait; never below the floor, never above the cap.
+ */
 export const GRPC_CONNECT_TIMEOUT_MS = 10_000;
+const CONNECT_TIMEOUT_FLOOR_MS = 2_000;
+
+export function grpcConnectTimeoutMs(config: Pick<EndpointConfig, 'idleTimeoutSeconds'>): number {
+  const windowMs = idleWindowMs(config);
+  return windowMs > 0 ? Math.min(GRPC_CONNECT_TIMEOUT_MS, Math.max(CONNECT_TIMEOUT_FLOOR_MS, windowMs)) : GRPC_CONNECT_TIMEOUT_MS;
+}
 /** Probe deadline follows the heartbeat cadence so at most one probe is in flight, within these bounds. */
 const PROBE_DEADLINE_MIN_MS = 1_000;
 const PROBE_DEADLINE_MAX_MS = 10_000;
@@ -113,6 +123,8 @@ class GrpcConnection {
   private lastHealthStatus: number | undefined;
   private lastProbeStatus: number | undefined;
   private target: Target | null = null;
+  /** Content-Type of response headers that were not gRPC's (a proxy's error page). */
+  private nonGrpcContentType: string | undefined;
 
   constructor(context: ConnectContext) {
     this.context = context;
@@ -142,21 +154,44 @@ class GrpcConnection {
       : Buffer.from(config.grpc.requestBase64, 'base64');
     const call = this.client.makeServerStreamRequest(config.grpc.method, identity, identity, request, this.metadata.clone(), {});
     this.call = call;
-    call.on('metadata', () => this.markOpen());
+    call.on('metadata', (metadata: grpc.Metadata) => this.onHeaders(metadata));
     call.on('data', (message: Buffer) => this.onMessage(message));
     // 'status' always follows and carries everything 'error' would; the listener only keeps an
     // unhandled 'error' from crashing the process.
     call.on('error', () => {});
-    call.on('status', (status: grpc.StatusObject) => this.finish(this.withHealth(classifyGrpcEnd(status, this.opened))));
+    call.on('status', (status: grpc.StatusObject) => this.onStatus(status));
+    const timeoutMs = grpcConnectTimeoutMs(config);
     this.connectTimer = setTimeout(() => {
       this.finish({
         cause: 'reset',
         error: 'connect-failed',
-        detail: `no response headers within ${GRPC_CONNECT_TIMEOUT_MS / 1000} s: the server or a proxy accepted the connection but did not answer`,
+        detail: `no response headers within ${timeoutMs / 1000} s: the server (or a proxy in front of it) did not answer the call`,
         retryable: true,
       });
-    }, GRPC_CONNECT_TIMEOUT_MS);
+    }, timeoutMs);
     this.connectTimer.unref();
+  }
+
+  /**
+   * Response headers open the stream only when they are gRPC's: a proxy's error page (nginx answers
+   * 502 text/html when its upstream is down) also arrives as headers, and is a failed connect.
+   */
+  private onHeaders(metadata: grpc.Metadata): void {
+    const contentType = String(metadata.get('content-type')[0] ?? '');
+    if (contentType && !contentType.startsWith('application/grpc')) {
+      this.nonGrpcContentType = contentType;
+      return;
+    }
+    this.markOpen();
+  }
+
+  private onStatus(status: grpc.StatusObject): void {
+    let info = this.withHealth(classifyGrpcEnd(status, this.opened));
+    if (!this.opened && this.nonGrpcContentType) {
+      const html = /text\/html/i.test(this.nonGrpcContentType);
+      info = { ...info, detail: `${info.detail} (answered with ${escapeDetail(this.nonGrpcContentType, 60)}, not gRPC${html ? ': an HTML error page from a proxy or gateway' : ''})`, ...(html ? { htmlErrorPage: true } : {}) };
+    }
+    this.finish(info);
   }
 
   private markOpen(): void {

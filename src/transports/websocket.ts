@@ -5,12 +5,23 @@ import type { IncomingMessage } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { rootCertificates } from 'node:tls';
 import WebSocket from 'ws';
+import type { EndpointConfig } from '../core/config.ts';
+import { idleWindowMs } from '../core/config.ts';
 import { StreamHealthError } from '../core/errors.ts';
 import type { DropCause, ErrorCause } from '../core/events.ts';
 import type { ConnectContext, EndInfo, ProbeResult, Transport } from '../core/transport.ts';
 
-/** Bound on the opening handshake (TCP + TLS + HTTP upgrade). */
+/**
+ * Bound on the opening handshake (TCP + TLS + HTTP upgrade). A peer silent for a whole idle window is
+ * dead by the user's own definition, so a short window shortens the wait, within floor and cap.
+ */
 export const WS_HANDSHAKE_TIMEOUT_MS = 10_000;
+const HANDSHAKE_TIMEOUT_FLOOR_MS = 2_000;
+
+export function wsHandshakeTimeoutMs(config: Pick<EndpointConfig, 'idleTimeoutSeconds'>): number {
+  const windowMs = idleWindowMs(config);
+  return windowMs > 0 ? Math.min(WS_HANDSHAKE_TIMEOUT_MS, Math.max(HANDSHAKE_TIMEOUT_FLOOR_MS, windowMs)) : WS_HANDSHAKE_TIMEOUT_MS;
+}
 /** A polite close (manual, pause) waits this long for the peer's close frame, then terminates. */
 export const WS_CLOSE_TIMEOUT_MS = 1_000;
 /** Probe deadline follows the heartbeat cadence within these bounds, so pings never pile up. */
@@ -183,7 +194,7 @@ class WsConnection {
     const options: WebSocket.ClientOptions = {
       headers: { ...config.headers },
       maxPayload: config.maxMessageBytes,
-      handshakeTimeout: WS_HANDSHAKE_TIMEOUT_MS,
+      handshakeTimeout: wsHandshakeTimeoutMs(config),
       rejectUnauthorized: config.tls.rejectUnauthorized,
       followRedirects: false,
     };

@@ -1,0 +1,71 @@
+// Misbehaving and test-only WebSocket servers the lab does not provide: an upgrade refused with a given
+// HTTP answer, connections the server closes itself, and wss with a given certificate.
+
+import * as http from 'node:http';
+import * as https from 'node:https';
+import type * as net from 'node:net';
+import { WebSocketServer } from 'ws';
+
+export interface WsTestServer {
+  readonly port: number;
+  readonly url: string;
+  readonly stats: { readonly open: number; readonly opened: number };
+  close(): Promise<void>;
+}
+
+function listen(server: http.Server): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve((server.address() as net.AddressInfo).port));
+  });
+}
+
+function closeServer(server: http.Server): Promise<void> {
+  server.closeAllConnections();
+  return new Promise((resolve) => server.close(() => resolve()));
+}
+
+/** Answers every upgrade with `status` and `body` (e.g. a 401 from an auth layer). */
+export async function startRefusingServer(status: number, body: string, contentType = 'text/plain'): Promise<WsTestServer> {
+  const server = http.createServer();
+  let opened = 0;
+  server.on('upgrade', (req: http.IncomingMessage, socket: net.Socket) => {
+    opened++;
+    const reason = http.STATUS_CODES[status] ?? 'Error';
+    socket.end(`HTTP/1.1 ${status} ${reason}\r\ncontent-type: ${contentType}\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+  });
+  const port = await listen(server);
+  return { port, url: `ws://127.0.0.1:${port}/ws`, stats: { open: 0, get opened() { return opened; } }, close: () => closeServer(server) };
+}
+
+export interface WsEchoServerOptions {
+  /** The first N connections are closed by the server (1001) right after the first message. */
+  readonly closeFirst?: number;
+  readonly tls?: { readonly key: Buffer; readonly cert: Buffer };
+}
+
+/** Sends one message on connect; closes the first `closeFirst` connections itself. */
+export async function startWsTestServer(options: WsEchoServerOptions = {}): Promise<WsTestServer> {
+  const server = options.tls ? https.createServer({ key: options.tls.key, cert: options.tls.cert }) : http.createServer();
+  const wss = new WebSocketServer({ server });
+  let opened = 0;
+  wss.on('connection', (socket) => {
+    opened++;
+    socket.on('error', () => socket.terminate());
+    socket.send('hello');
+    if (opened <= (options.closeFirst ?? 0)) socket.close(1001, 'test server closes this one');
+  });
+  const port = await listen(server);
+  return {
+    port,
+    url: `${options.tls ? 'wss' : 'ws'}://127.0.0.1:${port}/ws`,
+    get stats() {
+      return { open: wss.clients.size, opened };
+    },
+    async close() {
+      for (const socket of wss.clients) socket.terminate();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+      await closeServer(server);
+    },
+  };
+}
