@@ -1,3 +1,88 @@
-// placeholder: the extension entry point (issue 4)
-export function activate(): void {}
-export function deactivate(): void {}
+// Extension entry point: builds the extension's parts under one root Disposable (registered in
+// context.subscriptions). Cheap when nothing is configured: no Monitor, no sockets, no status item.
+
+import * as vscode from 'vscode';
+import { Emitter } from '../core/events.ts';
+import { Monitor } from '../core/monitor.ts';
+import { Commands } from './commands/index.ts';
+import type { CommandContext } from './commands/context.ts';
+import { registerDashboard } from './dashboard/manager.ts';
+import { ExtensionDashboardModel } from './dashboardModel.ts';
+import { EndpointManager } from './endpointManager.ts';
+import { HistoryStore } from './historyStore.ts';
+import { Log } from './log.ts';
+import { Redactor } from './redaction.ts';
+import { SecretStore } from './secretStore.ts';
+import { StatusBar } from './statusBar.ts';
+import { Disposable, toDisposable } from './util/dispose.ts';
+
+/** Events that change what the status bar shows; heartbeats only move "x s ago" (the 5 s tick). */
+const STATUS_EVENTS = new Set(['open', 'stale', 'drop', 'error', 'backoff', 'diagnosis', 'paused', 'resumed']);
+
+class StreamHealthExtension extends Disposable {
+  readonly manager: EndpointManager;
+
+  constructor(context: vscode.ExtensionContext) {
+    super();
+    const redactor = new Redactor();
+    const log = this._register(new Log(redactor));
+    // A throwing listener in the core is a bug worth seeing, not a silent console line.
+    const previousListenerError = Emitter.onListenerError;
+    Emitter.onListenerError = (error) => log.error('event listener failed', error);
+    this._register(toDisposable(() => (Emitter.onListenerError = previousListenerError)));
+
+    const secrets = this._register(new SecretStore(context.secrets, redactor));
+    const historyStore = new HistoryStore({ dir: context.globalStorageUri.fsPath });
+    this._register(historyStore);
+    this.manager = this._register(new EndpointManager({
+      createMonitor: (options) => new Monitor(options),
+      secrets,
+      redactor,
+      log,
+      historyStore,
+    }));
+    const manager = this.manager;
+
+    const statusBar = this._register(new StatusBar(() => ({
+      statuses: manager.status(),
+      history: manager.history(),
+      blocked: manager.blocked(),
+      issues: manager.issues().map((i) => i.text),
+      now: Date.now(),
+    })));
+    this._register(manager.onDidChange((event) => {
+      if (!event || STATUS_EVENTS.has(event.event)) statusBar.update();
+    }));
+
+    let commandContext: CommandContext | undefined;
+    const dashboard = this._register(registerDashboard(context, new ExtensionDashboardModel(manager, () => commandContext!)));
+    commandContext = {
+      manager,
+      secrets,
+      log,
+      redactor,
+      dashboard,
+      extensionVersion: String(context.extension.packageJSON.version ?? '0.0.0'),
+      extensionUri: context.extensionUri,
+    };
+    this._register(new Commands(commandContext));
+  }
+}
+
+let root: StreamHealthExtension | undefined;
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  root = new StreamHealthExtension(context);
+  context.subscriptions.push(root);
+  await root.manager.refresh();
+}
+
+/** VS Code awaits this before disposing subscriptions: the history gets written first. */
+export async function deactivate(): Promise<void> {
+  const current = root;
+  root = undefined;
+  if (current) {
+    await current.manager.shutdown();
+    current.dispose();
+  }
+}

@@ -53,15 +53,14 @@ export function applyDefaults(entry: unknown, defaults: EndpointDefaults | undef
   if (!isObject(entry) || !defaults) return entry;
   const out: Record<string, unknown> = { ...entry };
   const ownHeartbeat = typeof out.heartbeatSeconds === 'number';
-  if (out.heartbeatSeconds === undefined && typeof defaults.heartbeatSeconds === 'number') out.heartbeatSeconds = defaults.heartbeatSeconds;
+  if (!ownHeartbeat && typeof defaults.heartbeatSeconds === 'number') out.heartbeatSeconds = defaults.heartbeatSeconds;
   if (out.idleTimeoutSeconds === undefined) {
-    if (ownHeartbeat && (out.heartbeatSeconds as number) > 0) {
-      // The documented rule: an entry's idle window is 3 x its own heartbeat unless set, so a
-      // slower heartbeat never fails validation against the default window.
-      out.idleTimeoutSeconds = (out.heartbeatSeconds as number) * 3;
-    } else if (typeof defaults.idleTimeoutSeconds === 'number') {
-      out.idleTimeoutSeconds = defaults.idleTimeoutSeconds;
-    }
+    // The documented rule: the idle window is 3 x the heartbeat unless set, so a slower heartbeat
+    // never fails validation against a window meant for the default one.
+    const heartbeat = out.heartbeatSeconds;
+    if (ownHeartbeat && (heartbeat as number) > 0) out.idleTimeoutSeconds = (heartbeat as number) * 3;
+    else if (typeof defaults.idleTimeoutSeconds === 'number') out.idleTimeoutSeconds = defaults.idleTimeoutSeconds;
+    else if (typeof heartbeat === 'number' && heartbeat > 0) out.idleTimeoutSeconds = heartbeat * 3;
   }
   if (isObject(defaults.reconnect)) {
     out.reconnect = isObject(out.reconnect) ? { ...defaults.reconnect, ...out.reconnect } : { ...defaults.reconnect };

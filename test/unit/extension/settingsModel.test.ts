@@ -77,3 +77,16 @@ test('blocked entries without a usable name are still listed', () => {
   const result = resolveEndpointSettings([workspace([{ kind: 'sse' }])], { trusted: false });
   assert.deepEqual(result.blocked.map((b) => b.name), ['Workspace settings entry 1']);
 });
+
+test('a default heartbeat without a default window gets 3 x that heartbeat, never a validation error', () => {
+  const result = resolveEndpointSettings([user([{ name: 'a', kind: 'sse', url: 'https://x.example/e' }])], { trusted: true, defaults: { heartbeatSeconds: 60 } });
+  assert.equal(result.issues.length, 0);
+  assert.equal(result.endpoints[0]!.heartbeatSeconds, 60);
+  assert.equal(result.endpoints[0]!.idleTimeoutSeconds, 180);
+});
+
+test('no defaults setting: config.ts defaults apply', () => {
+  const result = resolveEndpointSettings([user([{ name: 'a', kind: 'sse', url: 'https://x.example/e' }])], { trusted: true, defaults: {} });
+  assert.equal(result.endpoints[0]!.heartbeatSeconds, 15);
+  assert.equal(result.endpoints[0]!.idleTimeoutSeconds, 45);
+});

@@ -1,0 +1,23 @@
+// What every command needs: the endpoint manager, secrets, log, the dashboard and a few facts about
+// the extension. Passed explicitly so each command file stays one concern.
+
+import type * as vscode from 'vscode';
+import type { EndpointManager } from '../endpointManager.ts';
+import type { Log } from '../log.ts';
+import type { Redactor } from '../redaction.ts';
+import type { SecretStore } from '../secretStore.ts';
+
+export interface CommandContext {
+  readonly manager: EndpointManager;
+  readonly secrets: SecretStore;
+  readonly log: Log;
+  readonly redactor: Redactor;
+  readonly dashboard: { show(): void };
+  readonly extensionVersion: string;
+  readonly extensionUri: vscode.Uri;
+}
+
+/** `'*'` (or `{ all: true }`) from automation means every endpoint. */
+export function isAll(arg: unknown): boolean {
+  return arg === '*' || (typeof arg === 'object' && arg !== null && (arg as { all?: unknown }).all === true);
+}

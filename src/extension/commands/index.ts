@@ -1,0 +1,109 @@
+// Registers every Stream Health command. Each works interactively with no arguments, and also takes
+// arguments so automation (the e2e harness, keybindings with "args") can drive it without dialogs.
+
+import * as vscode from 'vscode';
+import { Disposable } from '../util/dispose.ts';
+import { addEndpoint, type SettingsTarget } from './addEndpoint.ts';
+import { isAll, type CommandContext } from './context.ts';
+import { exportReport, type ExportArgs } from './exportReport.ts';
+import { measureIdleTimeout, type MeasureArgs } from './measureIdle.ts';
+import { ALL, pickEndpoint } from './pickEndpoint.ts';
+import { COMMAND_IDS, type CommandId } from './ids.ts';
+import { clearHeaderSecret, setHeaderSecret } from './secrets.ts';
+
+type Action = 'reconnect' | 'pause' | 'resume';
+
+export class Commands extends Disposable {
+  private readonly ctx: CommandContext;
+
+  constructor(ctx: CommandContext) {
+    super();
+    this.ctx = ctx;
+    const handlers: Record<CommandId, (...args: unknown[]) => unknown> = {
+      'streamHealth.openDashboard': () => ctx.dashboard.show(),
+      'streamHealth.reconnect': (name) => this.act('reconnect', name),
+      'streamHealth.reconnectAll': () => this.act('reconnect', '*'),
+      'streamHealth.pause': (name) => this.act('pause', name),
+      'streamHealth.resume': (name) => this.act('resume', name),
+      'streamHealth.addEndpoint': (entry, target) => {
+        // A keybinding passes one argument: accept { entry, target } as well as (entry, target).
+        if (entry && typeof entry === 'object' && 'entry' in entry) {
+          const wrapped = entry as { entry: unknown; target?: SettingsTarget };
+          return addEndpoint(ctx, wrapped.entry, wrapped.target ?? 'user');
+        }
+        return addEndpoint(ctx, entry, (target as SettingsTarget | undefined) ?? 'user');
+      },
+      'streamHealth.measureIdleTimeout': (name, args) => measureIdleTimeout(ctx, name as string | undefined, (args as MeasureArgs | undefined) ?? {}),
+      'streamHealth.setHeaderSecret': (name, value) => setHeaderSecret(ctx, name as string | undefined, value as string | undefined),
+      'streamHealth.clearHeaderSecret': (name) => clearHeaderSecret(ctx, name as string | undefined),
+      'streamHealth.exportReport': (args) => exportReport(ctx, typeof args === 'string' ? { format: args as ExportArgs['format'] } : (args as ExportArgs | undefined) ?? {}),
+      'streamHealth.clearHistory': (name) => this.clearHistory(name),
+      'streamHealth.showLog': () => ctx.log.show(),
+    };
+    for (const id of COMMAND_IDS) {
+      this._register(vscode.commands.registerCommand(id, (...args: unknown[]) => this.run(id, handlers[id], args)));
+    }
+  }
+
+  /** Failures become a redacted error notification and a log line, never an unhandled rejection. */
+  private async run(id: CommandId, handler: (...args: unknown[]) => unknown, args: unknown[]): Promise<unknown> {
+    try {
+      return await handler(...args);
+    } catch (error) {
+      const message = this.ctx.redactor.redact(error instanceof Error ? error.message : String(error));
+      this.ctx.log.error(`${id} failed: ${message}`);
+      void vscode.window.showErrorMessage(message.startsWith('Stream Health') ? message : `Stream Health: ${message}`);
+      return undefined;
+    }
+  }
+
+  /** Reconnect / Pause / Resume for one endpoint, all (`'*'`), or via a Quick Pick. Returns the target. */
+  private async act(action: Action, arg: unknown): Promise<string | undefined> {
+    const { manager } = this.ctx;
+    let target: string | typeof ALL | undefined;
+    if (isAll(arg)) target = ALL;
+    else if (typeof arg === 'string') target = arg;
+    else {
+      const labels: Record<Action, string> = { reconnect: 'Reconnect All', pause: 'Pause All', resume: 'Resume All' };
+      const titles: Record<Action, string> = { reconnect: 'Stream Health: Reconnect', pause: 'Stream Health: Pause Monitoring', resume: 'Stream Health: Resume Monitoring' };
+      target = await pickEndpoint(manager, {
+        title: titles[action],
+        allLabel: labels[action],
+        filter: action === 'pause' ? (s) => s.state !== 'paused' : action === 'resume' ? (s) => s.state === 'paused' : undefined,
+      });
+      if (target === undefined) return undefined;
+    }
+    if (target !== ALL) {
+      const why = manager.whyUnavailable(target);
+      if (why) {
+        void vscode.window.showWarningMessage(`Stream Health: ${why}`);
+        return undefined;
+      }
+    }
+    const name = target === ALL ? undefined : target;
+    manager[action](name);
+    this.ctx.log.info(`${action} ${name ?? 'all endpoints'} (user action)`);
+    return name ?? '*';
+  }
+
+  private async clearHistory(arg: unknown): Promise<string | undefined> {
+    const { manager } = this.ctx;
+    let name: string | undefined;
+    if (isAll(arg)) name = undefined;
+    else if (typeof arg === 'string') name = arg;
+    else {
+      const picked = await pickEndpoint(manager, { title: 'Stream Health: Clear History', allLabel: 'All endpoints' });
+      if (picked === undefined) return undefined;
+      name = picked === ALL ? undefined : picked;
+      const confirm = await vscode.window.showWarningMessage(
+        `Clear the recorded history of ${name ? `"${name}"` : 'every endpoint'}? Sessions, drops and findings are deleted.`,
+        { modal: true },
+        'Clear History',
+      );
+      if (confirm !== 'Clear History') return undefined;
+    }
+    manager.clearHistory(name);
+    this.ctx.log.info(`history cleared for ${name ?? 'all endpoints'}`);
+    return name ?? '*';
+  }
+}

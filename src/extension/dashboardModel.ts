@@ -1,0 +1,58 @@
+// The DashboardModel the dashboard panel (src/extension/dashboard) reads from: live data from the
+// endpoint manager (already redacted) and its buttons routed to the same code as the commands.
+
+import type * as vscode from 'vscode';
+import type { StreamEvent } from '../core/events.ts';
+import type { EndpointStatus, HistorySnapshot } from '../core/model.ts';
+import type { CommandContext } from './commands/context.ts';
+import { exportReport } from './commands/exportReport.ts';
+import { measureIdleTimeout } from './commands/measureIdle.ts';
+import type { DashboardModel } from './dashboard/model.ts';
+import type { EndpointManager } from './endpointManager.ts';
+
+export class ExtensionDashboardModel implements DashboardModel {
+  private readonly manager: EndpointManager;
+  private readonly commandContext: () => CommandContext;
+
+  /** `commandContext` is lazy: the dashboard is created before the command context exists. */
+  constructor(manager: EndpointManager, commandContext: () => CommandContext) {
+    this.manager = manager;
+    this.commandContext = commandContext;
+  }
+
+  status(): EndpointStatus[] {
+    return this.manager.status();
+  }
+
+  history(): HistorySnapshot {
+    return this.manager.history();
+  }
+
+  onDidChange(listener: (event: StreamEvent | undefined) => void): vscode.Disposable {
+    return this.manager.onDidChange(listener);
+  }
+
+  blocked(): readonly { readonly name: string; readonly reason: string }[] {
+    return this.manager.blocked();
+  }
+
+  reconnect(endpoint?: string): void {
+    if (endpoint === undefined || !this.manager.whyUnavailable(endpoint)) this.manager.reconnect(endpoint);
+  }
+
+  pause(endpoint?: string): void {
+    if (endpoint === undefined || !this.manager.whyUnavailable(endpoint)) this.manager.pause(endpoint);
+  }
+
+  resume(endpoint?: string): void {
+    if (endpoint === undefined || !this.manager.whyUnavailable(endpoint)) this.manager.resume(endpoint);
+  }
+
+  async measureIdle(endpoint: string): Promise<void> {
+    await measureIdleTimeout(this.commandContext(), endpoint);
+  }
+
+  async exportReport(format: 'json' | 'csv'): Promise<void> {
+    await exportReport(this.commandContext(), { format });
+  }
+}

@@ -1,0 +1,222 @@
+// Runs the Monitor for the endpoints in settings: starts, restarts and stops sessions as settings,
+// workspace trust and secrets change, logs and persists what happens, and serves live data to the
+// status bar and the dashboard. The Monitor is created only once some endpoint is configured.
+
+import * as vscode from 'vscode';
+import { secretNames, type EndpointConfig } from '../core/config.ts';
+import type { StreamEvent } from '../core/events.ts';
+import type { EndpointStatus, HistorySnapshot, MonitorApi, MonitorOptions } from '../core/model.ts';
+import { HISTORY_SCHEMA_VERSION } from '../core/model.ts';
+import { createTransport } from '../transports/index.ts';
+import type { HistoryStore } from './historyStore.ts';
+import type { Log } from './log.ts';
+import { DiagnosisNotifier } from './notifications.ts';
+import type { Redactor } from './redaction.ts';
+import type { SecretStore } from './secretStore.ts';
+import { readSettings, SECTION, type SettingsSnapshot } from './settingsReader.ts';
+import { resolveEndpointSettings, type BlockedEndpoint, type ResolvedSettings, type SettingsIssue, type SettingsLevel } from './settingsModel.ts';
+import { Disposable, toDisposable } from './util/dispose.ts';
+
+export const SECRET_HINT = 'Run "Stream Health: Set Header Secret…" to store it.';
+
+export interface EndpointManagerDeps {
+  readonly createMonitor: (options: MonitorOptions) => MonitorApi;
+  readonly secrets: SecretStore;
+  readonly redactor: Redactor;
+  readonly log: Log;
+  readonly historyStore: HistoryStore;
+}
+
+const EMPTY: ResolvedSettings = { endpoints: [], origin: new Map(), issues: [], blocked: [] };
+
+function emptyHistory(): HistorySnapshot {
+  return { schemaVersion: HISTORY_SCHEMA_VERSION, savedAt: new Date().toISOString(), endpoints: {} };
+}
+
+export class EndpointManager extends Disposable {
+  private readonly deps: EndpointManagerDeps;
+  private monitor: MonitorApi | undefined;
+  private resolved: ResolvedSettings = EMPTY;
+  private settings: SettingsSnapshot | undefined;
+  /** Issues already shown as a warning, so a settings edit elsewhere does not repeat them. */
+  private warnedIssues = new Set<string>();
+  /** Refreshes run one at a time; a request during one runs once more after it. */
+  private refreshChain: Promise<void> = Promise.resolve();
+  private readonly changed: vscode.EventEmitter<StreamEvent | undefined>;
+  readonly onDidChange: vscode.Event<StreamEvent | undefined>;
+  readonly notifier: DiagnosisNotifier;
+
+  constructor(deps: EndpointManagerDeps) {
+    super();
+    this.deps = deps;
+    this.changed = this._register(new vscode.EventEmitter<StreamEvent | undefined>());
+    this.onDidChange = this.changed.event;
+    this.notifier = new DiagnosisNotifier({
+      redactor: deps.redactor,
+      enabled: () => this.settings?.notifications ?? true,
+      findingsOf: (name) => this.monitor?.status().find((s) => s.name === name)?.findings ?? [],
+    });
+
+    this._register(vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration(SECTION)) void this.refresh();
+    }));
+    this._register(vscode.workspace.onDidGrantWorkspaceTrust(() => {
+      deps.log.info('workspace trusted: starting workspace endpoints');
+      void this.refresh();
+    }));
+    this._register(deps.secrets.onDidChange((name) => this.onSecretChanged(name)));
+    this._register(toDisposable(() => this.monitor?.dispose()));
+  }
+
+  /** Re-reads settings and makes the running sessions match; untouched endpoints keep running. */
+  refresh(): Promise<void> {
+    const run = this.refreshChain.then(() => this.doRefresh());
+    this.refreshChain = run.catch((error: unknown) => this.deps.log.error('applying settings failed', error));
+    return this.refreshChain;
+  }
+
+  private async doRefresh(): Promise<void> {
+    if (this.isDisposed) return;
+    this.settings = await readSettings();
+    this.resolved = resolveEndpointSettings(this.settings.layers, { trusted: vscode.workspace.isTrusted, defaults: this.settings.defaults });
+    this.warnAboutIssues(this.resolved.issues);
+    for (const b of this.resolved.blocked) this.deps.log.info(`[${b.name}] not started: ${b.reason}`);
+    const endpoints = this.resolved.endpoints;
+    await this.deps.secrets.preload(endpoints.flatMap(secretNames));
+    if (endpoints.length > 0 || this.monitor) {
+      const monitor = await this.ensureMonitor();
+      if (this.isDisposed) return;
+      monitor.update(endpoints);
+    }
+    this.changed.fire(undefined);
+  }
+
+  private warnAboutIssues(issues: readonly SettingsIssue[]): void {
+    const current = new Set(issues.map((i) => i.text));
+    for (const issue of issues) {
+      this.deps.log.warn(`invalid endpoint entry skipped: ${issue.text}`);
+      if (this.warnedIssues.has(issue.text)) continue;
+      void vscode.window.showWarningMessage(`Stream Health: ${this.deps.redactor.redact(issue.text)}. The other endpoints keep running.`, 'Open Settings')
+        .then((choice) => {
+          if (choice) void openSettingsFor(issue.level);
+        });
+    }
+    this.warnedIssues = current;
+  }
+
+  private async ensureMonitor(): Promise<MonitorApi> {
+    if (this.monitor) return this.monitor;
+    const { secrets, log, historyStore, redactor } = this.deps;
+    const monitor = this.deps.createMonitor({
+      transportFactory: createTransport,
+      resolveSecret: (name) => secrets.get(name),
+      secretHint: SECRET_HINT,
+    });
+    this.monitor = monitor;
+    const loaded = await historyStore.load();
+    if (loaded.problem) {
+      const text = redactor.redact(`Stream Health: the saved history could not be read and was ${loaded.setAsidePath ? `moved to ${loaded.setAsidePath}` : 'ignored'} (${loaded.problem}). Starting with an empty history.`);
+      log.warn(text);
+      void vscode.window.showWarningMessage(text);
+    }
+    if (loaded.snapshot) {
+      try {
+        monitor.restoreHistory(loaded.snapshot);
+      } catch (error) {
+        log.error('restoring the saved history failed; starting empty', error);
+      }
+    }
+    const unsubscribeEvents = monitor.onEvent((event) => this.onEvent(event));
+    const unsubscribeTransitions = monitor.onTransition(() => this.changed.fire(undefined));
+    this._register(toDisposable(() => {
+      unsubscribeEvents();
+      unsubscribeTransitions();
+    }));
+    return monitor;
+  }
+
+  private onEvent(event: StreamEvent): void {
+    this.deps.log.event(event);
+    if (event.event === 'diagnosis') this.notifier.notify(event);
+    if (event.event !== 'message') this.deps.historyStore.schedule(() => this.history());
+    this.changed.fire(this.deps.redactor.redactDeep(event));
+  }
+
+  private onSecretChanged(name: string): void {
+    const using = this.resolved.endpoints.filter((e) => secretNames(e).includes(name));
+    if (using.length === 0 || !this.monitor) return;
+    this.deps.log.info(`secret ${name} changed: reconnecting ${using.map((e) => e.name).join(', ')}`);
+    for (const endpoint of using) this.monitor.reconnect(endpoint.name);
+  }
+
+  // ---- read side (everything leaving here is redacted) ----
+
+  endpoints(): readonly EndpointConfig[] {
+    return this.resolved.endpoints;
+  }
+
+  origin(name: string): SettingsLevel | undefined {
+    return this.resolved.origin.get(name);
+  }
+
+  issues(): readonly SettingsIssue[] {
+    return this.resolved.issues;
+  }
+
+  blocked(): readonly BlockedEndpoint[] {
+    return this.resolved.blocked;
+  }
+
+  status(): EndpointStatus[] {
+    return this.monitor ? this.deps.redactor.redactDeep(this.monitor.status()) : [];
+  }
+
+  history(): HistorySnapshot {
+    return this.monitor ? this.deps.redactor.redactDeep(this.monitor.history()) : emptyHistory();
+  }
+
+  /** Why `name` cannot be acted on, or undefined when it is a running endpoint. */
+  whyUnavailable(name: string): string | undefined {
+    if (this.resolved.endpoints.some((e) => e.name === name)) return undefined;
+    const blocked = this.resolved.blocked.find((b) => b.name === name);
+    if (blocked) return `"${name}" is not started: ${blocked.reason}.`;
+    return `No endpoint named "${name}" is configured.`;
+  }
+
+  // ---- actions ----
+
+  reconnect(name?: string): void {
+    this.monitor?.reconnect(name);
+  }
+
+  pause(name?: string): void {
+    this.monitor?.pause(name);
+  }
+
+  resume(name?: string): void {
+    this.monitor?.resume(name);
+  }
+
+  clearHistory(name?: string): void {
+    this.monitor?.clearHistory(name);
+    this.notifier.throttle.forget(name);
+    this.deps.historyStore.schedule(() => this.history());
+    this.changed.fire(undefined);
+  }
+
+  /** Writes pending history now and stops every session (deactivate). */
+  async shutdown(): Promise<void> {
+    await this.refreshChain;
+    if (this.monitor) {
+      this.deps.historyStore.schedule(() => this.history());
+      await this.deps.historyStore.flush().catch((error: unknown) => this.deps.log.error('saving history failed', error));
+    }
+    this.dispose();
+  }
+}
+
+export function openSettingsFor(level: SettingsLevel): Thenable<unknown> {
+  if (level === 'user') return vscode.commands.executeCommand('workbench.action.openSettingsJson');
+  if (level === 'workspace') return vscode.commands.executeCommand('workbench.action.openWorkspaceSettingsFile');
+  return vscode.commands.executeCommand('workbench.action.openSettings', 'streamHealth.endpoints');
+}

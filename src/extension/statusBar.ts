@@ -1,0 +1,52 @@
+// The status bar item: `$(pulse) open/total` with warning/error background, a per-endpoint Markdown
+// tooltip, a click that opens the dashboard. Text comes from the pure statusSummary.ts.
+
+import * as vscode from 'vscode';
+import { summarize, type StatusSummaryInput } from './statusSummary.ts';
+import { Disposable } from './util/dispose.ts';
+
+/** Stream ages and "x s ago" in the tooltip tick; state changes redraw at once. */
+const REFRESH_MS = 5000;
+
+export class StatusBar extends Disposable {
+  private readonly item: vscode.StatusBarItem;
+  private readonly input: () => StatusSummaryInput;
+  private refreshTimer: ReturnType<typeof setInterval> | undefined;
+
+  constructor(input: () => StatusSummaryInput) {
+    super();
+    this.input = input;
+    this.item = this._register(vscode.window.createStatusBarItem('streamHealth.status', vscode.StatusBarAlignment.Left, 100));
+    this.item.name = 'Stream Health';
+    this.item.command = { title: 'Open Stream Health Dashboard', command: 'streamHealth.openDashboard' };
+    this._register({ dispose: () => this.clearRefreshTimer() });
+    this.update();
+  }
+
+  update(): void {
+    if (this.isDisposed) return;
+    const summary = summarize(this.input());
+    if (!summary.visible) {
+      this.item.hide();
+      this.clearRefreshTimer();
+      return;
+    }
+    this.item.text = summary.text;
+    const tooltip = new vscode.MarkdownString(summary.tooltipMarkdown);
+    // Names and messages are escaped in statusSummary; no command links, no HTML.
+    tooltip.isTrusted = false;
+    tooltip.supportHtml = false;
+    this.item.tooltip = tooltip;
+    this.item.accessibilityInformation = { label: summary.accessibilityLabel, role: 'button' };
+    this.item.backgroundColor = summary.level === 'error'
+      ? new vscode.ThemeColor('statusBarItem.errorBackground')
+      : summary.level === 'warning' ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
+    this.item.show();
+    this.refreshTimer ??= setInterval(() => this.update(), REFRESH_MS);
+  }
+
+  private clearRefreshTimer(): void {
+    if (this.refreshTimer) clearInterval(this.refreshTimer);
+    this.refreshTimer = undefined;
+  }
+}
