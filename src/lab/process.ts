@@ -72,6 +72,10 @@ function startChild(kind: LabServerKind, options: AnyLabServerOptions): Promise<
       // Do not keep the parent alive for the child's sake; if the parent exits, the child's stdin
       // closes and it exits too.
       child.unref();
+      // A frozen child would not notice its stdin closing; kill it when the parent exits.
+      const onParentExit = (): void => void child.kill('SIGKILL');
+      process.once('exit', onParentExit);
+      void exited.then(() => process.off('exit', onParentExit));
       for (const stream of [child.stdin, child.stdout, child.stderr]) (stream as unknown as { unref?: () => void } | null)?.unref?.();
       resolve({ child, ready: { url: line.url!, port: line.port!, pid: line.pid! }, exited });
     });

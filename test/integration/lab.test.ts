@@ -181,3 +181,32 @@ test('a child-process lab server can be frozen (silence, no FIN), thawed, killed
   }
   assert.throws(() => process.kill(lab.pid, 0), /ESRCH/);
 });
+
+test('startLab starts every endpoint behind the intermediary, with valid settings, and stop() leaves nothing behind', async () => {
+  const { startLab } = await import('../../src/lab/main.ts');
+  const { parseEndpoints } = await import('../../src/core/config.ts');
+  await assert.rejects(startLab({ proxyIdleSeconds: 2, heartbeatMs: 2000 }), /must be shorter/);
+  const lab = await startLab({ freezeEverySeconds: 0, proxyIdleSeconds: 2, heartbeatMs: 500 });
+  let pids: number[] = [];
+  try {
+    const parsed = parseEndpoints(lab.endpoints);
+    assert.deepEqual(parsed.issues, []);
+    assert.deepEqual(
+      lab.endpoints.map((e) => e.name),
+      ['sse-heartbeat', 'sse-silent', 'websocket-ping', 'grpc-keepalive', 'grpc-silent', 'mcp-v1-streamable', 'mcp-v1-sse', 'mcp-v2', 'freezer'],
+    );
+    assert.equal(lab.proxy.kind, nginxAvailable() ? 'nginx' : haproxyAvailable() ? 'haproxy' : 'builtin');
+    assert.equal(lab.notes.length, lab.endpoints.length);
+    // The silent SSE endpoint really is cut by the intermediary at ~2 s; the heartbeating one is not.
+    const silent = lab.endpoints.find((e) => e.name === 'sse-silent')!;
+    const beating = lab.endpoints.find((e) => e.name === 'sse-heartbeat')!;
+    const [cut, kept] = await Promise.all([observeSse(silent.url, 4500), observeSse(beating.url, 4500)]);
+    assert.ok(cut.ended && cut.afterMs > 1500 && cut.afterMs < 4000, `sse-silent: ${JSON.stringify(cut)}`);
+    assert.deepEqual(kept, { ended: false });
+    assert.ok(lab.freezer && lab.freezer.pid > 0);
+    pids = [lab.freezer.pid];
+  } finally {
+    await lab.stop();
+  }
+  for (const pid of pids) assert.throws(() => process.kill(pid, 0), /ESRCH/);
+});

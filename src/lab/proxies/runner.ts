@@ -108,6 +108,11 @@ async function startOnce(spec: ExternalProxySpec, port: number): Promise<LabProx
     throw error;
   }
   child.unref();
+  // Last resort when the owner exits without stop() (process.exit, uncaught error): the proxy runs in
+  // its own process group and would otherwise outlive us. Only SIGKILL of a parent escapes this.
+  const onExit = (): void => killGroup('SIGKILL');
+  process.once('exit', onExit);
+  void exited.then(() => process.off('exit', onExit));
   let stopping: Promise<void> | undefined;
   return {
     kind: spec.kind,
