@@ -1,2 +1,73 @@
-// placeholder: the stream-health CLI (issue 3)
-console.log('stream-health: not built yet');
+// Entry point of the `stream-health` command (bundled to dist/cli.cjs): parses the command line,
+// runs watch or probe-idle, and maps failures to exit codes 1 (runtime) and 2 (usage/config).
+
+import { StreamHealthError } from '../core/errors.ts';
+import { createTransport } from '../transports/index.ts';
+import { parseCommand } from './args.ts';
+import { CliConfigError } from './endpoints.ts';
+import type { CliIo } from './io.ts';
+import { runProbeIdle } from './probeIdle.ts';
+import { EXIT, USAGE, UsageError } from './usage.ts';
+import { runWatch } from './watch.ts';
+
+/** After finishing, sockets still closing (an MCP DELETE) get this long before we exit anyway. */
+const EXIT_GRACE_MS = 3000;
+
+export async function main(argv: readonly string[], io: CliIo): Promise<number> {
+  try {
+    const command = parseCommand(argv);
+    if (command.command === 'help') {
+      io.stdout.write(USAGE);
+      return EXIT.ok;
+    }
+    return command.command === 'watch' ? await runWatch(command, io) : await runProbeIdle(command, io);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr.write(`stream-health: ${error.message}\n\n${USAGE}`);
+      return EXIT.usage;
+    }
+    if (error instanceof CliConfigError) {
+      io.stderr.write(`stream-health: configuration error in ${error.message}\n`);
+      return EXIT.usage;
+    }
+    const message = error instanceof StreamHealthError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error);
+    io.stderr.write(`stream-health: ${message}\n`);
+    return EXIT.runtime;
+  }
+}
+
+function processIo(): CliIo {
+  let interrupts = 0;
+  const handlers = new Set<() => void>();
+  const onSignal = () => {
+    interrupts += 1;
+    // A second Ctrl-C means "now": do not wait for streams to close.
+    if (interrupts > 1) process.exit(130);
+    for (const h of [...handlers]) h();
+  };
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+    onInterrupt(handler) {
+      if (handlers.size === 0) {
+        process.on('SIGINT', onSignal);
+        process.on('SIGTERM', onSignal);
+      }
+      handlers.add(handler);
+      return () => {
+        handlers.delete(handler);
+      };
+    },
+    transportFactory: createTransport,
+  };
+}
+
+// Only run when executed as the CLI (not when a test imports this module).
+const invokedDirectly = typeof require !== 'undefined' && typeof module !== 'undefined' && require.main === module;
+if (invokedDirectly) {
+  void main(process.argv.slice(2), processIo()).then((code) => {
+    process.exitCode = code;
+    setTimeout(() => process.exit(code), EXIT_GRACE_MS).unref();
+  });
+}

@@ -1,0 +1,107 @@
+// Command-line parsing (node:util parseArgs) into a typed command; every mistake is a UsageError.
+
+import { parseArgs } from 'node:util';
+import { ENDPOINT_KINDS } from '../core/config.ts';
+import type { EndpointKind } from '../core/config.ts';
+import { UsageError } from './usage.ts';
+
+export const DEFAULT_PROBE_MAX_SECONDS = 400;
+
+export interface WatchCommand {
+  readonly command: 'watch';
+  readonly configFile?: string;
+  readonly url?: string;
+  readonly kind?: EndpointKind;
+  readonly heartbeatSeconds?: number;
+  readonly idleTimeoutSeconds?: number;
+  readonly durationSeconds?: number;
+  readonly json: boolean;
+  readonly verbose: boolean;
+}
+
+export interface ProbeIdleCommand {
+  readonly command: 'probe-idle';
+  readonly url: string;
+  readonly kind: EndpointKind;
+  readonly maxSeconds: number;
+  readonly json: boolean;
+}
+
+export type Command = WatchCommand | ProbeIdleCommand | { readonly command: 'help' };
+
+const OPTIONS = {
+  config: { type: 'string' },
+  url: { type: 'string' },
+  kind: { type: 'string' },
+  heartbeat: { type: 'string' },
+  'idle-timeout': { type: 'string' },
+  duration: { type: 'string' },
+  max: { type: 'string' },
+  json: { type: 'boolean', default: false },
+  verbose: { type: 'boolean', default: false },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const;
+
+/** Which options each command accepts (anything else is a usage error, not silently ignored). */
+const ALLOWED: Record<'watch' | 'probe-idle', readonly string[]> = {
+  watch: ['config', 'url', 'kind', 'heartbeat', 'idle-timeout', 'duration', 'json', 'verbose', 'help'],
+  'probe-idle': ['url', 'kind', 'max', 'json', 'help'],
+};
+
+export function parseCommand(argv: readonly string[]): Command {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message.replace(/\. To specify a positional.*$/s, '') : String(error));
+  }
+  const { values, positionals } = parsed;
+  if (values.help || positionals.length === 0 || positionals[0] === 'help') return { command: 'help' };
+  const name = positionals[0]!;
+  if (name !== 'watch' && name !== 'probe-idle') throw new UsageError(`unknown command "${name}"; use watch or probe-idle`);
+  if (positionals.length > 1) throw new UsageError(`unexpected argument "${positionals[1]}"`);
+  for (const key of Object.keys(values)) {
+    const given = values[key as keyof typeof values];
+    if (given === undefined || given === false) continue;
+    if (!ALLOWED[name].includes(key)) throw new UsageError(`--${key} does not apply to ${name}`);
+  }
+  const kind = values.kind === undefined ? undefined : parseKind(values.kind);
+  if (values.url !== undefined && !kind) throw new UsageError('--url needs --kind (one of ' + ENDPOINT_KINDS.join(', ') + ')');
+  if (kind && values.url === undefined) throw new UsageError('--kind needs --url');
+
+  if (name === 'probe-idle') {
+    if (values.url === undefined || !kind) throw new UsageError('probe-idle needs --url URL --kind KIND');
+    return {
+      command: 'probe-idle',
+      url: values.url,
+      kind,
+      maxSeconds: values.max === undefined ? DEFAULT_PROBE_MAX_SECONDS : seconds('--max', values.max, { positive: true }),
+      json: values.json ?? false,
+    };
+  }
+  if (values.config !== undefined && values.url !== undefined) throw new UsageError('use either --config FILE or --url URL --kind KIND, not both');
+  if (values.config === undefined && values.url === undefined) throw new UsageError('watch needs --config FILE or --url URL --kind KIND');
+  return {
+    command: 'watch',
+    ...(values.config !== undefined ? { configFile: values.config } : {}),
+    ...(values.url !== undefined ? { url: values.url, kind } : {}),
+    ...(values.heartbeat !== undefined ? { heartbeatSeconds: seconds('--heartbeat', values.heartbeat) } : {}),
+    ...(values['idle-timeout'] !== undefined ? { idleTimeoutSeconds: seconds('--idle-timeout', values['idle-timeout']) } : {}),
+    ...(values.duration !== undefined ? { durationSeconds: seconds('--duration', values.duration, { positive: true }) } : {}),
+    json: values.json ?? false,
+    verbose: values.verbose ?? false,
+  };
+}
+
+function parseKind(text: string): EndpointKind {
+  if ((ENDPOINT_KINDS as readonly string[]).includes(text)) return text as EndpointKind;
+  throw new UsageError(`--kind must be one of ${ENDPOINT_KINDS.join(', ')} (got "${text}")`);
+}
+
+function seconds(flag: string, text: string, options: { positive?: boolean } = {}): number {
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isFinite(value) || value < 0 || (options.positive && value === 0)) {
+    throw new UsageError(`${flag} takes a number of seconds${options.positive ? ' greater than 0' : ' (0 or more)'} (got "${text}")`);
+  }
+  return value;
+}

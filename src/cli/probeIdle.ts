@@ -1,0 +1,82 @@
+// `stream-health probe-idle`: how long does this path tolerate a silent stream?
+
+import { formatDuration } from '../core/diagnosis.ts';
+import { IdleProbeError, runIdleProbe } from '../core/idleProbe.ts';
+import type { IdleProbeResult } from '../core/idleProbe.ts';
+import { matchIntermediaries } from '../core/intermediaries.ts';
+import { redactUrl } from '../core/secrets.ts';
+import type { ProbeIdleCommand } from './args.ts';
+import { envSecretResolver, envSecretValues, loadEndpoints, SECRET_HINT } from './endpoints.ts';
+import type { CliIo } from './io.ts';
+import { lineWriter } from './io.ts';
+import { ndjson } from './render.ts';
+import { EXIT } from './usage.ts';
+
+export async function runProbeIdle(command: ProbeIdleCommand, io: CliIo): Promise<number> {
+  const [config] = loadEndpoints({ url: command.url, kind: command.kind });
+  const secrets = envSecretValues(io.env);
+  const out = lineWriter(io.stdout, secrets);
+  const err = lineWriter(io.stderr, secrets);
+  const controller = new AbortController();
+  const removeInterrupt = io.onInterrupt(() => controller.abort());
+  // The core's timers are unref'd; keep the process up until the probe answers.
+  const keepAlive = setInterval(() => {}, 1000);
+  if (!command.json) {
+    out(`probing ${redactUrl(command.url)} (${command.kind}) with client keepalive off; waiting up to ${formatDuration(command.maxSeconds * 1000)} for the path to cut a silent stream...`);
+  }
+  try {
+    const result = await runIdleProbe({
+      config: config!,
+      transportFactory: io.transportFactory,
+      ...(io.clock ? { clock: io.clock } : {}),
+      maxMs: command.maxSeconds * 1000,
+      signal: controller.signal,
+      resolveSecret: envSecretResolver(io.env),
+      secretHint: SECRET_HINT,
+    });
+    const match = !result.survived && result.recommendedHeartbeatMs !== undefined ? matchIntermediaries(result.silenceMs)[0]?.name : undefined;
+    if (command.json) {
+      out(ndjson({
+        ts: new Date().toISOString(), endpoint: config!.name, event: 'probe-idle', url: redactUrl(command.url),
+        ...result, ...(match ? { match } : {}),
+      }));
+    } else {
+      for (const line of describeProbe(result, command.maxSeconds * 1000, match)) out(line);
+    }
+    return EXIT.ok;
+  } catch (error) {
+    if (error instanceof IdleProbeError) {
+      err(`stream-health: ${error.message}`);
+      return EXIT.runtime;
+    }
+    throw error;
+  } finally {
+    clearInterval(keepAlive);
+    removeInterrupt();
+  }
+}
+
+export function describeProbe(r: IdleProbeResult, maxMs: number, match?: string): string[] {
+  const lines = [`opened: ${r.openDetail || 'stream open'}`];
+  const hb = r.serverHeartbeats;
+  const heartbeats = hb.count === 0
+    ? 'server heartbeats: none'
+    : `server heartbeats: ${hb.count} (${hb.kind ?? 'heartbeat'}${hb.medianIntervalMs !== undefined ? `, every ~${formatDuration(hb.medianIntervalMs)}` : ''})`;
+  if (r.survived) {
+    lines.push(r.aborted ? `cancelled after ${formatDuration(r.streamAgeMs)}; the stream was still open` : `survived: the stream was still open after ${formatDuration(maxMs)}`);
+    lines.push(heartbeats);
+    lines.push(hb.count > 0
+      ? `the server's heartbeats kept the path busy (longest silence ${formatDuration(r.silenceMs)}); the path's own idle limit is longer than that but was not measured`
+      : `no intermediary on this path cut ${formatDuration(r.silenceMs)} of silence`);
+    return lines;
+  }
+  lines.push(`cut after ${formatDuration(r.silenceMs)} of silence (stream age ${formatDuration(r.streamAgeMs)}, cause ${r.cause}: ${r.detail})`);
+  lines.push(heartbeats);
+  if (match) lines.push(`this matches the documented default idle timeout of ${match}`);
+  if (r.recommendedHeartbeatMs !== undefined) {
+    lines.push(`recommendation: put a heartbeat on the stream at least every ${formatDuration(r.recommendedHeartbeatMs)} (server side), and set "heartbeatSeconds"/"idleTimeoutSeconds" to match`);
+  } else {
+    lines.push('the stream ended while busy, not after a silence: this is not an idle timeout');
+  }
+  return lines;
+}

@@ -1,0 +1,118 @@
+// Pure text rendering for the CLI: NDJSON lines, one human line per event, and the live table.
+
+import { formatDuration } from '../core/diagnosis.ts';
+import type { StreamEvent } from '../core/events.ts';
+import type { EndpointStatus, Finding } from '../core/model.ts';
+
+/** One NDJSON line: the core's event exactly as DESIGN.md defines it. */
+export function ndjson(event: StreamEvent | Record<string, unknown>): string {
+  return JSON.stringify(event);
+}
+
+/** A human line for one event, e.g. `12:00:01 orders-mcp drop reset after 100 s (silent 100 s): terminated`. */
+export function eventLine(e: StreamEvent): string {
+  return `${e.ts.slice(11, 19)} ${e.endpoint} ${describeEvent(e)}`;
+}
+
+export function describeEvent(e: StreamEvent): string {
+  switch (e.event) {
+    case 'connecting':
+      return `connecting (attempt ${e.attempt})`;
+    case 'open':
+      return `open${e.detail ? `: ${e.detail}` : ''}`;
+    case 'heartbeat':
+      return `heartbeat ${e.direction} ${e.kind}${e.rttMs !== undefined ? ` ${e.rttMs} ms` : ''}`;
+    case 'message':
+      return `message ${e.bytes} bytes`;
+    case 'stale':
+      return `stale: nothing received for ${formatDuration(e.silenceMs)}`;
+    case 'drop': {
+      const codes = [
+        e.httpStatus !== undefined ? `HTTP ${e.httpStatus}` : '',
+        e.grpcCode !== undefined ? `gRPC ${e.grpcCode}` : '',
+        e.wsCloseCode !== undefined ? `WS ${e.wsCloseCode}` : '',
+      ].filter(Boolean);
+      return `DROP ${e.cause} after ${formatDuration(e.streamAgeMs)} (silent ${formatDuration(e.silenceMs)})${codes.length ? ` [${codes.join(', ')}]` : ''}: ${e.detail}`;
+    }
+    case 'error':
+      return `ERROR ${e.cause}${e.httpStatus !== undefined ? ` (HTTP ${e.httpStatus})` : ''}: ${e.message}`;
+    case 'backoff':
+      return `retry in ${formatDuration(e.delayMs)} (attempt ${e.attempt})`;
+    case 'diagnosis':
+      return `DIAGNOSIS ${e.finding}: ${e.message}`;
+    case 'paused':
+      return 'paused';
+    case 'resumed':
+      return 'resumed';
+  }
+}
+
+/** Finding text in full, for human output: message and the fix on its own line. */
+export function findingLines(endpoint: string, finding: Finding): string[] {
+  return [`${endpoint}: ${finding.finding}: ${finding.message}`, `  fix: ${finding.fix}`];
+}
+
+export interface TableRow {
+  readonly status: EndpointStatus;
+  /** Drops seen during this run (manual ones excluded). */
+  readonly drops: number;
+}
+
+const HEADERS = ['ENDPOINT', 'STATE', 'STREAM AGE', 'LAST HEARTBEAT', 'DROPS', 'FINDING'] as const;
+
+function ago(nowWall: number, at: number | undefined): string {
+  return at === undefined ? '-' : `${formatDuration(Math.max(0, nowWall - at))} ago`;
+}
+
+function lastHeartbeat(s: EndpointStatus, nowWall: number): string {
+  const parts: string[] = [];
+  if (s.lastHeartbeatInAt !== undefined) parts.push(`in ${ago(nowWall, s.lastHeartbeatInAt)}`);
+  if (s.lastHeartbeatOutAt !== undefined) parts.push(`out ${ago(nowWall, s.lastHeartbeatOutAt)}`);
+  return parts.length ? parts.join(', ') : 'none';
+}
+
+function stateText(s: EndpointStatus, nowWall: number): string {
+  if (s.state === 'backoff' && s.nextAttemptAt !== undefined) return `backoff ${formatDuration(Math.max(0, s.nextAttemptAt - nowWall))}`;
+  return s.state;
+}
+
+/** The compact live table: a header and one row per endpoint, each line cut to `width`. */
+export function renderTable(rows: readonly TableRow[], nowWall: number, width = 120): string[] {
+  const cells = rows.map(({ status: s, drops }) => [
+    s.name,
+    stateText(s, nowWall),
+    s.openedAt !== undefined ? formatDuration(Math.max(0, nowWall - s.openedAt)) : '-',
+    lastHeartbeat(s, nowWall),
+    String(drops),
+    s.findings.map((f) => f.finding).join(', ') || '-',
+  ]);
+  const all = [[...HEADERS], ...cells];
+  const widths = HEADERS.map((_, col) => Math.max(...all.map((r) => r[col]!.length)));
+  return all.map((r) => fit(r.map((cell, col) => (col === r.length - 1 ? cell : cell.padEnd(widths[col]!))).join('  '), width));
+}
+
+/** Cuts a line to the terminal width so redraws can count lines exactly. */
+export function fit(line: string, width: number): string {
+  return line.length <= width ? line : `${line.slice(0, Math.max(1, width - 1))}…`;
+}
+
+/** Splits long text into lines of at most `width` characters, at spaces where possible. */
+export function wrap(text: string, width: number, indent = ''): string[] {
+  const out: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/)) {
+    if (!word) continue;
+    const candidate = line ? `${line} ${word}` : word;
+    if (candidate.length <= width || !line) line = candidate;
+    else {
+      out.push(line);
+      line = `${indent}${word}`;
+    }
+    while (line.length > width) {
+      out.push(line.slice(0, width));
+      line = `${indent}${line.slice(width)}`;
+    }
+  }
+  if (line) out.push(line);
+  return out;
+}

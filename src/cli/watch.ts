@@ -1,0 +1,138 @@
+// `stream-health watch`: runs the Monitor over the configured endpoints and renders its events as
+// NDJSON, as plain lines, or as a live table redrawn in place on a terminal.
+
+import type { EndpointConfig } from '../core/config.ts';
+import type { StreamEvent } from '../core/events.ts';
+import { Monitor } from '../core/monitor.ts';
+import { redact } from '../core/secrets.ts';
+import type { WatchCommand } from './args.ts';
+import { envSecretResolver, envSecretValues, loadEndpoints, SECRET_HINT } from './endpoints.ts';
+import type { CliIo } from './io.ts';
+import { lineWriter } from './io.ts';
+import { eventLine, findingLines, fit, ndjson, renderTable, wrap } from './render.ts';
+import { EXIT } from './usage.ts';
+
+/** How often the live table refreshes its clocks (stream age, "x s ago"). */
+const TABLE_REFRESH_MS = 1000;
+/** Recent notable event lines kept under the live table. */
+const TABLE_LOG_LINES = 8;
+
+export function runWatch(command: WatchCommand, io: CliIo): Promise<number> {
+  const endpoints = loadEndpoints(command);
+  const secrets = envSecretValues(io.env);
+  const out = lineWriter(io.stdout, secrets);
+  const err = lineWriter(io.stderr, secrets);
+  const monitor = new Monitor({
+    transportFactory: io.transportFactory,
+    ...(io.clock ? { clock: io.clock } : {}),
+    resolveSecret: envSecretResolver(io.env),
+    secretHint: SECRET_HINT,
+    emitMessages: command.verbose,
+  });
+  const live = !command.json && io.stdout.isTTY === true;
+  const view = live ? new LiveView(monitor, io, secrets) : undefined;
+
+  return new Promise<number>((resolve) => {
+    let finished = false;
+    // The core's timers are unref'd; this ref'd ticker keeps the process up while we watch.
+    const ticker = setInterval(() => view?.draw(), TABLE_REFRESH_MS);
+    const durationTimer = command.durationSeconds !== undefined ? setTimeout(() => finish(EXIT.ok), command.durationSeconds * 1000) : undefined;
+    const removeInterrupt = io.onInterrupt(() => finish(EXIT.ok));
+
+    const finish = (code: number, reason?: string) => {
+      if (finished) return;
+      finished = true;
+      clearInterval(ticker);
+      if (durationTimer) clearTimeout(durationTimer);
+      removeInterrupt();
+      view?.draw();
+      // Closing sends what each protocol expects (MCP DELETE, WS close) before we exit.
+      monitor.dispose();
+      if (!command.json) printSummary(endpoints, monitor, out, view !== undefined);
+      if (reason) err(`stream-health: ${reason}`);
+      resolve(code);
+    };
+
+    monitor.onEvent((event) => {
+      if (command.json) out(ndjson(event));
+      else if (view) view.event(event);
+      else printEventLine(event, command.verbose, monitor, out);
+    });
+    monitor.onTransition(() => {
+      const status = monitor.status();
+      // With nothing left to retry, waiting longer cannot change the outcome.
+      if (status.length > 0 && status.every((s) => s.state === 'failed')) {
+        queueMicrotask(() => finish(EXIT.runtime, `every endpoint failed: ${status.map((s) => `${s.name}: ${s.reason ?? 'failed'}`).join('; ')}`));
+      }
+    });
+    monitor.update(endpoints);
+    view?.draw();
+  });
+}
+
+function printEventLine(event: StreamEvent, verbose: boolean, monitor: Monitor, out: (line: string) => void): void {
+  if (!verbose && (event.event === 'heartbeat' || event.event === 'message')) return;
+  out(eventLine(event));
+  if (event.event === 'diagnosis') {
+    const finding = monitor.findingsFor(event.endpoint).find((f) => f.finding === event.finding);
+    if (finding) out(`  fix: ${finding.fix}`);
+  }
+}
+
+function printSummary(endpoints: readonly EndpointConfig[], monitor: Monitor, out: (line: string) => void, afterTable: boolean): void {
+  const history = monitor.history();
+  if (!afterTable) out('');
+  out('summary:');
+  for (const e of endpoints) {
+    const h = history.endpoints[e.name];
+    const drops = h ? h.drops.filter((d) => d.cause !== 'manual').length : 0;
+    const findings = monitor.findingsFor(e.name);
+    out(`  ${e.name}: ${drops} drop${drops === 1 ? '' : 's'}, ${h?.heartbeats.in.count ?? 0} server heartbeat(s), ${findings.length ? findings.map((f) => f.finding).join(', ') : 'no findings'}`);
+  }
+}
+
+/** The live table on a terminal: redrawn in place, recent events and every finding in full below it. */
+class LiveView {
+  private readonly monitor: Monitor;
+  private readonly io: CliIo;
+  private readonly secrets: readonly string[];
+  private readonly log: string[] = [];
+  private readonly drops = new Map<string, number>();
+  private drawnLines = 0;
+  private pending = false;
+
+  constructor(monitor: Monitor, io: CliIo, secrets: readonly string[]) {
+    this.monitor = monitor;
+    this.io = io;
+    this.secrets = secrets;
+  }
+
+  event(event: StreamEvent): void {
+    if (event.event === 'drop' && event.cause !== 'manual') this.drops.set(event.endpoint, (this.drops.get(event.endpoint) ?? 0) + 1);
+    if (event.event !== 'heartbeat' && event.event !== 'message') {
+      this.log.push(eventLine(event));
+      if (this.log.length > TABLE_LOG_LINES) this.log.shift();
+    }
+    // Coalesce bursts of events into one redraw.
+    if (!this.pending) {
+      this.pending = true;
+      setTimeout(() => {
+        this.pending = false;
+        this.draw();
+      }, 100).unref();
+    }
+  }
+
+  draw(): void {
+    const width = Math.max(40, this.io.stdout.columns ?? 120);
+    const statuses = this.monitor.status();
+    const now = Date.now();
+    const lines = renderTable(statuses.map((status) => ({ status, drops: this.drops.get(status.name) ?? 0 })), now, width);
+    const findings = statuses.flatMap((s) => this.monitor.findingsFor(s.name).flatMap((f) => findingLines(s.name, f)));
+    if (findings.length) lines.push('', ...findings.flatMap((l) => wrap(l, width, '    ')));
+    if (this.log.length) lines.push('', ...this.log.map((l) => fit(l, width)));
+    const up = this.drawnLines > 0 ? `\x1b[${this.drawnLines}A\r\x1b[J` : '';
+    this.io.stdout.write(up + redact(`${lines.join('\n')}\n`, this.secrets));
+    this.drawnLines = lines.length;
+  }
+}
