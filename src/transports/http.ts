@@ -19,6 +19,7 @@ export const HTTP_TIMEOUTS = {
   requestTimeoutMs: 15_000,
   /** Connect + every handshake step until the stream is open. */
   handshakeTimeoutMs: 30_000,
+  handshakeFloorMs: 3_000,
   /** Bytes of a non-stream error body read for the excerpt. */
   excerptReadBytes: 8 * 1024,
   excerptChars: 200,
@@ -82,6 +83,17 @@ export function createHttpClient(config: EndpointConfig): HttpClient {
 }
 
 export type HttpResponse = Dispatcher.ResponseData;
+
+/**
+ * An AbortSignal that fires after `ms`, with a `clear()` to call as soon as the request is done, so
+ * hundreds of short requests never leave hundreds of pending timers behind (AbortSignal.timeout would).
+ */
+export function timeoutSignal(ms: number, what: string): { readonly signal: AbortSignal; clear(): void } {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(new Error(`${what}: no answer within ${ms / 1000} s`)), ms);
+  timer.unref();
+  return { signal: controller.signal, clear: () => clearTimeout(timer) };
+}
 
 export interface SendOptions {
   readonly method: 'GET' | 'POST' | 'DELETE';
@@ -279,6 +291,16 @@ export function mergeHeaders(config: EndpointConfig, own: Record<string, string>
 }
 
 /**
+ * How long connect + handshake may take. A server silent for a whole idle window is as dead before the
+ * stream opens as after, so the window bounds it too (with a floor for multi-step MCP handshakes).
+ */
+export function handshakeLimitMs(config: EndpointConfig): number {
+  const windowMs = Math.round(config.idleTimeoutSeconds * 1000);
+  if (windowMs <= 0) return HTTP_TIMEOUTS.handshakeTimeoutMs;
+  return Math.min(HTTP_TIMEOUTS.handshakeTimeoutMs, Math.max(HTTP_TIMEOUTS.handshakeFloorMs, windowMs));
+}
+
+/**
  * One connect attempt's lifecycle: owns the Agent and an AbortController, reports `opened` at most once
  * and `ended` exactly once, and frees everything when it ends.
  */
@@ -304,10 +326,11 @@ export class HttpAttempt {
       queueMicrotask(() => this.end({ cause: 'protocol-error', error: 'config', detail, retryable: false }));
       return;
     }
+    const limitMs = handshakeLimitMs(context.config);
     this.handshakeTimer = setTimeout(() => {
       this.handshakeTimer = null;
-      this.end({ cause: 'reset', error: 'connect-failed', detail: `no stream within ${HTTP_TIMEOUTS.handshakeTimeoutMs / 1000} s of connecting (handshake stalled)`, retryable: true });
-    }, HTTP_TIMEOUTS.handshakeTimeoutMs);
+      this.end({ cause: 'reset', error: 'connect-failed', detail: `no stream within ${limitMs / 1000} s of connecting: the server accepted the connection but did not answer (frozen or overloaded?)`, retryable: true });
+    }, limitMs);
     this.handshakeTimer.unref();
   }
 

@@ -3,7 +3,7 @@
 
 import type { EndpointConfig } from '../../core/config.ts';
 import type { ProbeResult, ResumeState, TransportSink } from '../../core/transport.ts';
-import { discard, HTTP_TIMEOUTS, HttpAttempt, mediaType, ProtocolViolation, readBodyText, statusFailure } from '../http.ts';
+import { discard, HTTP_TIMEOUTS, HttpAttempt, mediaType, ProtocolViolation, readBodyText, statusFailure, timeoutSignal } from '../http.ts';
 import type { HttpResponse } from '../http.ts';
 import { createSseReader } from '../sseStream.ts';
 import type { EndInfo } from '../../core/transport.ts';
@@ -66,12 +66,20 @@ export async function postRpc(
   what: string,
   signal?: AbortSignal,
 ): Promise<PostOutcome> {
-  const timeout = AbortSignal.timeout(HTTP_TIMEOUTS.requestTimeoutMs);
+  const timeout = timeoutSignal(HTTP_TIMEOUTS.requestTimeoutMs, what);
+  try {
+    return await exchange(ctx, url, headers, message, what, signal ? AbortSignal.any([timeout.signal, signal]) : timeout.signal);
+  } finally {
+    timeout.clear();
+  }
+}
+
+async function exchange(ctx: McpContext, url: string, headers: Record<string, string>, message: RpcMessage & { id: RpcId }, what: string, signal: AbortSignal): Promise<PostOutcome> {
   const response = await ctx.attempt.send(url, {
     method: 'POST',
     headers: { ...headers, 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
     body: JSON.stringify(message),
-    signal: signal ? AbortSignal.any([timeout, signal]) : timeout,
+    signal,
   });
   if (response.statusCode < 200 || response.statusCode >= 300) {
     return { ok: false, status: response.statusCode, failure: await statusFailure(response, what, true) };
@@ -137,17 +145,20 @@ async function readSseResponse(ctx: McpContext, response: HttpResponse, id: RpcI
 
 /** Sends a notification or a response (no answer expected beyond 2xx); failures are warnings. */
 export async function postNoReply(ctx: McpContext, url: string, headers: Record<string, string>, message: RpcMessage, what: string): Promise<void> {
+  const timeout = timeoutSignal(HTTP_TIMEOUTS.requestTimeoutMs, what);
   try {
     const response = await ctx.attempt.send(url, {
       method: 'POST',
       headers: { ...headers, 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
       body: JSON.stringify(message),
-      signal: AbortSignal.timeout(HTTP_TIMEOUTS.requestTimeoutMs),
+      signal: timeout.signal,
     });
     discard(response);
     if (response.statusCode < 200 || response.statusCode >= 300) ctx.sink.warning(`${what}: the server answered HTTP ${response.statusCode}`);
   } catch (error) {
     if (!ctx.attempt.ended) ctx.sink.warning(`${what} failed: ${error instanceof Error ? error.message : String(error)}`);
+  } finally {
+    timeout.clear();
   }
 }
 

@@ -2,7 +2,7 @@
 // then the GET SSE stream (resumed with Last-Event-ID); `ping` POSTs are the liveness probe; a 405 on GET
 // means the server offers no stream and liveness rests on ping alone. DELETE ends the session on close.
 
-import { discard, createHttpClient, mediaType, mergeHeaders, ProtocolViolation, pumpEventStream, send, statusFailure } from '../http.ts';
+import { discard, createHttpClient, mediaType, mergeHeaders, ProtocolViolation, pumpEventStream, send, statusFailure, timeoutSignal } from '../http.ts';
 import { createSseReader } from '../sseStream.ts';
 import { CLIENT_INFO, onStreamPayload, postNoReply, postRpc, rpcError } from './rpc.ts';
 import type { McpContext, RpcId } from './rpc.ts';
@@ -54,10 +54,14 @@ function deleteSession(ctx: McpContext, session: Session): void {
     return;
   }
   const owned = client;
-  send(owned, ctx.config.url, { method: 'DELETE', headers: sessionHeaders(ctx, session), signal: AbortSignal.timeout(2000) })
+  const timeout = timeoutSignal(2000, 'DELETE');
+  send(owned, ctx.config.url, { method: 'DELETE', headers: sessionHeaders(ctx, session), signal: timeout.signal })
     .then((response) => discard(response))
     .catch(() => undefined)
-    .finally(() => owned.close());
+    .finally(() => {
+      timeout.clear();
+      owned.close();
+    });
 }
 
 /** Runs the 2025 era; resolves `{ fallback }` when the server is a 2024-11-05 HTTP+SSE one. */

@@ -4,6 +4,8 @@
 import { parseEndpoints } from '../../../src/core/config.ts';
 import type { EndpointConfig } from '../../../src/core/config.ts';
 import type { StreamEvent } from '../../../src/core/events.ts';
+import { Monitor } from '../../../src/core/monitor.ts';
+import { createTransport } from '../../../src/transports/index.ts';
 import type { Activity, EndInfo, OpenInfo, ResumeState, Transport, TransportFactory } from '../../../src/core/transport.ts';
 
 /** A validated endpoint config (defaults filled in); throws with the validation messages otherwise. */
@@ -11,6 +13,31 @@ export function endpoint(raw: Record<string, unknown>): EndpointConfig {
   const { endpoints, issues } = parseEndpoints([{ name: 'test', ...raw }]);
   if (issues.length > 0 || !endpoints[0]) throw new Error(`bad test config: ${issues.map((i) => `${i.field}: ${i.message}`).join('; ')}`);
   return endpoints[0];
+}
+
+/**
+ * Resolves with `check()`'s first defined result, re-checked whenever a waiter in `waiters` is poked;
+ * rejects after `timeoutMs` with `describe()` in the message.
+ */
+function waitUntil<T>(waiters: Set<() => void>, check: () => T | undefined, timeoutMs: number, describe: () => string): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const poke = () => {
+      const value = check();
+      if (value === undefined) return;
+      cleanup();
+      resolve(value);
+    };
+    const timer = setTimeout(() => {
+      cleanup();
+      reject(new Error(`timed out after ${timeoutMs} ms waiting for ${describe()}`));
+    }, timeoutMs);
+    const cleanup = () => {
+      clearTimeout(timer);
+      waiters.delete(poke);
+    };
+    waiters.add(poke);
+    poke();
+  });
 }
 
 /** Everything one transport attempt told its sink, in order. */
@@ -72,24 +99,7 @@ export function recordAttempt(factory: TransportFactory, config: EndpointConfig,
     },
   });
   const until = (predicate: (r: SinkRecord) => boolean, timeoutMs = 10_000, what = 'condition'): Promise<void> =>
-    new Promise((resolve, reject) => {
-      const check = () => {
-        if (predicate(record)) {
-          cleanup();
-          resolve();
-        }
-      };
-      const timer = setTimeout(() => {
-        cleanup();
-        reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}; record: ${summarize(record)}`));
-      }, timeoutMs);
-      const cleanup = () => {
-        clearTimeout(timer);
-        waiters.delete(check);
-      };
-      waiters.add(check);
-      check();
-    });
+    waitUntil(waiters, () => predicate(record) || undefined, timeoutMs, () => `${what}; record: ${summarize(record)}`).then(() => undefined);
   return {
     transport,
     record,
@@ -133,26 +143,15 @@ export function eventLog(): EventLog {
   const events: StreamEvent[] = [];
   const waiters = new Set<() => void>();
   const waitForCount = (predicate: (event: StreamEvent) => boolean, count: number, timeoutMs = 15_000, from = 0): Promise<StreamEvent[]> =>
-    new Promise((resolve, reject) => {
-      const check = () => {
+    waitUntil(
+      waiters,
+      () => {
         const matched = events.slice(from).filter(predicate);
-        if (matched.length >= count) {
-          cleanup();
-          resolve(matched);
-        }
-      };
-      const timer = setTimeout(() => {
-        cleanup();
-        const tail = events.slice(-12).map((e) => JSON.stringify(e)).join('\n  ');
-        reject(new Error(`timed out after ${timeoutMs} ms waiting for ${count} matching event(s); last events:\n  ${tail}`));
-      }, timeoutMs);
-      const cleanup = () => {
-        clearTimeout(timer);
-        waiters.delete(check);
-      };
-      waiters.add(check);
-      check();
-    });
+        return matched.length >= count ? matched : undefined;
+      },
+      timeoutMs,
+      () => `${count} matching event(s); last events:\n  ${events.slice(-12).map((e) => JSON.stringify(e)).join('\n  ')}`,
+    );
   return {
     events,
     listener(event) {
@@ -179,4 +178,26 @@ export function activeResources(): Record<string, number> {
   const counts: Record<string, number> = {};
   for (const type of process.getActiveResourcesInfo()) counts[type] = (counts[type] ?? 0) + 1;
   return counts;
+}
+
+/** A real Monitor over the real transports, recording every event; `stop()` disposes it. */
+export interface MonitorRun {
+  readonly monitor: Monitor;
+  readonly log: EventLog;
+  stop(): void;
+}
+
+export function runMonitor(configs: readonly EndpointConfig[], factory: TransportFactory = createTransport): MonitorRun {
+  const monitor = new Monitor({ transportFactory: factory });
+  const log = eventLog();
+  const off = monitor.onEvent((event) => log.listener(event));
+  monitor.update(configs);
+  return {
+    monitor,
+    log,
+    stop() {
+      off();
+      monitor.dispose();
+    },
+  };
 }
