@@ -1,0 +1,124 @@
+// `watch` and `probe-idle` driven through main() with a scripted transport: output modes, exit codes,
+// secrets kept out of the output.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { main } from '../../../src/cli/main.ts';
+import type { CliIo } from '../../../src/cli/io.ts';
+import { FakeTransportFactory } from '../../support/fakeTransport.ts';
+
+function io(fake: FakeTransportFactory, env: NodeJS.ProcessEnv = {}) {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  let interrupt: (() => void) | undefined;
+  const value: CliIo = {
+    stdout: { write: (t: string) => stdout.push(t), isTTY: false },
+    stderr: { write: (t: string) => stderr.push(t) },
+    env,
+    onInterrupt: (h) => {
+      interrupt = h;
+      return () => (interrupt = undefined);
+    },
+    transportFactory: fake.factory,
+  };
+  return { io: value, out: () => stdout.join(''), err: () => stderr.join(''), interrupt: () => interrupt?.() };
+}
+
+test('watch --json prints one event per line and exits 0 at --duration', async () => {
+  const fake = new FakeTransportFactory();
+  fake.onConnect = (c) => queueMicrotask(() => c.open('SSE, HTTP/1.1').heartbeat('sse-comment').data(7));
+  const t = io(fake);
+  const code = await main(['watch', '--url', 'http://127.0.0.1:1/e', '--kind', 'sse', '--duration', '0.2', '--json'], t.io);
+  assert.equal(code, 0);
+  const events = t.out().trim().split('\n').map((l) => JSON.parse(l));
+  assert.deepEqual(events.map((e) => e.event), ['connecting', 'open', 'heartbeat']);
+  assert.deepEqual(Object.keys(events[2]), ['ts', 'endpoint', 'event', 'direction', 'kind']);
+  assert.equal(fake.last.closed?.cause, 'manual', 'stream closed on exit');
+});
+
+test('watch --json --verbose adds message events', async () => {
+  const fake = new FakeTransportFactory();
+  fake.onConnect = (c) => queueMicrotask(() => c.open().data(7));
+  const t = io(fake);
+  await main(['watch', '--url', 'http://127.0.0.1:1/e', '--kind', 'sse', '--duration', '0.1', '--json', '--verbose'], t.io);
+  assert.ok(t.out().includes('"event":"message","bytes":7'));
+});
+
+test('Ctrl-C closes the streams and exits 0; human lines when not a terminal', async () => {
+  const fake = new FakeTransportFactory();
+  fake.onConnect = (c) => queueMicrotask(() => c.open('SSE'));
+  const t = io(fake);
+  const done = main(['watch', '--url', 'http://127.0.0.1:1/e', '--kind', 'sse'], t.io);
+  await new Promise((r) => setTimeout(r, 50));
+  t.interrupt();
+  assert.equal(await done, 0);
+  assert.match(t.out(), /127\.0\.0\.1:1\/e open: SSE/);
+  assert.match(t.out(), /summary:\n  127\.0\.0\.1:1\/e: 0 drops/);
+  assert.equal(fake.last.closed?.cause, 'manual');
+});
+
+test('every endpoint failed: exit 1 with the reason, and the secret never printed', async () => {
+  const fake = new FakeTransportFactory();
+  fake.onConnect = (c) => queueMicrotask(() => c.end({ error: 'http-status', httpStatus: 401, detail: `HTTP 401: bad token ${c.context.config.headers.Authorization}`, retryable: false }));
+  const t = io(fake, { STREAM_HEALTH_SECRET_TOK: 'planted-secret-42' });
+  const file = `/tmp/sh-watch-test-${process.pid}.json`;
+  const { writeFileSync, rmSync } = await import('node:fs');
+  writeFileSync(file, JSON.stringify({ endpoints: [{ name: 'a', kind: 'sse', url: 'http://127.0.0.1:1/e', headers: { Authorization: 'Bearer ${secret:tok}' } }] }));
+  try {
+    const code = await main(['watch', '--config', file, '--duration', '5'], t.io);
+    assert.equal(code, 1);
+    assert.equal(fake.last.context.config.headers.Authorization, 'Bearer planted-secret-42');
+    assert.match(t.err(), /every endpoint failed: a: HTTP 401: bad token Bearer \*\*\*/);
+    assert.ok(!(t.out() + t.err()).includes('planted-secret-42'));
+  } finally {
+    rmSync(file, { force: true });
+  }
+});
+
+test('a missing secret names the environment variable to set', async () => {
+  const fake = new FakeTransportFactory();
+  const { writeFileSync, rmSync } = await import('node:fs');
+  const file = `/tmp/sh-watch-secret-${process.pid}.json`;
+  writeFileSync(file, JSON.stringify({ endpoints: [{ name: 'a', kind: 'sse', url: 'http://127.0.0.1:1/e', headers: { 'X-Key': '${secret:orders-key}' } }] }));
+  try {
+    const t2 = io(fake);
+    assert.equal(await main(['watch', '--config', file, '--json'], t2.io), 1);
+    assert.match(t2.out(), /"event":"error","cause":"config","message":"a: header secret \\"orders-key\\" is not set\. Set it in the environment as STREAM_HEALTH_SECRET_<NAME>/);
+    assert.equal(fake.connections.length, 0);
+  } finally {
+    rmSync(file, { force: true });
+  }
+});
+
+test('usage and configuration errors exit 2 with the message on stderr', async () => {
+  const t = io(new FakeTransportFactory());
+  assert.equal(await main(['watch', '--nope'], t.io), 2);
+  assert.match(t.err(), /Unknown option '--nope'[\s\S]*Usage:/);
+  const t2 = io(new FakeTransportFactory());
+  assert.equal(await main(['watch', '--url', 'ftp://x', '--kind', 'sse'], t2.io), 2);
+  assert.match(t2.err(), /--url: sse endpoints need a http: or https: URL, not ftp:/);
+  const t3 = io(new FakeTransportFactory());
+  assert.equal(await main(['--help'], t3.io), 0);
+  assert.match(t3.out(), /stream-health probe-idle --url URL --kind KIND/);
+});
+
+test('probe-idle --json reports the measured silence; connect failure exits 1', async () => {
+  const fake = new FakeTransportFactory();
+  fake.onConnect = (c) => queueMicrotask(() => {
+    c.open('SSE');
+    setTimeout(() => c.end({ cause: 'reset', detail: 'terminated' }), 600);
+  });
+  const t = io(fake);
+  assert.equal(await main(['probe-idle', '--url', 'http://127.0.0.1:1/e', '--kind', 'sse', '--max', '10', '--json'], t.io), 0);
+  const result = JSON.parse(t.out());
+  assert.equal(result.event, 'probe-idle');
+  assert.equal(result.survived, false);
+  assert.ok(result.silenceMs >= 550 && result.silenceMs < 5000, `silence ${result.silenceMs}`);
+  assert.equal(result.cause, 'reset');
+  assert.ok(result.recommendedHeartbeatMs >= 100 && result.recommendedHeartbeatMs <= result.silenceMs / 3);
+
+  const failing = new FakeTransportFactory();
+  failing.onConnect = (c) => queueMicrotask(() => c.end({ error: 'connect-failed', detail: 'connect ECONNREFUSED 127.0.0.1:1' }));
+  const t2 = io(failing);
+  assert.equal(await main(['probe-idle', '--url', 'http://127.0.0.1:1/e', '--kind', 'sse'], t2.io), 1);
+  assert.match(t2.err(), /could not open the stream: connect ECONNREFUSED/);
+});
