@@ -3,43 +3,22 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { DropEvent, ErrorEvent, StreamEvent } from '../../src/core/events.ts';
+import type { ErrorEvent } from '../../src/core/events.ts';
 import { freePort } from '../../src/lab/net.ts';
-import { spawnLabServer } from '../../src/lab/process.ts';
-import { haproxyAvailable, nginxAvailable, startHaproxy, startNginx } from '../../src/lab/proxies/index.ts';
+import { nginxAvailable, startNginx } from '../../src/lab/proxies/index.ts';
 import { startGrpcHealthServer } from '../../src/lab/servers/grpc.ts';
-import type { LabProxy, LabProxyOptions } from '../../src/lab/types.ts';
 import { startGrpcTestServer, TEST_METHODS } from './support/grpcServers.ts';
-import { watch } from './support/grpcWsMonitor.ts';
+import { isDrop, isError, LAB_PROXIES, settledResources, totalHandles, watch, withCleanup } from './support/grpcWsMonitor.ts';
+import { GROWING_RECONNECT, LIFECYCLE_IDLE_SECONDS, restartProof, silentDeathProof } from './support/grpcWsLifecycle.ts';
 import { selfSignedCert } from './support/grpcWsTls.ts';
 import { activeResources, endpoint, sleep } from './support/monitorHarness.ts';
 
 const PROXY_IDLE_SECONDS = 2;
 const FAST_RECONNECT = { initialDelaySeconds: 0.1, maxDelaySeconds: 0.2, multiplier: 2, jitter: 0 };
-/** Growing, deterministic delays, so the backoff can be read off the events. */
-const GROWING_RECONNECT = { initialDelaySeconds: 0.2, maxDelaySeconds: 5, multiplier: 2, jitter: 0 };
-
-const PROXIES: ReadonlyArray<{ name: string; available: boolean; start: (o: LabProxyOptions) => Promise<LabProxy> }> = [
-  { name: 'nginx', available: nginxAvailable(), start: startNginx },
-  { name: 'HAProxy', available: haproxyAvailable(), start: startHaproxy },
-];
-
-const isDrop = (e: StreamEvent): e is DropEvent => e.event === 'drop';
-const isError = (e: StreamEvent): e is ErrorEvent => e.event === 'error';
-
-/** Runs `body`, then every cleanup in reverse order, even when the body fails. */
-async function withCleanup(body: (defer: (fn: () => unknown) => void) => Promise<void>): Promise<void> {
-  const cleanups: Array<() => unknown> = [];
-  try {
-    await body((fn) => cleanups.push(fn));
-  } finally {
-    for (const fn of cleanups.reverse()) await fn();
-  }
-}
 
 describe('grpc: a silent Watch through a proxy with a 2 s idle timeout (proof 1)', { concurrency: true }, () => {
-  for (const proxy of PROXIES) {
-    it(`${proxy.name}: drops again and again after ~2 s, and the diagnosis estimates 2 s within 10 %`, { skip: !proxy.available && `${proxy.name} is not installed` }, () =>
+  for (const proxy of LAB_PROXIES) {
+    it(`${proxy.name}: drops again and again after ~2 s, and the diagnosis estimates 2 s within 10 %`, { skip: proxy.skip }, () =>
       withCleanup(async (defer) => {
         const server = await startGrpcHealthServer();
         defer(() => server.close());
@@ -70,8 +49,8 @@ describe('grpc: a silent Watch through a proxy with a 2 s idle timeout (proof 1)
 });
 
 describe('grpc: server keepalive messages every 0.5 s through the same proxies (proof 2)', { concurrency: true }, () => {
-  for (const proxy of PROXIES) {
-    it(`${proxy.name}: the Watch stays open for 10 s (5 x the proxy timeout) with no drop`, { skip: !proxy.available && `${proxy.name} is not installed` }, () =>
+  for (const proxy of LAB_PROXIES) {
+    it(`${proxy.name}: the Watch stays open for 10 s (5 x the proxy timeout) with no drop`, { skip: proxy.skip }, () =>
       withCleanup(async (defer) => {
         const server = await startGrpcHealthServer({ keepaliveMessageMs: 500 });
         defer(() => server.close());
@@ -93,65 +72,19 @@ describe('grpc: server keepalive messages every 0.5 s through the same proxies (
 });
 
 describe('grpc: silent death and restarts of a real server process', () => {
-  it('SIGSTOP: watchdog drop within the idle window + 20 %, growing backoff, open again after SIGCONT (proof 4)', () =>
-    withCleanup(async (defer) => {
-      const lab = await spawnLabServer('grpc', { keepaliveMessageMs: 250 });
-      defer(() => lab.stop());
-      const w = watch(endpoint({ kind: 'grpc', url: lab.url, heartbeatSeconds: 0.5, idleTimeoutSeconds: 2, reconnect: GROWING_RECONNECT }));
-      defer(() => w.dispose());
+  // Keepalive messages every 250 ms keep the Watch busy, so only the server's death silences it.
+  const configFor = (url: string) =>
+    endpoint({ kind: 'grpc', url, heartbeatSeconds: 0.5, idleTimeoutSeconds: LIFECYCLE_IDLE_SECONDS, reconnect: GROWING_RECONNECT });
 
-      await w.log.waitFor((e) => e.event === 'open', 10_000);
-      await w.log.waitForCount((e) => e.event === 'heartbeat' && e.direction === 'in', 3, 5_000);
-      const from = w.log.events.length;
-      const frozenAt = performance.now();
-      lab.freeze();
-      const drop = await w.log.waitFor(isDrop, 6_000, from);
-      const elapsed = performance.now() - frozenAt;
-      assert.equal(drop.cause, 'watchdog', drop.detail);
-      assert.ok(drop.silenceMs <= 2400, `silence at the drop ${drop.silenceMs} ms <= idle window + 20 %`);
-      assert.ok(elapsed <= 2400, `dropped ${Math.round(elapsed)} ms after SIGSTOP, within idle window + 20 %`);
+  it('SIGSTOP: watchdog drop within the idle window + 20 %, growing backoff, open again after SIGCONT (proof 4)', async () => {
+    await silentDeathProof('grpc', { keepaliveMessageMs: 250 }, configFor);
+  });
 
-      // While frozen the kernel still accepts connections, but nothing answers: attempts time out.
-      await w.log.waitForCount((e) => isError(e) && e.cause === 'connect-failed', 2, 15_000);
-      const delays = w.since('backoff', from).map((b) => b.delayMs);
-      assert.ok(delays.length >= 2 && delays[1]! > delays[0]!, `backoff grows while the server is frozen: ${delays.join(', ')} ms`);
-
-      const thawedFrom = w.log.events.length;
-      lab.thaw();
-      await w.log.waitFor((e) => e.event === 'open', 15_000, thawedFrom);
-    }));
-
-  it('kill + restart on the same port: classified drop, growing backoff, reconnect, backoff reset after a healthy session (proof 5)', () =>
-    withCleanup(async (defer) => {
-      const lab = await spawnLabServer('grpc', { keepaliveMessageMs: 250 });
-      defer(() => lab.stop());
-      const w = watch(endpoint({ kind: 'grpc', url: lab.url, heartbeatSeconds: 0.5, idleTimeoutSeconds: 2, reconnect: GROWING_RECONNECT }));
-      defer(() => w.dispose());
-
-      await w.log.waitFor((e) => e.event === 'open', 10_000);
-      let from = w.log.events.length;
-      await lab.kill();
-      const drop = await w.log.waitFor(isDrop, 5_000, from);
-      assert.notEqual(drop.cause, 'watchdog', 'a killed server closes its sockets: the drop is seen at once, not by the watchdog');
-      assert.ok(['reset', 'grpc-status', 'eof'].includes(drop.cause), `classified: ${drop.cause} (${drop.detail})`);
-      assert.equal(typeof drop.grpcCode, 'number');
-      assert.ok(drop.silenceMs < 1000, `seen promptly (silence ${drop.silenceMs} ms)`);
-
-      await w.log.waitForCount((e) => isError(e) && e.cause === 'connect-failed', 2, 10_000);
-      const downDelays = w.since('backoff', from).map((b) => b.delayMs);
-      assert.ok(downDelays[1]! > downDelays[0]!, `backoff grows while the port refuses: ${downDelays.join(', ')} ms`);
-
-      from = w.log.events.length;
-      await lab.restart();
-      await w.log.waitFor((e) => e.event === 'open', 15_000, from);
-      // Stay healthy past the idle window: the next drop starts the backoff from the beginning.
-      await sleep(2_600);
-      from = w.log.events.length;
-      await lab.kill();
-      await w.log.waitFor(isDrop, 5_000, from);
-      const first = await w.log.waitFor((e) => e.event === 'backoff', 5_000, from);
-      assert.equal(first.event === 'backoff' && first.delayMs, GROWING_RECONNECT.initialDelaySeconds * 1000, 'backoff reset to the initial delay');
-    }));
+  it('kill + restart on the same port: classified drop, growing backoff, reconnect, backoff reset after a healthy session (proof 5)', async () => {
+    const drop = await restartProof('grpc', { keepaliveMessageMs: 250 }, configFor);
+    assert.ok(['reset', 'grpc-status'].includes(drop.cause), `classified: ${drop.cause} (${drop.detail})`);
+    assert.equal(typeof drop.grpcCode, 'number', 'grpcCode is always reported');
+  });
 });
 
 describe('grpc: bad input from real misbehaving servers (proof 6)', () => {
@@ -259,19 +192,9 @@ describe('grpc: no leaks (proof 7)', () => {
       w.dispose();
       disposed = true;
 
-      // Sockets close asynchronously; wait (bounded) for the counts to settle.
-      const deadline = performance.now() + 5_000;
-      let after = activeResources();
-      while (performance.now() < deadline && (server.stats.open > 0 || total(after) > total(before) + 1)) {
-        await sleep(100);
-        after = activeResources();
-      }
+      const after = await settledResources(before, () => server.stats.open === 0);
       assert.equal(server.stats.open, 0, 'the server sees no open stream');
       assert.ok((after.TCPSocketWrap ?? 0) <= (before.TCPSocketWrap ?? 0), `sockets back to ${JSON.stringify(before)}: ${JSON.stringify(after)}`);
-      assert.ok(total(after) <= total(before) + 1, `handles back to a small constant: before ${JSON.stringify(before)}, after ${JSON.stringify(after)}`);
+      assert.ok(totalHandles(after) <= totalHandles(before) + 1, `handles back to a small constant: before ${JSON.stringify(before)}, after ${JSON.stringify(after)}`);
     }));
 });
-
-function total(counts: Record<string, number>): number {
-  return Object.values(counts).reduce((sum, n) => sum + n, 0);
-}
