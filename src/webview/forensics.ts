@@ -4,7 +4,7 @@
 import type { DropRecord, EndpointStatus, Finding } from '../core/model.ts';
 import { h, svg } from './dom.ts';
 import { formatDuration, formatSeconds, plural } from './format.ts';
-import { forensicDrops, histogram, type Histogram } from './stats.ts';
+import { forensicDrops, histogram, histogramTicks, type Histogram } from './stats.ts';
 
 const WIDTH = 340;
 const HEIGHT = 130;
@@ -67,8 +67,11 @@ function histogramFigure(doc: Document, title: string, testid: string, values: n
   const xOf = (ms: number) => PAD_LEFT + ((ms - hist.startMs) / span) * plotW;
   // Axis and scale labels.
   chart.appendChild(svg(doc, 'line', { x1: PAD_LEFT, y1: PAD_TOP + plotH + 0.5, x2: PAD_LEFT + plotW, y2: PAD_TOP + plotH + 0.5, class: 'axis' }));
-  chart.appendChild(svg(doc, 'text', { x: PAD_LEFT, y: HEIGHT - 6, class: 'tick-label', 'text-anchor': 'start' }, [formatSeconds(hist.startMs)]));
-  chart.appendChild(svg(doc, 'text', { x: PAD_LEFT + plotW, y: HEIGHT - 6, class: 'tick-label', 'text-anchor': 'end' }, [formatSeconds(hist.startMs + span)]));
+  for (const t of histogramTicks(hist)) {
+    const x = xOf(t);
+    chart.appendChild(svg(doc, 'line', { x1: x, y1: PAD_TOP + plotH, x2: x, y2: PAD_TOP + plotH + 4, class: 'axis' }));
+    chart.appendChild(svg(doc, 'text', { x, y: HEIGHT - 6, class: 'tick-label', 'text-anchor': 'middle' }, [formatSeconds(t)]));
+  }
   chart.appendChild(svg(doc, 'text', { x: PAD_LEFT - 4, y: PAD_TOP + 4, class: 'tick-label', 'text-anchor': 'end' }, [String(hist.maxCount)]));
   hist.counts.forEach((count, i) => {
     if (count === 0) return;

@@ -40,28 +40,30 @@ export function niceStep(raw: number): number {
 }
 
 /**
- * Bins `values` into at most `maxBins` bins of a nice width. The range always includes `mark`
- * (the inferred cutoff) so it can be drawn, and starts at 0 when that costs few bins, because
- * "how long until it died" reads best from zero.
+ * Bins `values` from 0 into at most `maxBins` bins of a nice width. The range always includes
+ * `mark` (the inferred cutoff) so it can be drawn. Starting at zero is the point: "they all die at
+ * 60 s, never earlier" shows as one spike far from the origin, the picture people draw by hand.
  */
 export function histogram(values: readonly number[], maxBins = 24, mark?: number): Histogram {
   const finite = values.filter((v) => Number.isFinite(v) && v >= 0);
   const all = mark !== undefined && Number.isFinite(mark) ? [...finite, mark] : finite;
   if (all.length === 0) return { startMs: 0, binWidthMs: 1000, counts: [], total: 0, maxCount: 0 };
-  let lo = Math.min(...all);
   const hi = Math.max(...all);
-  if (lo < (hi - lo) * 2) lo = 0;
-  let width = niceStep(Math.max((hi - lo) / maxBins, 1));
-  let start = Math.floor(lo / width) * width;
-  // Rounding the start down can spill one bin past the limit; widen once more if so.
-  if (Math.floor((hi - start) / width) + 1 > maxBins) {
-    width = niceStep(width * 1.01);
-    start = Math.floor(lo / width) * width;
-  }
-  const binCount = Math.floor((hi - start) / width) + 1;
+  const width = niceStep(Math.max(hi / maxBins, 1) * 1.0001);
+  const binCount = Math.min(maxBins, Math.floor(hi / width) + 1);
   const counts = new Array<number>(binCount).fill(0);
-  for (const v of finite) counts[Math.min(binCount - 1, Math.floor((v - start) / width))]!++;
-  return { startMs: start, binWidthMs: width, counts, total: finite.length, maxCount: Math.max(0, ...counts) };
+  for (const v of finite) counts[Math.min(binCount - 1, Math.floor(v / width))]!++;
+  return { startMs: 0, binWidthMs: width, counts, total: finite.length, maxCount: Math.max(0, ...counts) };
+}
+
+/** Round axis labels for a histogram: multiples of a nice step, about `target` of them, from 0. */
+export function histogramTicks(hist: Histogram, target = 4): number[] {
+  const end = hist.startMs + hist.binWidthMs * hist.counts.length;
+  if (end <= 0) return [];
+  const step = niceStep(end / target);
+  const out: number[] = [];
+  for (let t = 0; t <= end + 1e-9; t += step) out.push(t);
+  return out;
 }
 
 /** Drops that say something about the path: the user's own reconnects are left out. */

@@ -32,6 +32,8 @@ export class Timeline {
   private frame: number | undefined;
   private hover: { x: number; y: number } | undefined;
   private colorCache = new Map<string, string>();
+  private readonly shapes = new Map<string, Path2D>();
+  private readonly labels = new Map<string, string>();
 
   constructor(doc: Document) {
     this.doc = doc;
@@ -102,7 +104,8 @@ export class Timeline {
     let drops = 0;
     let sessions = 0;
     const height = TOP + rows.length * LANE_HEIGHT + AXIS_HEIGHT;
-    this.canvas.style.height = `${height}px`;
+    const heightPx = `${height}px`;
+    if (this.canvas.style.height !== heightPx) this.canvas.style.height = heightPx;
     const ctx = this.canvas.getContext('2d');
     const scale = this.scale();
     if (ctx) {
@@ -114,13 +117,9 @@ export class Timeline {
       }
       ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
       ctx.clearRect(0, 0, cssWidth, height);
-      ctx.font = '12px var(--vscode-font-family, sans-serif)';
-      ctx.textBaseline = 'middle';
-      rows.forEach((row, i) => {
-        const counts = this.drawLane(ctx, row, i, scale);
-        drops += counts.drops;
-        sessions += counts.sessions;
-      });
+      const counts = this.drawLanes(ctx, rows, scale);
+      drops = counts.drops;
+      sessions = counts.sessions;
       this.drawAxis(ctx, scale, TOP + rows.length * LANE_HEIGHT);
     } else {
       // No canvas (tests): still count for the text summary.
@@ -136,62 +135,99 @@ export class Timeline {
     if (this.hover) this.updateTooltip();
   }
 
-  private drawLane(ctx: CanvasRenderingContext2D, row: TimelineRow, index: number, scale: TimeScale): { drops: number; sessions: number } {
-    const y = TOP + index * LANE_HEIGHT;
-    const mid = y + LANE_HEIGHT / 2;
-    if (index % 2 === 1) {
-      ctx.fillStyle = this.color(BASE_COLORS.laneAlt);
-      ctx.fillRect(0, y, scale.x0 + scale.width, LANE_HEIGHT);
-    }
-    // Lane label: canvas text is never parsed as markup, so an untrusted name is safe here.
+  /**
+   * Draws every lane in a few batched passes: each kind of mark (closed bars, open bars, ticks in,
+   * ticks out, one path per drop cause) is collected into one path and filled once, which is what
+   * keeps thousands of marks cheap on a software-rendered canvas.
+   */
+  private drawLanes(ctx: CanvasRenderingContext2D, rows: readonly TimelineRow[], scale: TimeScale): { drops: number; sessions: number } {
+    const win = this.doc.defaultView;
+    const family = win ? win.getComputedStyle(this.doc.body).fontFamily : '';
+    ctx.font = `12px ${family || 'sans-serif'}`;
+    ctx.textBaseline = 'middle';
+    const closedBars = new Path2D();
+    const openBars = new Path2D();
+    const ticksIn = new Path2D();
+    const ticksOut = new Path2D();
+    const errors = new Path2D();
+    const markers = new Map<string, Path2D>();
+    let drops = 0;
+    let sessions = 0;
+
+    ctx.fillStyle = this.color(BASE_COLORS.laneAlt);
+    for (let i = 1; i < rows.length; i += 2) ctx.fillRect(0, TOP + i * LANE_HEIGHT, scale.x0 + scale.width, LANE_HEIGHT);
     ctx.fillStyle = this.color(BASE_COLORS.foreground);
-    ctx.fillText(fitText(ctx, row.status.name, LABEL_WIDTH - 12), 4, mid);
+    rows.forEach((row, index) => {
+      const y = TOP + index * LANE_HEIGHT;
+      const mid = y + LANE_HEIGHT / 2;
+      // Lane label: canvas text is never parsed as markup, so an untrusted name is safe here.
+      ctx.fillText(this.fitLabel(ctx, row.status.name), 4, mid);
+      const bars = sessionBars(row.lane.sessions, scale, this.now);
+      sessions += bars.length;
+      for (const bar of bars) (bar.open ? openBars : closedBars).rect(bar.x0, mid - 5, bar.x1 - bar.x0, 10);
+      for (const x of tickColumns(row.lane.heartbeatsIn, scale)) ticksIn.rect(x, y + 2, 1, 5);
+      for (const x of tickColumns(row.lane.heartbeatsOut, scale)) ticksOut.rect(x, y + LANE_HEIGHT - 7, 1, 5);
+      const [from, to] = visibleRange(row.lane.drops, scale, (d) => d.at);
+      drops += to - from;
+      let lastX = -Infinity;
+      for (let i = from; i < to; i++) {
+        const d = row.lane.drops[i]!;
+        const x = Math.round(timeToX(scale, d.at));
+        // Markers closer than 2 px would overdraw each other; the tooltip still finds each one.
+        if (x - lastX < 2) continue;
+        lastX = x;
+        let path = markers.get(d.cause);
+        if (!path) markers.set(d.cause, (path = new Path2D()));
+        path.addPath(this.shape(d.cause), { a: 1, b: 0, c: 0, d: 1, e: x, f: mid });
+      }
+      const [ef, et] = visibleRange(row.lane.errors, scale, (e) => e.at);
+      for (let i = ef; i < et; i++) errors.rect(Math.round(timeToX(scale, row.lane.errors[i]!.at)) - 1, mid - 2, 3, 4);
+    });
 
-    const bars = sessionBars(row.lane.sessions, scale, this.now);
     ctx.fillStyle = this.color(BASE_COLORS.session);
-    for (const bar of bars) {
-      ctx.globalAlpha = bar.open ? 0.85 : 0.55;
-      ctx.fillRect(bar.x0, mid - 5, bar.x1 - bar.x0, 10);
-    }
+    ctx.globalAlpha = 0.55;
+    ctx.fill(closedBars);
+    ctx.globalAlpha = 0.85;
+    ctx.fill(openBars);
     ctx.globalAlpha = 1;
-
     ctx.fillStyle = this.color(BASE_COLORS.heartbeatIn);
-    for (const x of tickColumns(row.lane.heartbeatsIn, scale)) ctx.fillRect(x, y + 2, 1, 5);
+    ctx.fill(ticksIn);
     ctx.fillStyle = this.color(BASE_COLORS.heartbeatOut);
-    for (const x of tickColumns(row.lane.heartbeatsOut, scale)) ctx.fillRect(x, y + LANE_HEIGHT - 7, 1, 5);
-
-    const [from, to] = visibleRange(row.lane.drops, scale, (d) => d.at);
-    let lastX = -Infinity;
-    for (let i = from; i < to; i++) {
-      const d = row.lane.drops[i]!;
-      const x = Math.round(timeToX(scale, d.at));
-      // Markers closer than 2 px would overdraw each other; the tooltip still finds each one.
-      if (x - lastX < 2) continue;
-      lastX = x;
-      this.drawMarker(ctx, d.cause, x, mid);
-    }
-    const [ef, et] = visibleRange(row.lane.errors, scale, (e) => e.at);
+    ctx.fill(ticksOut);
     ctx.fillStyle = this.color(BASE_COLORS.error);
-    for (let i = ef; i < et; i++) ctx.fillRect(Math.round(timeToX(scale, row.lane.errors[i]!.at)) - 1, mid - 2, 3, 4);
-    return { drops: to - from, sessions: bars.length };
+    ctx.fill(errors);
+    ctx.lineWidth = 2;
+    for (const [cause, path] of markers) {
+      const style = causeStyle(cause);
+      const color = this.color([style.colorVar, style.fallback]);
+      if (style.stroke) {
+        ctx.strokeStyle = color;
+        ctx.stroke(path);
+      } else {
+        ctx.fillStyle = color;
+        ctx.fill(path);
+      }
+    }
+    return { drops, sessions };
   }
 
-  private drawMarker(ctx: CanvasRenderingContext2D, cause: string, x: number, y: number): void {
-    const style = causeStyle(cause);
-    const color = this.color([style.colorVar, style.fallback]);
-    if (typeof Path2D === 'undefined') return;
-    ctx.save();
-    ctx.translate(x, y);
-    const path = new Path2D(style.path);
-    if (style.stroke) {
-      ctx.strokeStyle = color;
-      ctx.lineWidth = 2;
-      ctx.stroke(path);
-    } else {
-      ctx.fillStyle = color;
-      ctx.fill(path);
+  /** One parsed Path2D per cause, reused for every marker. */
+  private shape(cause: string): Path2D {
+    let path = this.shapes.get(cause);
+    if (!path) this.shapes.set(cause, (path = new Path2D(causeStyle(cause).path)));
+    return path;
+  }
+
+  /** Lane labels, truncated to the label column; cached because measuring text is slow. */
+  private fitLabel(ctx: CanvasRenderingContext2D, name: string): string {
+    const key = `${ctx.font}\n${name}`;
+    let text = this.labels.get(key);
+    if (text === undefined) {
+      text = fitText(ctx, name, LABEL_WIDTH - 12);
+      if (this.labels.size > 500) this.labels.clear();
+      this.labels.set(key, text);
     }
-    ctx.restore();
+    return text;
   }
 
   private drawAxis(ctx: CanvasRenderingContext2D, scale: TimeScale, y: number): void {

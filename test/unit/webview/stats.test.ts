@@ -2,7 +2,7 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { countDropsSince, forensicDrops, histogram, median, medianInterval, niceStep } from '../../../src/webview/stats.ts';
+import { countDropsSince, forensicDrops, histogram, histogramTicks, median, medianInterval, niceStep } from '../../../src/webview/stats.ts';
 import { drop, NOW } from './fixtures.ts';
 
 test('counts drops in the last hour and day, leaving out manual ones', () => {
@@ -44,13 +44,20 @@ test('bins silences from zero with round widths and includes the cutoff mark in 
   assert.equal(h.counts[12], 3);
   assert.equal(h.counts[2], 1);
   assert.equal(h.maxCount, 3);
+  assert.deepEqual(histogramTicks(h), [0, 20_000, 40_000, 60_000]);
 });
 
-test('a tight cluster far from zero gets its own range instead of one fat bin', () => {
+test('a tight cluster far from zero shows as one spike, never more bins than allowed', () => {
   const h = histogram([300_000, 300_400, 301_000, 299_500], 24);
-  assert.ok(h.startMs > 0, 'starts near the cluster');
-  assert.ok(h.binWidthMs <= 100, `bin width ${h.binWidthMs}`);
-  assert.ok(h.counts.length <= 24);
+  assert.equal(h.startMs, 0);
+  assert.ok(h.counts.length <= 24, `${h.counts.length} bins`);
+  // A 1.5 s spread may straddle one bin edge, never more.
+  const used = h.counts.map((c, i) => (c > 0 ? i : -1)).filter((i) => i >= 0);
+  assert.ok(used.length <= 2 && used.at(-1)! - used[0]! <= 1, `bins used: ${used}`);
+  assert.equal(used.at(-1), h.counts.length - 1);
+  // The mark extends the range even beyond every value.
+  const marked = histogram([1000], 24, 100_000);
+  assert.ok(marked.binWidthMs * marked.counts.length > 100_000);
 });
 
 test('an empty histogram is empty, not a crash', () => {
