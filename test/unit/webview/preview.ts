@@ -103,20 +103,22 @@ async function main(): Promise<void> {
       await page.goto(`${ORIGIN}/`);
       await page.locator('[data-testid="card"]').first().waitFor();
       await page.waitForTimeout(300);
-      const posted = await page.evaluate(() => (window as unknown as { __posted: unknown[] }).__posted);
+      const posted = await page.evaluate(() => (globalThis as unknown as { __posted: unknown[] }).__posted);
       if (JSON.stringify(posted) !== JSON.stringify([{ type: 'ready' }])) problems.push(`${label}: expected a ready message, got ${JSON.stringify(posted)}`);
       if (label === 'stress') {
         await page.locator('[data-testid="window-86400000"]').click();
         const ms = await page.evaluate(async () => {
+          // Runs in the page; typed here without the DOM lib.
+          const w = globalThis as unknown as { requestAnimationFrame(cb: () => void): number; dispatchEvent(e: Event): boolean };
           const sync: number[] = [];
           const frames: number[] = [];
           for (let i = 0; i < 20; i++) {
-            await new Promise((r) => requestAnimationFrame(r));
+            await new Promise<void>((r) => w.requestAnimationFrame(() => r()));
             const t0 = performance.now();
-            window.dispatchEvent(new Event('resize')); // the 1 s tick: cards + timeline data
+            w.dispatchEvent(new Event('resize')); // the 1 s tick: cards + timeline data
             const t1 = performance.now();
             // The timeline draws in the next animation frame; time until that frame has run.
-            await new Promise((r) => requestAnimationFrame(() => r(undefined)));
+            await new Promise<void>((r) => w.requestAnimationFrame(() => r()));
             const t2 = performance.now();
             sync.push(t1 - t0);
             frames.push(t2 - t1);
