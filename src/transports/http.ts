@@ -202,7 +202,8 @@ export async function statusFailure(response: HttpResponse, what: string, retrya
     detail: `${what} ${reason}${excerpt ? `: ${excerpt}` : ''}${hint}`,
     retryable,
     ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
-    ...(htmlErrorPage || ok ? { htmlErrorPage: true } : {}),
+    // A gateway's page (5xx HTML) or a 2xx that is not a stream; a 401/404 HTML page is not a gateway's.
+    ...((htmlErrorPage && status >= 500) || ok ? { htmlErrorPage: true } : {}),
   };
 }
 

@@ -187,8 +187,8 @@ export interface MonitorRun {
   stop(): void;
 }
 
-export function runMonitor(configs: readonly EndpointConfig[], factory: TransportFactory = createTransport): MonitorRun {
-  const monitor = new Monitor({ transportFactory: factory });
+export function runMonitor(configs: readonly EndpointConfig[], factory: TransportFactory = createTransport, emitMessages = false): MonitorRun {
+  const monitor = new Monitor({ transportFactory: factory, emitMessages });
   const log = eventLog();
   const off = monitor.onEvent((event) => log.listener(event));
   monitor.update(configs);

@@ -1,0 +1,62 @@
+// Misbehaving HTTP servers for the bad-input proofs: any handler on loopback port 0, over plain HTTP,
+// HTTPS or HTTP/2 (with HTTP/1.1 fallback), counting requests and destroying its sockets on close.
+
+import * as http from 'node:http';
+import * as http2 from 'node:http2';
+import * as https from 'node:https';
+import type { Socket } from 'node:net';
+
+export type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
+
+export interface BadServer {
+  readonly url: string;
+  readonly port: number;
+  /** Requests seen so far, by method and path. */
+  readonly requests: string[];
+  close(): Promise<void>;
+}
+
+export interface BadServerOptions {
+  readonly tls?: { readonly key: string; readonly cert: string };
+  /** Offer HTTP/2 by ALPN (needs tls); HTTP/1.1 clients still work. */
+  readonly h2?: boolean;
+  readonly path?: string;
+}
+
+export async function startBadServer(handler: Handler, options: BadServerOptions = {}): Promise<BadServer> {
+  const requests: string[] = [];
+  const sockets = new Set<Socket>();
+  const listener: Handler = (req, res) => {
+    requests.push(`${req.method} ${req.url}`);
+    handler(req, res);
+  };
+  const server: http.Server | https.Server | http2.Http2SecureServer = options.tls
+    ? options.h2
+      ? http2.createSecureServer({ ...options.tls, allowHTTP1: true }, listener as never)
+      : https.createServer(options.tls, listener)
+    : http.createServer(listener);
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
+  // TLS handshake failures are the point of some tests; keep them off stderr.
+  server.on('tlsClientError', () => undefined);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as { port: number }).port;
+  return {
+    url: `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}${options.path ?? '/stream'}`,
+    port,
+    requests,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** Writes an SSE response head; nginx-style no-buffering header included. */
+export function sseHead(res: http.ServerResponse): void {
+  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+  res.flushHeaders();
+}
