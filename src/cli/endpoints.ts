@@ -2,7 +2,7 @@
 // --heartbeat / --idle-timeout overrides; every problem is listed, each naming its entry and field.
 
 import { readFileSync } from 'node:fs';
-import { formatConfigIssue, parseEndpoints } from '../core/config.ts';
+import { DEFAULTS, formatConfigIssue, parseEndpoints } from '../core/config.ts';
 import type { ConfigIssue, EndpointConfig, EndpointKind } from '../core/config.ts';
 import { StreamHealthError } from '../core/errors.ts';
 import { redactUrl } from '../core/secrets.ts';
@@ -76,7 +76,14 @@ function applyOverrides(entry: unknown, input: EndpointInput): unknown {
     out.heartbeatSeconds = input.heartbeatSeconds;
     if (input.idleTimeoutSeconds === undefined) out.idleTimeoutSeconds = input.heartbeatSeconds * IDLE_PER_HEARTBEAT;
   }
-  if (input.idleTimeoutSeconds !== undefined) out.idleTimeoutSeconds = input.idleTimeoutSeconds;
+  if (input.idleTimeoutSeconds !== undefined) {
+    out.idleTimeoutSeconds = input.idleTimeoutSeconds;
+    // --idle-timeout alone, shorter than the heartbeat: keep the usual 3 heartbeats per window.
+    const heartbeat = typeof out.heartbeatSeconds === 'number' ? out.heartbeatSeconds : DEFAULTS.heartbeatSeconds;
+    if (input.heartbeatSeconds === undefined && input.idleTimeoutSeconds > 0 && heartbeat > input.idleTimeoutSeconds) {
+      out.heartbeatSeconds = input.idleTimeoutSeconds / IDLE_PER_HEARTBEAT;
+    }
+  }
   return out;
 }
 

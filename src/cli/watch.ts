@@ -124,7 +124,7 @@ class LiveView {
   }
 
   draw(): void {
-    const width = Math.max(40, this.io.stdout.columns ?? 120);
+    const width = Math.max(40, this.io.stdout.columns || Number(this.io.env.COLUMNS) || 120);
     const statuses = this.monitor.status();
     const now = Date.now();
     const lines = renderTable(statuses.map((status) => ({ status, drops: this.drops.get(status.name) ?? 0 })), now, width);

@@ -50,6 +50,10 @@ test('--url endpoints get a readable name and flag overrides; --heartbeat alone 
   assert.equal(e!.heartbeatSeconds, 5);
   assert.equal(e!.idleTimeoutSeconds, 15);
   assert.equal(nameFromUrl('wss://example.com'), 'example.com');
+  const [short] = loadEndpoints({ url: 'http://127.0.0.1:8080/events', kind: 'sse', idleTimeoutSeconds: 6 });
+  assert.deepEqual([short!.heartbeatSeconds, short!.idleTimeoutSeconds], [2, 6], '--idle-timeout alone below the default heartbeat');
+  const [long] = loadEndpoints({ url: 'http://127.0.0.1:8080/events', kind: 'sse', idleTimeoutSeconds: 120 });
+  assert.deepEqual([long!.heartbeatSeconds, long!.idleTimeoutSeconds], [15, 120]);
 });
 
 test('config file problems list every endpoints[i].field', () => {
