@@ -27,7 +27,8 @@ export async function launchBrowser(): Promise<Browser> {
 }
 
 export type ThemeKind = 'light' | 'dark';
-export const THEMES: Record<ThemeKind, string> = { light: 'Default Light Modern', dark: 'Default Dark Modern' };
+/** VS Code 1.139's default themes (the "Modern" ones are no longer the defaults). */
+export const THEMES: Record<ThemeKind, string> = { light: 'Light 2026', dark: 'Dark 2026' };
 
 /** One browser tab on a code-server workbench, plus every JS dialog any of its frames tried to open. */
 export class Workbench {

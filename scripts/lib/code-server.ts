@@ -20,7 +20,8 @@ export const BASE_USER_SETTINGS: Readonly<Record<string, unknown>> = {
   'extensions.ignoreRecommendations': true,
   'window.commandCenter': false,
   'chat.disableAIFeatures': true,
-  'workbench.colorTheme': 'Default Dark Modern',
+  'workbench.secondarySideBar.defaultVisibility': 'hidden',
+  'workbench.colorTheme': 'Dark 2026',
 };
 
 export interface CodeServerOptions {
@@ -32,6 +33,11 @@ export interface CodeServerOptions {
   readonly vsix?: string;
   /** Merged over BASE_USER_SETTINGS into User/settings.json. */
   readonly userSettings?: Record<string, unknown>;
+  /**
+   * Treat every folder as trusted (`--disable-workspace-trust`). Otherwise code-server opens each
+   * folder in Restricted Mode until trust is granted in that browser (trust lives in browser storage).
+   */
+  readonly trustAllWorkspaces?: boolean;
   /** 0 (default): let code-server pick a free port. */
   readonly port?: number;
   readonly log?: (line: string) => void;
@@ -90,6 +96,7 @@ export async function startCodeServer(opts: CodeServerOptions): Promise<CodeServ
     '--disable-telemetry',
     '--disable-update-check',
     '--disable-getting-started-override',
+    ...(opts.trustAllWorkspaces ? ['--disable-workspace-trust'] : []),
   ];
   const child = spawn(process.execPath, args, {
     cwd: opts.rootDir,
