@@ -45,6 +45,8 @@ export class EndpointManager extends Disposable {
   private readonly changed: vscode.EventEmitter<StreamEvent | undefined>;
   readonly onDidChange: vscode.Event<StreamEvent | undefined>;
   readonly notifier: DiagnosisNotifier;
+  /** endpoint + finding pairs already logged at warning level (reset by Clear History). */
+  private readonly loggedFindings = new Set<string>();
 
   constructor(deps: EndpointManagerDeps) {
     super();
@@ -136,8 +138,15 @@ export class EndpointManager extends Disposable {
   }
 
   private onEvent(event: StreamEvent): void {
-    this.deps.log.event(event);
-    if (event.event === 'diagnosis') this.notifier.notify(event);
+    if (event.event === 'diagnosis') {
+      // The core re-reports a standing finding as evidence grows; the log warns once per finding.
+      const key = `${event.endpoint}\u0000${event.finding}`;
+      this.deps.log.event(event, this.loggedFindings.has(key));
+      this.loggedFindings.add(key);
+      this.notifier.notify(event);
+    } else {
+      this.deps.log.event(event);
+    }
     if (event.event !== 'message') this.deps.historyStore.schedule(() => this.history());
     this.changed.fire(this.deps.redactor.redactDeep(event));
   }
@@ -200,6 +209,7 @@ export class EndpointManager extends Disposable {
   clearHistory(name?: string): void {
     this.monitor?.clearHistory(name);
     this.notifier.throttle.forget(name);
+    for (const key of [...this.loggedFindings]) if (name === undefined || key.startsWith(`${name}\u0000`)) this.loggedFindings.delete(key);
     this.deps.historyStore.schedule(() => this.history());
     this.changed.fire(undefined);
   }

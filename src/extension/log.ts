@@ -19,9 +19,10 @@ export class Log extends Disposable {
     this.channel = this._register(vscode.window.createOutputChannel(LOG_CHANNEL_NAME, { log: true }));
   }
 
-  event(event: StreamEvent): void {
+  /** `quiet` demotes the line to debug (e.g. a finding repeated on every reconnect attempt). */
+  event(event: StreamEvent, quiet = false): void {
     const line = formatEvent(event);
-    this.write(line.level, line.text);
+    this.write(quiet ? 'debug' : line.level, line.text);
   }
 
   info(text: string): void {

@@ -41,8 +41,10 @@ export interface ResolvedSettings {
   readonly blocked: BlockedEndpoint[];
 }
 
-export const UNTRUSTED_REASON =
-  'defined in workspace settings and this workspace is not trusted; trust the workspace to connect';
+/** Why an untrusted workspace's entry does not run, e.g. `defined in workspace settings and ...`. */
+export function untrustedReason(label: string): string {
+  return `defined in ${label.charAt(0).toLowerCase()}${label.slice(1)} and this workspace is not trusted; trust the workspace to connect`;
+}
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -90,7 +92,7 @@ export function resolveEndpointSettings(
     if (!options.trusted && layer.level !== 'user') {
       const entries = Array.isArray(layer.value) ? layer.value : [];
       entries.forEach((entry, index) => {
-        blocked.push({ name: entryName(entry) ?? `${layer.label} entry ${index + 1}`, reason: `${layer.label}: ${UNTRUSTED_REASON}` });
+        blocked.push({ name: entryName(entry) ?? `${layer.label} entry ${index + 1}`, reason: untrustedReason(layer.label) });
       });
       continue;
     }

@@ -18,7 +18,8 @@ test('untrusted workspace: user endpoints run, workspace and folder endpoints ar
   );
   assert.deepEqual(result.endpoints.map((e) => e.name), ['mine']);
   assert.deepEqual(result.blocked.map((b) => b.name), ['theirs', 'folderish']);
-  assert.match(result.blocked[0]!.reason, /not trusted/);
+  assert.equal(result.blocked[0]!.reason, 'defined in workspace settings and this workspace is not trusted; trust the workspace to connect');
+  assert.equal(result.blocked[1]!.reason, 'defined in folder "api" settings and this workspace is not trusted; trust the workspace to connect');
   assert.equal(result.issues.length, 0);
 });
 
