@@ -1,0 +1,82 @@
+// Unit tests for the shared HTTP helpers the sse and mcp transports use (src/transports/http.ts):
+// Retry-After parsing, error-page excerpts, error mapping, handshake bound, header merging.
+
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { bodyExcerpt, connectFailure, handshakeLimitMs, HTTP_TIMEOUTS, mergeHeaders, parseRetryAfter, safeHost } from '../../../src/transports/http.ts';
+import type { EndpointConfig } from '../../../src/core/config.ts';
+import { parseEndpoints } from '../../../src/core/config.ts';
+
+function config(raw: Record<string, unknown> = {}): EndpointConfig {
+  const { endpoints, issues } = parseEndpoints([{ name: 'e', kind: 'sse', url: 'https://example.com/events?token=abc', ...raw }]);
+  assert.deepEqual(issues, []);
+  return endpoints[0]!;
+}
+
+const withCode = (code: string, message = code) => Object.assign(new Error(message), { code });
+
+describe('parseRetryAfter', () => {
+  test('reads delay-seconds', () => assert.equal(parseRetryAfter('120'), 120_000));
+  test('reads an HTTP date relative to now', () => {
+    const now = Date.parse('2026-01-01T00:00:00Z');
+    assert.equal(parseRetryAfter('Thu, 01 Jan 2026 00:00:30 GMT', now), 30_000);
+  });
+  test('a date in the past is zero, garbage and absence are undefined', () => {
+    assert.equal(parseRetryAfter('Thu, 01 Jan 2015 00:00:00 GMT'), 0);
+    assert.equal(parseRetryAfter('soon'), undefined);
+    assert.equal(parseRetryAfter(undefined), undefined);
+  });
+});
+
+describe('bodyExcerpt', () => {
+  test('strips tags, scripts and styles, decodes common entities, collapses whitespace', () => {
+    const html = '<html><head><style>h1{color:red}</style><script>var t="secret"</script></head><body>\n<h1>502   Bad&nbsp;Gateway</h1><p>a &amp; b &lt;c&gt;</p></body></html>';
+    assert.equal(bodyExcerpt(html), '502 Bad Gateway a & b <c>');
+  });
+  test('drops control characters and caps the length with an ellipsis', () => {
+    const text = bodyExcerpt(`bad\u001b[31m ${'y'.repeat(500)}`);
+    assert.ok(!text.includes('\u001b'));
+    assert.equal(text.length, HTTP_TIMEOUTS.excerptChars);
+    assert.ok(text.endsWith('…'));
+  });
+});
+
+describe('connectFailure', () => {
+  test('ENOTFOUND and EAI_AGAIN are dns', () => {
+    assert.equal(connectFailure(new TypeError('fetch failed', { cause: withCode('ENOTFOUND') }), 'http://nope.invalid/x').error, 'dns');
+    assert.equal(connectFailure(withCode('EAI_AGAIN'), 'http://nope.invalid/x').error, 'dns');
+  });
+  test('certificate errors deep in the cause chain are tls, with the fix in the message', () => {
+    const info = connectFailure(new Error('outer', { cause: new Error('mid', { cause: withCode('CERT_HAS_EXPIRED', 'certificate has expired') }) }), 'https://h:8443/x');
+    assert.equal(info.error, 'tls');
+    assert.match(info.detail, /CERT_HAS_EXPIRED/);
+    assert.match(info.detail, /tls\.caFile/);
+  });
+  test('refused and timed-out connects are connect-failed and retryable; the URL path never appears', () => {
+    const refused = connectFailure(withCode('ECONNREFUSED'), 'http://127.0.0.1:9/secret-path?key=1');
+    assert.equal(refused.error, 'connect-failed');
+    assert.equal(refused.retryable, true);
+    assert.match(refused.detail, /refused/);
+    assert.doesNotMatch(refused.detail, /secret-path|key=1/);
+    assert.match(connectFailure(withCode('UND_ERR_CONNECT_TIMEOUT'), 'http://h/').detail, /timed out/);
+  });
+});
+
+describe('handshakeLimitMs', () => {
+  test('follows the idle window, with a floor and a ceiling', () => {
+    assert.equal(handshakeLimitMs(config({ heartbeatSeconds: 0, idleTimeoutSeconds: 0 })), HTTP_TIMEOUTS.handshakeTimeoutMs);
+    assert.equal(handshakeLimitMs(config({ heartbeatSeconds: 0, idleTimeoutSeconds: 1 })), HTTP_TIMEOUTS.handshakeFloorMs);
+    assert.equal(handshakeLimitMs(config({ heartbeatSeconds: 5, idleTimeoutSeconds: 15 })), 15_000);
+    assert.equal(handshakeLimitMs(config({ heartbeatSeconds: 60, idleTimeoutSeconds: 600 })), HTTP_TIMEOUTS.handshakeTimeoutMs);
+  });
+});
+
+describe('headers and hosts', () => {
+  test("the protocol's own headers win over configured ones, whatever their case", () => {
+    const merged = mergeHeaders(config({ headers: { Accept: 'text/html', Authorization: 'Bearer x' } }), { accept: 'text/event-stream' });
+    assert.deepEqual(merged, { Authorization: 'Bearer x', accept: 'text/event-stream' });
+  });
+  test('safeHost keeps host:port only', () => {
+    assert.equal(safeHost('https://user.example.com:8443/p?token=abc'), 'user.example.com:8443');
+  });
+});
