@@ -1,0 +1,225 @@
+// Issue 3's proofs as flows shared by the grpc and websocket integration tests: the steps and the
+// kind-independent assertions live here; each test adds what is specific to its protocol.
+
+import assert from 'node:assert/strict';
+import type { EndpointConfig } from '../../../src/core/config.ts';
+import type { DiagnosisEvent, DropEvent, ErrorEvent, StreamEvent } from '../../../src/core/events.ts';
+import { freePort } from '../../../src/lab/net.ts';
+import { spawnLabServer } from '../../../src/lab/process.ts';
+import type { AnyLabServerOptions } from '../../../src/lab/servers/index.ts';
+import type { LabProcess, LabProxy, LabProxyOptions, LabServerKind, ProxyMode } from '../../../src/lab/types.ts';
+import { isDrop, isError, settledResources, totalHandles, watch, withCleanup } from './grpcWsMonitor.ts';
+import type { Watched } from './grpcWsMonitor.ts';
+import { selfSignedCert } from './grpcWsTls.ts';
+import { activeResources, sleep } from './monitorHarness.ts';
+
+/** The proxies' idle timeout in proofs 1 and 2. */
+export const PROXY_IDLE_SECONDS = 2;
+/** Idle window of proofs 4 and 5; the server's own heartbeat is much shorter, so only death trips it. */
+export const LIFECYCLE_IDLE_SECONDS = 2;
+export const FAST_RECONNECT = { initialDelaySeconds: 0.1, maxDelaySeconds: 0.2, multiplier: 2, jitter: 0 } as const;
+/** Growing, deterministic delays, so the backoff can be read off the events. */
+export const GROWING_RECONNECT = { initialDelaySeconds: 0.2, maxDelaySeconds: 5, multiplier: 2, jitter: 0 } as const;
+/** For tests that look at one failure only: no second attempt within the test. */
+export const SLOW_RECONNECT = { initialDelaySeconds: 5, maxDelaySeconds: 5 } as const;
+
+interface Closeable {
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+type StartProxy = (o: LabProxyOptions) => Promise<LabProxy>;
+
+/** Starts `server`, a proxy in front of it, and a watched endpoint at the proxy's port. */
+async function behindProxy(defer: (fn: () => unknown) => void, startServer: () => Promise<Closeable>, startProxy: StartProxy, mode: ProxyMode, configFor: (proxyPort: number) => EndpointConfig): Promise<Watched> {
+  const server = await startServer();
+  defer(() => server.close());
+  const proxy = await startProxy({ upstreamPort: server.port, mode, idleTimeoutSeconds: PROXY_IDLE_SECONDS });
+  defer(() => proxy.stop());
+  const w = watch(configFor(proxy.port));
+  defer(() => w.dispose());
+  return w;
+}
+
+/**
+ * Proof 1: a silent stream through a proxy with a 2 s idle timeout drops again and again after ~2 s
+ * of silence, and the diagnosis estimates 2 s within 10 %. Resolves with the drops for more checks.
+ */
+export function proxyIdleTimeoutProof(startServer: () => Promise<Closeable>, startProxy: StartProxy, mode: ProxyMode, configFor: (proxyPort: number) => EndpointConfig): Promise<{ drops: DropEvent[]; events: StreamEvent[] }> {
+  return withCleanup(async (defer) => {
+    const w = await behindProxy(defer, startServer, startProxy, mode, configFor);
+    const diagnosis = (await w.log.waitFor((e) => e.event === 'diagnosis' && e.finding === 'intermediary-idle-timeout', 30_000)) as DiagnosisEvent;
+    const drops = w.log.of('drop');
+    assert.ok(drops.length >= 3, `three drops before the diagnosis, got ${drops.length}`);
+    for (const drop of drops) assert.ok(drop.silenceMs >= 1700 && drop.silenceMs <= 2600, `silence ${drop.silenceMs} ms is ~2 s (${drop.cause}: ${drop.detail})`);
+    const estimate = diagnosis.estimateMs;
+    assert.ok(estimate !== undefined && Math.abs(estimate - 2000) <= 200, `estimate ${estimate} ms within 10 % of 2 s`);
+    assert.ok(diagnosis.recommendedHeartbeatMs !== undefined && diagnosis.recommendedHeartbeatMs <= estimate / 3, 'recommends a heartbeat of at most a third');
+    return { drops, events: [...w.log.events] };
+  });
+}
+
+/** Proof 2: with heartbeats the same path stays up for 5 x the proxy timeout; resolves with the events of that time. */
+export function staysUpProof(startServer: () => Promise<Closeable>, startProxy: StartProxy, mode: ProxyMode, configFor: (proxyPort: number) => EndpointConfig): Promise<StreamEvent[]> {
+  return withCleanup(async (defer) => {
+    const w = await behindProxy(defer, startServer, startProxy, mode, configFor);
+    await w.log.waitFor((e) => e.event === 'open', 10_000);
+    const from = w.log.events.length;
+    await sleep(5 * PROXY_IDLE_SECONDS * 1000);
+    assert.deepEqual(w.since('drop', from), [], `no drop in ${5 * PROXY_IDLE_SECONDS} s`);
+    assert.equal(w.monitor.status()[0]?.state, 'open');
+    return w.log.events.slice(from);
+  });
+}
+
+/** Heartbeats of one kind and direction among `events`. */
+export function heartbeats(events: readonly StreamEvent[], direction: 'in' | 'out', kind: string): Extract<StreamEvent, { event: 'heartbeat' }>[] {
+  return events.filter((e): e is Extract<StreamEvent, { event: 'heartbeat' }> => e.event === 'heartbeat' && e.direction === direction && e.kind === kind);
+}
+
+type ConfigFor = (url: string) => EndpointConfig;
+
+/** Spawns a lab server process and watches it until the stream is open. */
+async function openOnLab(defer: (fn: () => unknown) => void, kind: LabServerKind, serverOptions: AnyLabServerOptions, configFor: ConfigFor): Promise<{ lab: LabProcess; w: Watched }> {
+  const lab = await spawnLabServer(kind, serverOptions);
+  defer(() => lab.stop());
+  const w = watch(configFor(lab.url));
+  defer(() => w.dispose());
+  await w.log.waitFor((e) => e.event === 'open', 10_000);
+  return { lab, w };
+}
+
+/** The backoff delays after index `from` must grow (attempts fail while the server is away). */
+async function assertBackoffGrows(w: Watched, from: number, why: string, timeoutMs: number): Promise<void> {
+  await w.log.waitForCount((e) => isError(e) && e.cause === 'connect-failed', 2, timeoutMs);
+  const delays = w.since('backoff', from).map((b) => b.delayMs);
+  assert.ok(delays.length >= 2 && delays[1]! > delays[0]!, `backoff grows ${why}: ${delays.join(', ')} ms`);
+}
+
+/** Proof 4: SIGSTOP gives a watchdog drop within window + 20 %, backoff grows while frozen, SIGCONT reopens. */
+export function silentDeathProof(kind: LabServerKind, serverOptions: AnyLabServerOptions, configFor: ConfigFor): Promise<DropEvent> {
+  return withCleanup(async (defer) => {
+    const { lab, w } = await openOnLab(defer, kind, serverOptions, configFor);
+    await w.log.waitForCount((e) => e.event === 'heartbeat' && e.direction === 'in', 3, 5_000);
+    const from = w.log.events.length;
+    const frozenAt = performance.now();
+    lab.freeze();
+    const drop = await w.log.waitFor(isDrop, 3 * LIFECYCLE_IDLE_SECONDS * 1000, from);
+    const elapsed = performance.now() - frozenAt;
+    const limitMs = LIFECYCLE_IDLE_SECONDS * 1000 * 1.2;
+    assert.equal(drop.cause, 'watchdog', drop.detail);
+    assert.ok(drop.silenceMs <= limitMs, `silence at the drop ${drop.silenceMs} ms <= idle window + 20 %`);
+    assert.ok(elapsed <= limitMs, `dropped ${Math.round(elapsed)} ms after SIGSTOP, within idle window + 20 %`);
+    // While frozen the kernel still accepts connections, but nothing answers: attempts time out.
+    await assertBackoffGrows(w, from, 'while the server is frozen', 15_000);
+    const thawedFrom = w.log.events.length;
+    lab.thaw();
+    await w.log.waitFor((e) => e.event === 'open', 15_000, thawedFrom);
+    return drop;
+  });
+}
+
+/**
+ * Proof 5: kill, then restart on the same port. The drop is classified at once (not by the watchdog),
+ * the backoff grows while the port refuses, the stream reopens, and after a session that outlived the
+ * idle window the next drop starts from the initial delay. Resolves with the first drop.
+ */
+export function restartProof(kind: LabServerKind, serverOptions: AnyLabServerOptions, configFor: ConfigFor): Promise<DropEvent> {
+  return withCleanup(async (defer) => {
+    const { lab, w } = await openOnLab(defer, kind, serverOptions, configFor);
+    let from = w.log.events.length;
+    await lab.kill();
+    const drop = await w.log.waitFor(isDrop, 5_000, from);
+    assert.notEqual(drop.cause, 'watchdog', 'a killed server closes its sockets: the drop is seen at once, not by the watchdog');
+    assert.ok(drop.silenceMs < 1000, `seen promptly (silence ${drop.silenceMs} ms)`);
+    await assertBackoffGrows(w, from, 'while the port refuses', 10_000);
+
+    from = w.log.events.length;
+    await lab.restart();
+    await w.log.waitFor((e) => e.event === 'open', 15_000, from);
+    // Stay healthy past the idle window: the next drop starts the backoff from the beginning.
+    await sleep(LIFECYCLE_IDLE_SECONDS * 1000 + 600);
+    from = w.log.events.length;
+    await lab.kill();
+    await w.log.waitFor(isDrop, 5_000, from);
+    const first = await w.log.waitFor((e) => e.event === 'backoff', 5_000, from);
+    assert.equal(first.event === 'backoff' && first.delayMs, GROWING_RECONNECT.initialDelaySeconds * 1000, 'backoff reset to the initial delay');
+    return drop;
+  });
+}
+
+/** Proof 6, refused port: a connect-failed error naming ECONNREFUSED, retried with backoff. */
+export function refusedPortProof(urlFor: (port: number) => string, configFor: ConfigFor): Promise<void> {
+  return withCleanup(async (defer) => {
+    const w = watch(configFor(urlFor(await freePort())));
+    defer(() => w.dispose());
+    const errors = (await w.log.waitForCount((e) => isError(e), 2, 10_000)) as ErrorEvent[];
+    for (const error of errors) assert.equal(error.cause, 'connect-failed');
+    assert.match(errors[0]!.message, /ECONNREFUSED/);
+    assert.ok(w.log.of('backoff').length >= 2, 'retried');
+  });
+}
+
+/**
+ * Proof 6, TLS: a server with a self-signed certificate made by openssl is refused by default (error
+ * `tls`), opens with the certificate as caFile (and answers a probe), and opens with rejectUnauthorized off.
+ */
+export function selfSignedTlsProof(
+  startServer: (tls: { key: Buffer; cert: Buffer }) => Promise<{ readonly url: string; close(): Promise<void> }>,
+  configFor: (url: string, extra: Record<string, unknown>) => EndpointConfig,
+  probeKind: string,
+): Promise<void> {
+  return withCleanup(async (defer) => {
+    const cert = selfSignedCert();
+    defer(() => cert.remove());
+    const server = await startServer({ key: cert.key, cert: cert.cert });
+    defer(() => server.close());
+
+    const strict = watch(configFor(server.url, { reconnect: SLOW_RECONNECT }));
+    defer(() => strict.dispose());
+    const error = await strict.log.waitFor(isError, 10_000);
+    assert.equal(error.cause, 'tls', error.message);
+
+    const trusted = watch(configFor(server.url, { tls: { caFile: cert.certFile }, heartbeatSeconds: 0.5, idleTimeoutSeconds: 5 }));
+    defer(() => trusted.dispose());
+    const open = await trusted.log.waitFor((e) => e.event === 'open', 10_000);
+    assert.match(open.event === 'open' ? open.detail : '', /over TLS/);
+    await trusted.log.waitFor((e) => e.event === 'heartbeat' && e.direction === 'out' && e.kind === probeKind, 5_000);
+
+    const lax = watch(configFor(server.url, { tls: { rejectUnauthorized: false } }));
+    defer(() => lax.dispose());
+    await lax.log.waitFor((e) => e.event === 'open', 10_000);
+  });
+}
+
+/**
+ * Proof 7: 200 connect/drop cycles, the first 100 ended by the server (cause `serverCause`), the next
+ * 100 by the client (`reconnect()`), leave live handles and sockets where they were.
+ */
+export function leakProof(server: { readonly stats: { readonly open: number }; close(): Promise<void> }, config: EndpointConfig, serverCause: DropEvent['cause']): Promise<DropEvent[]> {
+  return withCleanup(async (defer) => {
+    defer(() => server.close());
+    await sleep(50);
+    const before = activeResources();
+    const w = watch(config);
+    let disposed = false;
+    defer(() => disposed || w.dispose());
+
+    const serverEnded = (await w.log.waitForCount((e) => isDrop(e) && e.cause === serverCause, 100, 60_000)) as DropEvent[];
+    let opens = w.log.of('open').length;
+    for (let i = 0; i < 100; i++) {
+      await w.log.waitForCount((e) => e.event === 'open', opens + 1, 10_000);
+      opens++;
+      w.monitor.reconnect();
+    }
+    assert.equal(w.log.of('drop').filter((d) => d.cause === 'manual').length, 100);
+    w.dispose();
+    disposed = true;
+
+    const after = await settledResources(before, () => server.stats.open === 0);
+    assert.equal(server.stats.open, 0, 'the server sees no open stream');
+    assert.ok((after.TCPSocketWrap ?? 0) <= (before.TCPSocketWrap ?? 0), `sockets back to ${JSON.stringify(before)}: ${JSON.stringify(after)}`);
+    assert.ok(totalHandles(after) <= totalHandles(before) + 1, `handles back to a small constant: before ${JSON.stringify(before)}, after ${JSON.stringify(after)}`);
+    return serverEnded;
+  });
+}
