@@ -50,4 +50,5 @@ export const BASE_COLORS = {
   error: ['--vscode-errorForeground', '#f48771'],
   cutoff: ['--vscode-charts-red', '#e51400'],
   bar: ['--vscode-charts-blue', '#1a85ff'],
+  focus: ['--vscode-focusBorder', '#0078d4'],
 } as const satisfies Record<string, readonly [string, string]>;

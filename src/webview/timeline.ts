@@ -7,7 +7,7 @@ import { h, setText } from './dom.ts';
 import { describeDrop, formatClock, formatDuration, STATE_LABELS } from './format.ts';
 import type { Lane } from './historyStore.ts';
 import { BASE_COLORS, causeStyle, legendEntries } from './theme.ts';
-import { axisTicks, laneAt, makeScale, nearestItem, sessionBars, tickColumns, timeToX, visibleRange, type TimeScale } from './timelineGeometry.ts';
+import { axisTicks, CURSOR_KEYS, laneAt, makeScale, moveCursor, nearestItem, sessionBars, tickColumns, timeToX, visibleRange, type Cursor, type TimeScale } from './timelineGeometry.ts';
 
 export interface TimelineRow {
   readonly status: EndpointStatus;
@@ -26,6 +26,8 @@ export class Timeline {
   private readonly canvas: HTMLCanvasElement;
   private readonly tooltip: HTMLElement;
   private readonly summary: HTMLElement;
+  private readonly announcer: HTMLElement;
+  private cursor: Cursor | undefined;
   private rows: readonly TimelineRow[] = [];
   private windowMs = 3_600_000;
   private now = Date.now();
@@ -37,10 +39,11 @@ export class Timeline {
 
   constructor(doc: Document) {
     this.doc = doc;
-    this.canvas = h(doc, 'canvas', { testid: 'timeline-canvas', attrs: { role: 'img', tabindex: 0 } });
+    this.canvas = h(doc, 'canvas', { testid: 'timeline-canvas', attrs: { role: 'img', tabindex: 0, 'aria-roledescription': 'timeline' } });
     this.tooltip = h(doc, 'div', { class: 'tooltip', testid: 'timeline-tooltip', attrs: { role: 'tooltip' } });
     this.tooltip.hidden = true;
     this.summary = h(doc, 'p', { class: 'visually-hidden', testid: 'timeline-summary' });
+    this.announcer = h(doc, 'p', { class: 'visually-hidden', attrs: { 'aria-live': 'polite' } });
     const legend = h(doc, 'ul', { class: 'legend', testid: 'timeline-legend', attrs: { 'aria-label': 'Drop causes' } }, [
       h(doc, 'li', {}, [legendSwatch(doc, 'session'), 'session (open → drop)']),
       h(doc, 'li', {}, [legendSwatch(doc, 'tick'), 'heartbeat (in above, out below)']),
@@ -48,8 +51,10 @@ export class Timeline {
     ]);
     this.element = h(doc, 'div', { class: 'timeline', testid: 'timeline' }, [
       h(doc, 'div', { class: 'timeline-canvas-wrap' }, [this.canvas, this.tooltip]),
+      h(doc, 'p', { class: 'hint muted', text: 'Hover for details, or focus the timeline and use the arrow keys (up/down: endpoint, left/right: drop).' }),
       legend,
       this.summary,
+      this.announcer,
     ]);
     this.canvas.addEventListener('mousemove', (e) => {
       const rect = this.canvas.getBoundingClientRect();
@@ -57,9 +62,41 @@ export class Timeline {
       this.updateTooltip();
     });
     this.canvas.addEventListener('mouseleave', () => {
+      if (this.cursor) return;
       this.hover = undefined;
       this.tooltip.hidden = true;
     });
+    this.canvas.addEventListener('keydown', (e) => this.onKey(e));
+    this.canvas.addEventListener('blur', () => {
+      this.cursor = undefined;
+      this.hover = undefined;
+      this.tooltip.hidden = true;
+      this.invalidate();
+    });
+  }
+
+  /** Keyboard users get the same details as mouse users: arrows move between lanes and drops. */
+  private onKey(e: KeyboardEvent): void {
+    if (!(CURSOR_KEYS as readonly string[]).includes(e.key)) return;
+    e.preventDefault();
+    const scale = this.scale();
+    const ranges = this.rows.map((row) => visibleRange(row.lane.drops, scale, (d) => d.at));
+    this.cursor = moveCursor(this.cursor, e.key, ranges);
+    if (!this.cursor) {
+      this.hover = undefined;
+      this.tooltip.hidden = true;
+    } else {
+      this.hover = this.cursorPoint(this.cursor, scale);
+      this.updateTooltip();
+      setText(this.announcer, [...this.tooltip.childNodes].map((n) => n.textContent).join('. '));
+    }
+    this.invalidate();
+  }
+
+  private cursorPoint(cursor: Cursor, scale: TimeScale): { x: number; y: number } {
+    const drop = this.rows[cursor.lane]?.lane.drops[cursor.drop];
+    const x = drop ? timeToX(scale, drop.at) : scale.x0 + scale.width - 1;
+    return { x, y: TOP + cursor.lane * LANE_HEIGHT + LANE_HEIGHT / 2 };
   }
 
   setData(rows: readonly TimelineRow[], windowMs: number, now: number): void {
@@ -121,6 +158,13 @@ export class Timeline {
       drops = counts.drops;
       sessions = counts.sessions;
       this.drawAxis(ctx, scale, TOP + rows.length * LANE_HEIGHT);
+      if (this.cursor) {
+        // The keyboard position, drawn like a focus ring.
+        const p = this.cursorPoint(this.cursor, scale);
+        ctx.strokeStyle = this.color(BASE_COLORS.focus);
+        ctx.lineWidth = 2;
+        ctx.strokeRect(p.x - 8, p.y - 9, 16, 18);
+      }
     } else {
       // No canvas (tests): still count for the text summary.
       for (const row of rows) {

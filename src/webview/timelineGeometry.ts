@@ -133,3 +133,45 @@ export function axisTicks(scale: TimeScale, target = 6): number[] {
   for (let t = first; t <= scale.to; t += step) out.push(t);
   return out;
 }
+
+/** Keyboard position on the timeline: a lane and a drop in it (-1 when the lane shows none). */
+export interface Cursor {
+  readonly lane: number;
+  readonly drop: number;
+}
+
+export const CURSOR_KEYS = ['ArrowUp', 'ArrowDown', 'ArrowLeft', 'ArrowRight', 'Home', 'End', 'Escape'] as const;
+
+/**
+ * Moves the keyboard cursor: up/down change lane (landing on its newest visible drop), left/right
+ * step through the lane's visible drops, Home/End jump to the oldest/newest, Escape leaves.
+ * `ranges[i]` is lane i's visible drop index range [from, to).
+ */
+export function moveCursor(cursor: Cursor | undefined, key: string, ranges: readonly (readonly [number, number])[]): Cursor | undefined {
+  if (key === 'Escape' || ranges.length === 0) return undefined;
+  const newest = (lane: number): Cursor => {
+    const [from, to] = ranges[lane]!;
+    return { lane, drop: to > from ? to - 1 : -1 };
+  };
+  if (!cursor || cursor.lane >= ranges.length) return newest(0);
+  const [from, to] = ranges[cursor.lane]!;
+  const inRange = cursor.drop >= from && cursor.drop < to;
+  switch (key) {
+    case 'ArrowUp':
+      return newest(Math.max(0, cursor.lane - 1));
+    case 'ArrowDown':
+      return newest(Math.min(ranges.length - 1, cursor.lane + 1));
+    case 'ArrowLeft':
+      if (!inRange) return newest(cursor.lane);
+      return { lane: cursor.lane, drop: Math.max(from, cursor.drop - 1) };
+    case 'ArrowRight':
+      if (!inRange) return newest(cursor.lane);
+      return { lane: cursor.lane, drop: Math.min(to - 1, cursor.drop + 1) };
+    case 'Home':
+      return { lane: cursor.lane, drop: to > from ? from : -1 };
+    case 'End':
+      return newest(cursor.lane);
+    default:
+      return cursor;
+  }
+}

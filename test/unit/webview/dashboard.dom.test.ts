@@ -166,3 +166,23 @@ test('update messages fold events into the history and the filter hides other en
   assert.equal(root.querySelector('[data-testid="window-900000"]')!.getAttribute('aria-pressed'), 'true');
   await window.happyDOM.close();
 });
+
+test('the timeline is keyboard reachable: arrow keys show the details of a drop', async () => {
+  const { root, app, window } = await mount();
+  const now = Date.now();
+  app.receive({ ...snapshot([status({ name: 'proxied' })], {
+    proxied: history({ drops: [drop(now - 120_000, { cause: 'watchdog', silenceMs: 45_000, detail: 'no data for 45 s' }), drop(now - 60_000, { detail: 'terminated' })] }),
+  }), now });
+  const canvas = root.querySelector('[data-testid="timeline-canvas"]')!;
+  assert.equal(canvas.getAttribute('tabindex'), '0');
+  const tooltip = root.querySelector('[data-testid="timeline-tooltip"]') as unknown as { hidden: boolean; textContent: string };
+  canvas.dispatchEvent(new window.KeyboardEvent('keydown', { key: 'ArrowDown' }));
+  assert.equal(tooltip.hidden, false);
+  assert.match(tooltip.textContent, /connection reset/);
+  canvas.dispatchEvent(new window.KeyboardEvent('keydown', { key: 'ArrowLeft' }));
+  assert.match(tooltip.textContent, /silent death \(watchdog\)/);
+  assert.match(tooltip.textContent, /no data for 45 s/);
+  canvas.dispatchEvent(new window.KeyboardEvent('keydown', { key: 'Escape' }));
+  assert.equal(tooltip.hidden, true);
+  await window.happyDOM.close();
+});

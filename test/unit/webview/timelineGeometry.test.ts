@@ -3,7 +3,7 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { axisTicks, laneAt, lowerBound, makeScale, nearestItem, sessionBars, tickColumns, timeToX, visibleRange, windowLabel, xToTime } from '../../../src/webview/timelineGeometry.ts';
+import { axisTicks, laneAt, lowerBound, makeScale, moveCursor, nearestItem, sessionBars, tickColumns, timeToX, visibleRange, windowLabel, xToTime } from '../../../src/webview/timelineGeometry.ts';
 
 const NOW = 10_000_000;
 const scale = makeScale(NOW, 1_000_000, 100, 1000); // 1 px per second, from x = 100
@@ -97,4 +97,24 @@ test('lays out 50 lanes with 10,000 heartbeats and drops each within a generous 
   assert.ok(items > 0);
   // A frame has 16 ms; layout must be a small part of it even on a busy shared machine.
   assert.ok(perFrameMs < 50, `layout took ${perFrameMs.toFixed(2)} ms per frame`);
+});
+
+test('the keyboard cursor walks lanes and their visible drops', () => {
+  const ranges: [number, number][] = [[2, 5], [0, 0], [1, 3]];
+  let c = moveCursor(undefined, 'ArrowRight', ranges);
+  assert.deepEqual(c, { lane: 0, drop: 4 }, 'starts on the newest drop of the first lane');
+  c = moveCursor(c, 'ArrowLeft', ranges);
+  assert.deepEqual(c, { lane: 0, drop: 3 });
+  c = moveCursor(c, 'Home', ranges);
+  assert.deepEqual(c, { lane: 0, drop: 2 });
+  c = moveCursor(c, 'ArrowLeft', ranges);
+  assert.deepEqual(c, { lane: 0, drop: 2 }, 'stops at the oldest visible drop');
+  c = moveCursor(c, 'ArrowDown', ranges);
+  assert.deepEqual(c, { lane: 1, drop: -1 }, 'a lane without drops has no drop selected');
+  c = moveCursor(c, 'ArrowDown', ranges);
+  assert.deepEqual(c, { lane: 2, drop: 2 });
+  c = moveCursor(c, 'ArrowDown', ranges);
+  assert.deepEqual(c, { lane: 2, drop: 2 }, 'stays on the last lane');
+  assert.equal(moveCursor(c, 'Escape', ranges), undefined);
+  assert.equal(moveCursor(c, 'ArrowUp', []), undefined);
 });
