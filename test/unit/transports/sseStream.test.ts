@@ -54,7 +54,7 @@ describe('createSseReader', () => {
     assert.deepEqual(seen.retries, [2500]);
     assert.deepEqual(seen.events, [
       { id: '7', event: 'tick', data: '{"n":1}', bytes: 7 },
-      { id: '7', data: 'plain', bytes: 5 },
+      { data: 'plain', bytes: 5 }, // the id persists at the client (resume state), not per event
     ]);
     assert.deepEqual(seen.warnings, []);
   });
