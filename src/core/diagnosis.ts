@@ -196,14 +196,14 @@ function gatewayTimeout(drops: DropRecord[], history: EndpointHistory, config: E
 
 function flapping(history: EndpointHistory, config: EndpointConfig, nowWallMs: number): Finding | undefined {
   const since = nowWallMs - DIAGNOSIS.flappingWindowMs;
-  const connects = history.connects.filter((t) => t >= since && t <= nowWallMs);
-  if (connects.length < DIAGNOSIS.flappingConnects) return undefined;
+  // Streams that open and die, again and again; a host that refuses every connect is an error, not a flap.
+  const recent = history.sessions.filter((s) => s.openedAt >= since && s.openedAt <= nowWallMs);
+  if (recent.length < DIAGNOSIS.flappingConnects) return undefined;
   const minUptimeMs = idleWindowMs(config) > 0 ? idleWindowMs(config) : DIAGNOSIS.flappingMinUptimeMs;
-  const recent = history.sessions.filter((s) => s.openedAt >= since);
   const healthy = recent.some((s) => (s.endedAt === undefined ? nowWallMs - s.openedAt : s.ageMs ?? 0) >= minUptimeMs);
   if (healthy) return undefined;
-  const message = `${config.name} reconnected ${connects.length} times in ${formatDuration(DIAGNOSIS.flappingWindowMs)} and no stream lived ${formatDuration(minUptimeMs)}: the connection is flapping`;
-  const fix = 'Look at the drop and error causes above: fix what ends each stream (auth, a proxy limit, a crashing server). '
+  const message = `${config.name} reconnected ${recent.length} times in ${formatDuration(DIAGNOSIS.flappingWindowMs)} and no stream lived ${formatDuration(minUptimeMs)}: the connection is flapping`;
+  const fix = 'Look at the drop causes: fix what ends each stream (a proxy limit, a crashing or overloaded server, a load balancer draining connections). '
     + `Client side: the backoff grows to "reconnect.maxDelaySeconds" (${config.reconnect.maxDelaySeconds}); raise it or set "reconnect.maxAttempts" to stop retrying a broken endpoint.`;
-  return { finding: 'flapping', message, fix, evidence: connects.length };
+  return { finding: 'flapping', message, fix, evidence: recent.length };
 }

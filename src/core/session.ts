@@ -219,7 +219,10 @@ export class Session {
       sink.ended({ cause: 'protocol-error', error: 'connect-failed', detail: `transport failed to start: ${errorText(error)}`, retryable: true });
     }
     // The factory may already have reported the end synchronously; then there is nothing to keep.
-    if (transport && generation === this.generation) this.transport = transport;
+    if (transport && generation === this.generation) {
+      this.transport = transport;
+      this.startKeepalive();
+    }
   }
 
   private makeSink(generation: number): TransportSink {
@@ -258,21 +261,25 @@ export class Session {
     this.history.openSession(this.openedWall, this.openDetail);
     this.emit({ event: 'open', detail: this.openDetail });
     this.watchdog.start();
+    this.startKeepalive();
+  }
+
+  /** Client heartbeats need the transport object; a transport may open before its factory returned it. */
+  private startKeepalive(): void {
     const transport = this.transport;
     const probe = transport?.probe;
-    if (probe) {
-      this.keepalive = new Keepalive({
-        clock: this.clock,
-        heartbeatMs: this.config.heartbeatSeconds * 1000,
-        idleWindowMs: idleWindowMs(this.config),
-        probe: () => probe.call(transport),
-        onAnswer: (result) => this.onProbeAnswer(result.kind, result.rttMs),
-        onFailure: (detail) => {
-          if (isLive(this.stateValue)) this.abort('watchdog', detail, { peerAlive: false });
-        },
-      });
-      this.keepalive.start();
-    }
+    if (!probe || this.keepalive || !isLive(this.stateValue)) return;
+    this.keepalive = new Keepalive({
+      clock: this.clock,
+      heartbeatMs: this.config.heartbeatSeconds * 1000,
+      idleWindowMs: idleWindowMs(this.config),
+      probe: () => probe.call(transport),
+      onAnswer: (result) => this.onProbeAnswer(result.kind, result.rttMs),
+      onFailure: (detail) => {
+        if (isLive(this.stateValue)) this.abort('watchdog', detail, { peerAlive: false });
+      },
+    });
+    this.keepalive.start();
   }
 
   private onActivity(activity: Activity): void {
@@ -281,7 +288,11 @@ export class Session {
     this.lastInboundMono = now;
     this.lastInboundWall = this.clock.wallNow();
     this.watchdog.activity();
-    if (this.stateValue === SessionState.Stale) this.transition(SessionState.Open);
+    if (this.stateValue === SessionState.Stale) {
+      this.transition(SessionState.Open);
+      // A gap over half the window was just recorded: findings such as no-server-heartbeat may now apply.
+      this.options.onRecorded?.();
+    }
     if (activity.heartbeat) {
       this.lastHeartbeatInWall = this.lastInboundWall;
       this.history.recordHeartbeat('in', this.lastInboundWall, activity.heartbeat);

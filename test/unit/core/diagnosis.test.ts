@@ -128,9 +128,11 @@ test('a burst of reconnects with short sessions: flapping', () => {
   const [f] = diagnose(history({ connects, sessions }), endpoint({ idleTimeoutSeconds: 45 }), NOW);
   assert.equal(f?.finding, 'flapping');
   assert.equal(f?.evidence, 6);
-  // The same connects spread over an hour are not flapping.
-  const spread = connects.map((_, i) => NOW - i * 15 * 60_000);
-  assert.deepEqual(diagnose(history({ connects: spread }), config, NOW), []);
+  // The same sessions spread over an hour are not flapping.
+  const spread = sessions.map((s, i) => ({ ...s, openedAt: NOW - i * 15 * 60_000 }));
+  assert.deepEqual(diagnose(history({ connects, sessions: spread }), config, NOW), []);
+  // Connects that never open (a host refusing connections) are errors, not flapping.
+  assert.deepEqual(diagnose(history({ connects }), config, NOW), []);
   // A session that lived longer than the window in that period means it is not flapping.
   const healthy = [...sessions, { openedAt: NOW - 200_000, endedAt: NOW - 100_000, ageMs: 100_000, detail: '' }];
   assert.deepEqual(diagnose(history({ connects, sessions: healthy }), endpoint({ idleTimeoutSeconds: 45 }), NOW), []);

@@ -335,3 +335,24 @@ test('late reports from a closed attempt are ignored', async () => {
   assert.equal(h.monitor.status()[0]!.state, 'backoff');
   h.monitor.dispose();
 });
+
+test('a transport that opens inside its factory still gets client heartbeats', async () => {
+  const h = harness({ withProbe: true });
+  h.fake.onConnect = (c) => c.open('sync');
+  await h.start(endpoint({ heartbeatSeconds: 5, idleTimeoutSeconds: 15 }));
+  await h.tick(5_000);
+  assert.equal(h.fake.last.probes.length, 1);
+  h.monitor.dispose();
+});
+
+test('a silence over half the window without any server heartbeat yields no-server-heartbeat without a drop', async () => {
+  const h = harness();
+  await h.start(endpoint({ heartbeatSeconds: 0, idleTimeoutSeconds: 10 }));
+  h.fake.last.open();
+  await h.tick(6_000);
+  h.fake.last.data();
+  const diagnosis = h.of('diagnosis');
+  assert.deepEqual(diagnosis.map((d) => d.finding), ['no-server-heartbeat']);
+  assert.equal(h.of('drop').length, 0);
+  h.monitor.dispose();
+});
