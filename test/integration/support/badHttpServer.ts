@@ -60,3 +60,24 @@ export function sseHead(res: http.ServerResponse): void {
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
   res.flushHeaders();
 }
+
+/**
+ * A transparent forwarder to a loopback upstream that records, per request, the method, path and the
+ * value of `header` (so tests can check that configured headers ride on every request of a protocol).
+ */
+export async function startHeaderRecorder(upstreamPort: number, header: string): Promise<BadServer & { readonly seen: Array<{ method: string; path: string; value: string | undefined }> }> {
+  const seen: Array<{ method: string; path: string; value: string | undefined }> = [];
+  const server = await startBadServer((req, res) => {
+    const value = req.headers[header.toLowerCase()];
+    seen.push({ method: req.method ?? '', path: req.url ?? '', value: Array.isArray(value) ? value[0] : value });
+    const upstream = http.request({ host: '127.0.0.1', port: upstreamPort, method: req.method, path: req.url, headers: req.headers }, (up) => {
+      res.writeHead(up.statusCode ?? 502, up.headers);
+      res.flushHeaders();
+      up.pipe(res);
+    });
+    upstream.on('error', () => res.destroy());
+    res.once('close', () => upstream.destroy());
+    req.pipe(upstream);
+  });
+  return { ...server, seen };
+}
