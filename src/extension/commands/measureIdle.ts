@@ -7,6 +7,7 @@ import { runIdleProbe, type IdleProbeResult } from '../../core/idleProbe.ts';
 import { createTransport } from '../../transports/index.ts';
 import { SECRET_HINT } from '../endpointManager.ts';
 import { formatDuration } from '../format.ts';
+import { describeProbe, heartbeatSecondsFor } from '../probeText.ts';
 import type { CommandContext } from './context.ts';
 import { ALL, pickEndpoint } from './pickEndpoint.ts';
 
@@ -20,19 +21,6 @@ const PROBE_CHOICES = [
 
 export interface MeasureArgs {
   readonly maxSeconds?: number;
-}
-
-/** Plain-language summary of a probe, for the notification and the log. */
-export function describeProbe(name: string, r: IdleProbeResult): string {
-  const beats = r.serverHeartbeats.count === 0
-    ? 'The server sent no heartbeats.'
-    : `The server sent ${r.serverHeartbeats.count} heartbeat(s)${r.serverHeartbeats.medianIntervalMs ? `, about every ${formatDuration(r.serverHeartbeats.medianIntervalMs)}` : ''}.`;
-  if (r.aborted) return `${name}: measurement cancelled after ${formatDuration(r.streamAgeMs)}; the stream was still open. ${beats}`;
-  if (r.survived) return `${name}: the stream survived ${formatDuration(r.streamAgeMs)} (longest silence ${formatDuration(r.silenceMs)}): no idle cutoff on this path below that. ${beats}`;
-  const rec = r.recommendedHeartbeatMs !== undefined
-    ? ` Recommended heartbeat: every ${formatDuration(r.recommendedHeartbeatMs)} or more often (heartbeatSeconds ${Math.max(1, Math.floor(r.recommendedHeartbeatMs / 1000))}).`
-    : '';
-  return `${name}: the stream was cut after ${formatDuration(r.silenceMs)} of silence (cause ${r.cause ?? 'unknown'}${r.detail ? `: ${r.detail}` : ''}).${rec} ${beats}`;
 }
 
 /** Resolves to the probe result, or undefined when the user backed out before it started. */
@@ -95,7 +83,7 @@ export async function measureIdleTimeout(ctx: CommandContext, name?: string, arg
   ctx.log.info(`[${target}] idle probe: ${text}`);
   const actions = result.recommendedHeartbeatMs !== undefined ? ['Copy Recommendation'] : [];
   void vscode.window.showInformationMessage(`Stream Health: ${text}`, ...actions).then((choice) => {
-    if (choice) void vscode.env.clipboard.writeText(`"heartbeatSeconds": ${Math.max(1, Math.floor(result.recommendedHeartbeatMs! / 1000))}`);
+    if (choice) void vscode.env.clipboard.writeText(`"heartbeatSeconds": ${heartbeatSecondsFor(result.recommendedHeartbeatMs!)}`);
   });
   return result;
 }
