@@ -12,6 +12,9 @@ import { Timeline } from './timeline.ts';
 import { DEFAULT_WINDOW_MS, TIMELINE_WINDOWS_MS, windowLabel } from './timelineGeometry.ts';
 import { matchesFilter, summaryLine } from './view.ts';
 
+/** How often the webview's history copy is trimmed to the widest window. */
+const TRIM_INTERVAL_MS = 10_000;
+
 export interface DashboardHost {
   post(message: FromWebviewMessage): void;
   getState(): DashboardViewState | undefined;
@@ -28,6 +31,7 @@ export class DashboardApp {
   private skewMs = 0;
   private state: DashboardViewState;
   private hasData = false;
+  private lastTrimAt = -Infinity;
 
   private readonly cards = new Map<string, EndpointCard>();
   private readonly cardsEl: HTMLElement;
@@ -112,19 +116,29 @@ export class DashboardApp {
     return Date.now() + this.skewMs;
   }
 
-  receive(message: ToWebviewMessage): void {
+  /**
+   * Takes a message from the extension. `fromHtml` marks the snapshot embedded in the page, whose
+   * `now` is as old as the HTML (a re-shown panel reuses it), so it must not set the clock skew.
+   */
+  receive(message: ToWebviewMessage, fromHtml = false): void {
     if (message.type === 'snapshot') {
       this.store.load(message.history);
+      this.lastTrimAt = -Infinity;
     } else if (message.type === 'update') {
       for (const event of message.events) this.store.apply(event);
     } else {
       return;
     }
-    this.skewMs = message.now - Date.now();
+    if (!fromHtml) this.skewMs = message.now - Date.now();
     this.statuses = message.endpoints;
     this.blocked = message.blocked;
     this.hasData = true;
-    this.store.trim(this.now());
+    const now = this.now();
+    // Trimming walks every list; once in a while is enough for a window measured in hours.
+    if (now - this.lastTrimAt >= TRIM_INTERVAL_MS) {
+      this.store.trim(now);
+      this.lastTrimAt = now;
+    }
     this.render();
   }
 

@@ -2,68 +2,16 @@
 // cadence, drop counts, and the Reconnect / Pause-Resume / Measure buttons. Built once, updated in place.
 
 import type { EndpointStatus } from '../core/model.ts';
+import { cardText, type CardText } from './cardText.ts';
 import type { Lane } from './historyStore.ts';
 import { h, setText } from './dom.ts';
-import { describeDrop, formatAgo, formatCountdown, formatDuration, plural, STATE_ICONS, STATE_LABELS, STATE_SEVERITY } from './format.ts';
-import { countDropsSince, DAY_MS, HOUR_MS, medianInterval } from './stats.ts';
+import { STATE_ICONS, STATE_LABELS, STATE_SEVERITY } from './format.ts';
 
 export type CardAction = 'reconnect' | 'pause' | 'resume' | 'measureIdle';
 
 interface Field {
   readonly row: HTMLElement;
   readonly value: HTMLElement;
-}
-
-/** The live text of a card, computed without the DOM so it can be unit-tested. */
-export interface CardText {
-  readonly age: string;
-  readonly lastActivity: string;
-  readonly lastHeartbeat: string;
-  readonly cadence: string;
-  readonly drops: string;
-  /** Empty when not reconnecting. */
-  readonly reconnect: string;
-  readonly lastDrop: string;
-  /** Why paused/failed/blocked, or the last connect error; empty when none. */
-  readonly note: string;
-}
-
-export function cardText(status: EndpointStatus, lane: Lane | undefined, now: number): CardText {
-  const live = status.state === 'open' || status.state === 'stale';
-  const drops = lane?.drops ?? [];
-  const serverMedian = medianInterval(lane?.heartbeatsIn ?? []);
-  const clientMedian = medianInterval(lane?.heartbeatsOut ?? []);
-  const cadenceParts = [
-    `server ${serverMedian !== undefined ? `~${formatDuration(serverMedian)}` : 'none seen'}`,
-    `client ${status.heartbeatSeconds > 0 ? `${status.heartbeatSeconds} s` : 'off'}${clientMedian !== undefined ? ` (~${formatDuration(clientMedian)})` : ''}`,
-  ];
-  // The status and the folded events can each be a little ahead of the other: show the newer.
-  const lastIn = newest(status.lastHeartbeatInAt, lane?.heartbeatsIn.at(-1));
-  const lastOut = newest(status.lastHeartbeatOutAt, lane?.heartbeatsOut.at(-1));
-  let reconnect = '';
-  if (status.state === 'backoff') reconnect = `attempt ${status.attempt}, next ${formatCountdown(status.nextAttemptAt, now)}`;
-  else if (status.state === 'connecting') reconnect = `attempt ${status.attempt}, connecting…`;
-  const d = status.lastDrop;
-  const lastDrop = d
-    ? `${describeDrop(d)} after ${formatDuration(d.streamAgeMs)} (silent ${formatDuration(d.silenceMs)}), ${formatAgo(d.at, now)}`
-    : 'none';
-  let note = status.reason ?? '';
-  if (!note && status.lastError) note = `Last error: ${status.lastError.message}`;
-  return {
-    age: live && status.openedAt !== undefined ? formatDuration(now - status.openedAt) : 'not connected',
-    lastActivity: formatAgo(status.lastInboundAt, now),
-    lastHeartbeat: `in ${formatAgo(lastIn, now)} · out ${formatAgo(lastOut, now)}`,
-    cadence: cadenceParts.join(' · '),
-    drops: `${plural(countDropsSince(drops, now, HOUR_MS), 'drop')} in 1 h · ${countDropsSince(drops, now, DAY_MS)} in 24 h`,
-    reconnect,
-    lastDrop,
-    note,
-  };
-}
-
-function newest(a: number | undefined, b: number | undefined): number | undefined {
-  if (a === undefined) return b;
-  return b === undefined ? a : Math.max(a, b);
 }
 
 export class EndpointCard {
@@ -99,6 +47,8 @@ export class EndpointCard {
       drops: field('drops', 'Drops'),
       reconnect: field('reconnect', 'Reconnect'),
       lastDrop: field('lastDrop', 'Last drop'),
+      detail: field('detail', 'Stream'),
+      liveness: field('liveness', 'Liveness probe'),
       note: field('note', 'Note'),
     };
 

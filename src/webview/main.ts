@@ -36,7 +36,7 @@ function start(): void {
   });
 
   window.addEventListener('message', (event: MessageEvent<ToWebviewMessage>) => app.receive(event.data));
-  if (initial?.snapshot) app.receive(initial.snapshot);
+  if (initial?.snapshot) app.receive(initial.snapshot, true);
 
   // Restore the scroll position once the first render has laid the page out.
   const scrollY = app.viewState.scrollY;
