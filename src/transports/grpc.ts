@@ -121,6 +121,7 @@ class GrpcConnection {
   private opened = false;
   private ended = false;
   private lastHealthStatus: number | undefined;
+  private messages = 0;
   private lastProbeStatus: number | undefined;
   private target: Target | null = null;
   /** Content-Type of response headers that were not gRPC's (a proxy's error page). */
@@ -206,8 +207,11 @@ class GrpcConnection {
   private onMessage(message: Buffer): void {
     if (this.ended) return;
     this.markOpen();
-    // Every stream message is real DATA on the stream, so it counts as a server heartbeat.
-    this.context.sink.activity({ bytes: message.length, heartbeat: 'grpc-message' });
+    // Every stream message is real DATA on the stream, so it counts as a server heartbeat, except
+    // Health/Watch's first one: that is the status snapshot every Watch answers with, not a keepalive.
+    const snapshot = this.isHealthWatch && this.messages === 0;
+    this.messages += 1;
+    this.context.sink.activity(snapshot ? { bytes: message.length } : { bytes: message.length, heartbeat: 'grpc-message' });
     if (!this.isHealthWatch) return;
     const status = decodeHealthStatus(message);
     if (status === undefined) {
