@@ -66,14 +66,15 @@ export function largestCluster(values: readonly number[]): number[] {
 export function formatDuration(ms: number): string {
   if (ms < 1000) return `${Math.round(ms)} ms`;
   const s = ms / 1000;
-  // One decimal below 10 s (2.03 s -> "2 s", 1.5 s -> "1.5 s"), whole seconds below 2 min, then minutes.
-  if (s < 10) return `${trimDecimal(s)} s`;
+  // Two decimals below 10 s (2.019 s -> "2.02 s", 2.001 s -> "2 s"), whole seconds below 2 min, then minutes.
+  if (s < 10) return `${trimDecimals(s, 2)} s`;
   if (s < 120) return `${Math.round(s)} s`;
-  return `${trimDecimal(s / 60)} min`;
+  return `${trimDecimals(s / 60, 1)} min`;
 }
 
-function trimDecimal(value: number): string {
-  return String(Math.round(value * 10) / 10);
+function trimDecimals(value: number, decimals: number): string {
+  const f = 10 ** decimals;
+  return String(Math.round(value * f) / f);
 }
 
 /** Every finding the history supports, in a fixed order; the same input always gives the same output. */
