@@ -156,7 +156,8 @@ function silentDeadConnection(drops: DropRecord[], config: EndpointConfig): Find
   const silent = drops.filter((d) => d.cause === 'watchdog' && !d.peerAlive);
   if (silent.length === 0) return undefined;
   const windowText = formatDuration(idleWindowMs(config));
-  const message = `${silent.length} stream${silent.length === 1 ? '' : 's'} to ${config.name} went silent without FIN or RST and were dropped by the watchdog after ${windowText}: the connection died on the path (NAT, load balancer or peer vanished)`;
+  const streams = silent.length === 1 ? '1 stream' : `${silent.length} streams`;
+  const message = `${streams} to ${config.name} went silent without FIN or RST and ${silent.length === 1 ? 'was' : 'were'} dropped by the watchdog after ${windowText}: the connection died on the path (NAT, load balancer or frozen/vanished peer)`;
   const fix = `Client side: keep the watchdog on ("idleTimeoutSeconds": ${config.idleTimeoutSeconds || 45}) and client liveness probes on ("heartbeatSeconds": ${config.heartbeatSeconds || 15}) so a dead path is noticed quickly. `
     + `Server/network side: send stream heartbeats more often than the shortest NAT/LB idle timeout, and check for a restarted or frozen server or a dropped NAT mapping.`;
   return { finding: 'silent-dead-connection', message, fix, evidence: silent.length };
