@@ -163,6 +163,16 @@ class GrpcConnection {
     call.on('status', (status: grpc.StatusObject) => this.onStatus(status));
     const timeoutMs = grpcConnectTimeoutMs(config);
     this.connectTimer = setTimeout(() => {
+      this.connectTimer = null;
+      // Servers may send response headers only with their first message (grpc-js and grpc-go do).
+      // For a custom method whose server is quiet at first, a channel that completed the HTTP/2
+      // handshake (READY needs the peer's SETTINGS) has a live peer: count the stream as open and let
+      // the watchdog judge the silence. Health/Watch always answers at once, so it gets no such pass.
+      const channelReady = this.client?.getChannel().getConnectivityState(false) === grpc.connectivityState.READY;
+      if (!this.isHealthWatch && channelReady) {
+        this.markOpen('no response headers yet: this server sends them with its first message');
+        return;
+      }
       this.finish({
         cause: 'reset',
         error: 'connect-failed',
@@ -195,13 +205,13 @@ class GrpcConnection {
     this.finish(info);
   }
 
-  private markOpen(): void {
+  private markOpen(note?: string): void {
     if (this.opened || this.ended) return;
     this.opened = true;
     this.clearConnectTimer();
     const { config } = this.context;
     const security = this.target?.secure ? 'HTTP/2 over TLS' : 'HTTP/2 cleartext (h2c)';
-    this.context.sink.opened({ detail: `gRPC ${config.grpc.method}, ${security}; ${keepaliveNote(config)}` });
+    this.context.sink.opened({ detail: `gRPC ${config.grpc.method}, ${security}${note ? ` (${note})` : ''}; ${keepaliveNote(config)}` });
   }
 
   private onMessage(message: Buffer): void {

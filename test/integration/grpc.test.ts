@@ -79,6 +79,22 @@ describe('grpc: bad input from real misbehaving servers (proof 6)', () => {
       assert.ok(heartbeats(w.log.events, 'in', 'grpc-message').length >= 1, 'the small message before it was counted');
     }));
 
+  it('a custom method whose server sends nothing (not even headers) opens once the channel is up, then the watchdog judges it', () =>
+    withCleanup(async (defer) => {
+      const server = await startGrpcTestServer();
+      defer(() => server.close());
+      const w = watch(endpoint({
+        kind: 'grpc', url: grpcAt(server.port), grpc: { method: TEST_METHODS.silent },
+        heartbeatSeconds: 0, idleTimeoutSeconds: 2, reconnect: SLOW_RECONNECT,
+      }));
+      defer(() => w.dispose());
+      const open = await w.log.waitFor((e) => e.event === 'open', 10_000);
+      assert.match(open.event === 'open' ? open.detail : '', /no response headers yet/);
+      assert.deepEqual(w.log.of('error'), [], 'a quiet server is not a failed connect');
+      const drop = await w.log.waitFor(isDrop, 10_000);
+      assert.equal(drop.cause, 'watchdog', drop.detail);
+    }));
+
   it('an UNIMPLEMENTED method is a config error and the session fails without retrying', () =>
     withCleanup(async (defer) => {
       const server = await startGrpcHealthServer();

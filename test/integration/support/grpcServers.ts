@@ -24,6 +24,8 @@ export const TEST_METHODS = {
   big: '/streamhealth.test.Stream/Big',
   /** The first `endFirst` calls send one message and end with OK; later ones stay open. */
   flaky: '/streamhealth.test.Stream/Flaky',
+  /** Sends nothing at all (so not even response headers) and stays open. */
+  silent: '/streamhealth.test.Stream/Silent',
 } as const;
 
 export interface GrpcTestServerOptions {
@@ -54,12 +56,15 @@ export async function startGrpcTestServer(options: GrpcTestServerOptions = {}): 
     call.on('error', forget);
   };
   server.addService(
-    { Big: method(TEST_METHODS.big), Flaky: method(TEST_METHODS.flaky) } as grpc.ServiceDefinition,
+    { Big: method(TEST_METHODS.big), Flaky: method(TEST_METHODS.flaky), Silent: method(TEST_METHODS.silent) } as grpc.ServiceDefinition,
     {
       Big(call: grpc.ServerWritableStream<Buffer, Buffer>) {
         track(call);
         call.write(Buffer.from('small'));
         setTimeout(() => call.write(Buffer.alloc(options.bigMessageBytes ?? 64 * 1024, 0x61)), 50).unref();
+      },
+      Silent(call: grpc.ServerWritableStream<Buffer, Buffer>) {
+        track(call);
       },
       Flaky(call: grpc.ServerWritableStream<Buffer, Buffer>) {
         track(call);

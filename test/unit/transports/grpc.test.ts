@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { decodeHealthStatus, encodeHealthCheckRequest, servingStatusName } from '../../../src/transports/grpc/protobuf.ts';
 import { classifyGrpcEnd, escapeDetail } from '../../../src/transports/grpc/status.ts';
-import { grpcTarget } from '../../../src/transports/grpc.ts';
+import { grpcConnectTimeoutMs, grpcTarget } from '../../../src/transports/grpc.ts';
 
 describe('grpc protobuf codec', () => {
   it('encodes HealthCheckRequest.service as field 1, length-delimited', () => {
@@ -110,5 +110,14 @@ describe('grpc target', () => {
     assert.deepEqual(grpcTarget('http://localhost'), { address: 'localhost:80', secure: false });
     assert.deepEqual(grpcTarget('grpcs://example.com'), { address: 'example.com:443', secure: true });
     assert.deepEqual(grpcTarget('https://[::1]:8443'), { address: '[::1]:8443', secure: true });
+  });
+});
+
+describe('grpc connect timeout', () => {
+  it('follows a short idle window within 2..10 s, and is 10 s with the watchdog off', () => {
+    assert.equal(grpcConnectTimeoutMs({ idleTimeoutSeconds: 2 }), 2000);
+    assert.equal(grpcConnectTimeoutMs({ idleTimeoutSeconds: 0.5 }), 2000);
+    assert.equal(grpcConnectTimeoutMs({ idleTimeoutSeconds: 45 }), 10_000);
+    assert.equal(grpcConnectTimeoutMs({ idleTimeoutSeconds: 0 }), 10_000);
   });
 });

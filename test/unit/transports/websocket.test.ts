@@ -2,7 +2,7 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { classifyClose, classifyConnectError, closeCodeName, escapeExcerpt, httpRefusal, parseRetryAfter } from '../../../src/transports/websocket.ts';
+import { classifyClose, classifyConnectError, closeCodeName, escapeExcerpt, httpRefusal, parseRetryAfter, wsHandshakeTimeoutMs } from '../../../src/transports/websocket.ts';
 
 const err = (code: string, message: string) => Object.assign(new Error(message), { code });
 
@@ -79,5 +79,14 @@ describe('websocket connect errors', () => {
     assert.equal(classifyConnectError(err('DEPTH_ZERO_SELF_SIGNED_CERT', 'self-signed certificate')).error, 'tls');
     assert.equal(classifyConnectError(new Error('Opening handshake has timed out')).error, 'connect-failed');
     assert.equal(classifyConnectError(null).retryable, true);
+  });
+});
+
+describe('websocket handshake timeout', () => {
+  it('follows a short idle window within 2..10 s, and is 10 s with the watchdog off', () => {
+    assert.equal(wsHandshakeTimeoutMs({ idleTimeoutSeconds: 3 }), 3000);
+    assert.equal(wsHandshakeTimeoutMs({ idleTimeoutSeconds: 1 }), 2000);
+    assert.equal(wsHandshakeTimeoutMs({ idleTimeoutSeconds: 60 }), 10_000);
+    assert.equal(wsHandshakeTimeoutMs({ idleTimeoutSeconds: 0 }), 10_000);
   });
 });
