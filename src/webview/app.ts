@@ -4,7 +4,7 @@
 import type { EndpointStatus } from '../core/model.ts';
 import type { BlockedEndpoint, DashboardViewState, FromWebviewMessage, ToWebviewMessage } from '../shared/protocol.ts';
 import { EndpointCard, type CardAction } from './cards.ts';
-import { clear, h, setText } from './dom.ts';
+import { clear, h, KeyedList, setText } from './dom.ts';
 import { renderFinding } from './findings.ts';
 import { renderForensics } from './forensics.ts';
 import { HistoryStore } from './historyStore.ts';
@@ -43,8 +43,10 @@ export class DashboardApp {
   private readonly findingsEl: HTMLElement;
   private readonly filterInput: HTMLInputElement;
   private readonly windowButtons: HTMLButtonElement[] = [];
-  private forensicsKey = '';
-  private findingsKey = '';
+  private readonly forensicsList: KeyedList;
+  private readonly forensicsEmpty: HTMLElement;
+  private readonly findingsList: KeyedList;
+  private readonly findingsEmpty: HTMLElement;
 
   constructor(doc: Document, root: HTMLElement, host: DashboardHost) {
     this.doc = doc;
@@ -89,7 +91,11 @@ export class DashboardApp {
     this.cardsEl = h(doc, 'div', { class: 'cards', testid: 'cards' });
     this.timeline = new Timeline(doc);
     this.forensicsEl = h(doc, 'div', { class: 'forensics', testid: 'forensics' });
+    this.forensicsList = new KeyedList(this.forensicsEl);
+    this.forensicsEmpty = h(doc, 'p', { class: 'muted', text: 'No drops yet. Histograms appear after the first drop.' });
     this.findingsEl = h(doc, 'div', { class: 'findings', testid: 'findings' });
+    this.findingsList = new KeyedList(this.findingsEl);
+    this.findingsEmpty = h(doc, 'p', { class: 'muted', testid: 'no-findings', text: 'No problems diagnosed so far.' });
 
     const section = (title: string, testid: string, body: Element) =>
       h(doc, 'section', { class: 'panel', testid, attrs: { 'aria-labelledby': `${testid}-title` } }, [h(doc, 'h2', { text: title, attrs: { id: `${testid}-title` } }), body]);
@@ -101,10 +107,10 @@ export class DashboardApp {
       h(doc, 'div', { class: 'toolbar-controls' }, [this.filterInput, windowGroup, exportButton('json'), exportButton('csv')]),
     ]));
     root.appendChild(this.blockedEl);
-    root.appendChild(section('Diagnosis', 'diagnosis', this.findingsEl));
+    root.appendChild(section('Diagnosis', 'diagnosis', h(doc, 'div', {}, [this.findingsEmpty, this.findingsEl])));
     root.appendChild(section('Endpoints', 'endpoints', h(doc, 'div', {}, [this.emptyEl, this.cardsEl])));
     root.appendChild(section('Timeline', 'timeline-section', this.timeline.element));
-    root.appendChild(section('Drop forensics', 'forensics-section', this.forensicsEl));
+    root.appendChild(section('Drop forensics', 'forensics-section', h(doc, 'div', {}, [this.forensicsEmpty, this.forensicsEl])));
     this.updateWindowButtons();
   }
 
@@ -230,34 +236,28 @@ export class DashboardApp {
 
   private renderForensics(visible: readonly EndpointStatus[]): void {
     const withDrops = visible.filter((s) => this.store.lane(s.name).drops.some((d) => d.cause !== 'manual'));
-    // Rebuilt only when drops or findings changed: SVG churn every update would be wasted work.
-    const key = JSON.stringify(withDrops.map((s) => {
+    this.forensicsEmpty.hidden = withDrops.length > 0;
+    // One entry per endpoint, rebuilt only when its drops or cutoff changed: SVG churn 4 times a
+    // second for 50 endpoints would be wasted work.
+    this.forensicsList.update(withDrops.map((s) => {
       const drops = this.store.lane(s.name).drops;
-      return [s.name, drops.length, drops.at(-1)?.at, s.findings.map((f) => [f.finding, f.estimateMs, f.match])];
+      const cutoffs = s.findings.map((f) => [f.finding, f.estimateMs, f.match]);
+      return {
+        id: s.name,
+        key: JSON.stringify([drops.length, drops[0]?.at, drops.at(-1)?.at, cutoffs]),
+        build: () => renderForensics(this.doc, s, drops),
+      };
     }));
-    if (key === this.forensicsKey) return;
-    this.forensicsKey = key;
-    clear(this.forensicsEl);
-    if (withDrops.length === 0) {
-      this.forensicsEl.appendChild(h(this.doc, 'p', { class: 'muted', text: 'No drops yet. Histograms appear after the first drop.' }));
-      return;
-    }
-    for (const s of withDrops) this.forensicsEl.appendChild(renderForensics(this.doc, s, this.store.lane(s.name).drops));
   }
 
   private renderFindings(visible: readonly EndpointStatus[]): void {
-    const key = JSON.stringify(visible.map((s) => [s.name, s.kind, s.url, s.heartbeatSeconds, s.findings]));
-    if (key === this.findingsKey) return;
-    this.findingsKey = key;
-    clear(this.findingsEl);
     const copy = (text: string, label: string) => this.host.post({ type: 'copy', text, label });
-    let count = 0;
-    for (const s of visible) {
-      for (const f of s.findings) {
-        this.findingsEl.appendChild(renderFinding(this.doc, s, f, copy));
-        count++;
-      }
-    }
-    if (count === 0) this.findingsEl.appendChild(h(this.doc, 'p', { class: 'muted', testid: 'no-findings', text: 'No problems diagnosed so far.' }));
+    const entries = visible.flatMap((s) => s.findings.map((f) => ({
+      id: `${s.name}\n${f.finding}`,
+      key: JSON.stringify([s.kind, s.url, s.heartbeatSeconds, f]),
+      build: () => renderFinding(this.doc, s, f, copy),
+    })));
+    this.findingsEmpty.hidden = entries.length > 0;
+    this.findingsList.update(entries);
   }
 }

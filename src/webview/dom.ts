@@ -58,3 +58,45 @@ export function setText(el: Element, text: string): void {
 export function clear(el: Element): void {
   while (el.firstChild) el.removeChild(el.firstChild);
 }
+
+export interface KeyedEntry {
+  /** Identity (e.g. the endpoint name). */
+  readonly id: string;
+  /** Content version: the element is rebuilt only when this changes. */
+  readonly key: string;
+  readonly build: () => Element;
+}
+
+/**
+ * Keeps a container's children in step with a list of entries, rebuilding only entries whose key
+ * changed, so unchanged sections keep their DOM (open <details>, focus, hover) and cost nothing.
+ */
+export class KeyedList {
+  private readonly container: Element;
+  private readonly items = new Map<string, { key: string; el: Element }>();
+
+  constructor(container: Element) {
+    this.container = container;
+  }
+
+  update(entries: readonly KeyedEntry[]): void {
+    const seen = new Set<string>();
+    entries.forEach((entry, i) => {
+      seen.add(entry.id);
+      let item = this.items.get(entry.id);
+      if (!item || item.key !== entry.key) {
+        const el = entry.build();
+        if (item) item.el.replaceWith(el);
+        item = { key: entry.key, el };
+        this.items.set(entry.id, item);
+      }
+      const at = this.container.children[i] ?? null;
+      if (at !== item.el) this.container.insertBefore(item.el, at);
+    });
+    for (const [id, item] of this.items) {
+      if (seen.has(id)) continue;
+      item.el.remove();
+      this.items.delete(id);
+    }
+  }
+}

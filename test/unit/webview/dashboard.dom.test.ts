@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Window } from 'happy-dom';
+import type { StreamEvent } from '../../../src/core/events.ts';
 import type { DashboardViewState, FromWebviewMessage, ToWebviewMessage } from '../../../src/shared/protocol.ts';
 import { drop, event, history, idleFinding, NOW, snapshot, status } from './fixtures.ts';
 
@@ -184,5 +185,27 @@ test('the timeline is keyboard reachable: arrow keys show the details of a drop'
   assert.match(tooltip.textContent, /no data for 45 s/);
   canvas.dispatchEvent(new window.KeyboardEvent('keydown', { key: 'Escape' }));
   assert.equal(tooltip.hidden, true);
+  await window.happyDOM.close();
+});
+
+test('updates keep unchanged findings and histograms in place and rebuild changed ones', async () => {
+  const { root, app, window } = await mount();
+  const drops = [1, 2, 3].map((i) => drop(NOW - i * 70_000, { silenceMs: 60_000 }));
+  app.receive(snapshot([status({ name: 'n', findings: [idleFinding] })], { n: history({ drops }) }));
+  const finding = root.querySelector('[data-testid="finding"]')!;
+  const details = finding.querySelectorAll('details')[1] as unknown as { open: boolean };
+  details.open = true; // the user expanded the nginx snippet
+  const forensics = root.querySelector('[data-testid="forensics-endpoint"]')!;
+  const update = (events: StreamEvent[]) =>
+    app.receive({ type: 'update', now: NOW + 1000, blocked: [], endpoints: [status({ name: 'n', findings: [idleFinding] })], events });
+  update([event<'heartbeat'>(NOW + 500, 'n', { event: 'heartbeat', direction: 'out', kind: 'sse-comment' })]);
+  assert.equal(root.querySelector('[data-testid="finding"]'), finding, 'same finding element');
+  assert.equal(details.open, true, 'the expanded snippet stays expanded');
+  assert.equal(root.querySelector('[data-testid="forensics-endpoint"]'), forensics, 'same histograms');
+  update([event<'drop'>(NOW + 900, 'n', { event: 'drop', cause: 'reset', streamAgeMs: 60_000, silenceMs: 60_000, detail: '' })]);
+  const rebuilt = root.querySelector('[data-testid="forensics-endpoint"]')!;
+  assert.notEqual(rebuilt, forensics, 'a new drop rebuilds the histograms');
+  assert.match(rebuilt.querySelector('[data-testid="forensics-summary"]')!.textContent!, /^4 drops analysed/);
+  assert.equal(root.querySelectorAll('[data-testid="forensics-endpoint"]').length, 1);
   await window.happyDOM.close();
 });
