@@ -9,6 +9,7 @@ export interface OutStream {
   write(text: string): unknown;
   readonly isTTY?: boolean;
   readonly columns?: number;
+  readonly rows?: number;
 }
 
 export interface CliIo {

@@ -99,11 +99,12 @@ export function fit(line: string, width: number): string {
 /** Splits long text into lines of at most `width` characters, at spaces where possible. */
 export function wrap(text: string, width: number, indent = ''): string[] {
   const out: string[] = [];
-  let line = '';
-  for (const word of text.split(/\s+/)) {
+  // The first line keeps the text's own leading indentation.
+  let line = /^\s*/.exec(text)![0];
+  for (const word of text.trim().split(/\s+/)) {
     if (!word) continue;
-    const candidate = line ? `${line} ${word}` : word;
-    if (candidate.length <= width || !line) line = candidate;
+    const candidate = line.trim() ? `${line} ${word}` : `${line}${word}`;
+    if (candidate.length <= width || !line.trim()) line = candidate;
     else {
       out.push(line);
       line = `${indent}${word}`;

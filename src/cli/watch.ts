@@ -131,6 +131,9 @@ class LiveView {
     const findings = statuses.flatMap((s) => this.monitor.findingsFor(s.name).flatMap((f) => findingLines(s.name, f)));
     if (findings.length) lines.push('', ...findings.flatMap((l) => wrap(l, width, '    ')));
     if (this.log.length) lines.push('', ...this.log.map((l) => fit(l, width)));
+    // Cursor-up cannot reach above the screen: never draw more lines than the terminal shows.
+    const rows = this.io.stdout.rows ?? 0;
+    if (rows > 1 && lines.length > rows - 1) lines.length = rows - 1;
     const up = this.drawnLines > 0 ? `\x1b[${this.drawnLines}A\r\x1b[J` : '';
     this.io.stdout.write(up + redact(`${lines.join('\n')}\n`, this.secrets));
     this.drawnLines = lines.length;

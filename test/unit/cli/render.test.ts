@@ -61,6 +61,7 @@ test('fit and wrap keep lines within the width', () => {
   const wrapped = wrap('one two three four five six seven', 10, '  ');
   assert.ok(wrapped.every((l) => l.length <= 10));
   assert.equal(wrapped.join(' ').replace(/\s+/g, ' '), 'one two three four five six seven');
+  assert.deepEqual(wrap('  fix: do this now', 9, '    '), ['  fix: do', '    this', '    now']);
 });
 
 test('probe-idle summary: cut after a silence, with match and recommendation; or survived', () => {
