@@ -28,6 +28,8 @@ export function runWatch(command: WatchCommand, io: CliIo): Promise<number> {
     resolveSecret: envSecretResolver(io.env),
     secretHint: SECRET_HINT,
     emitMessages: command.verbose,
+    // Warnings are not events (DESIGN.md): with --verbose they go to stderr, keeping NDJSON clean.
+    ...(command.verbose ? { onWarning: (endpoint: string, message: string) => err(`${endpoint}: warning: ${message}`) } : {}),
   });
   const live = !command.json && io.stdout.isTTY === true;
   const view = live ? new LiveView(monitor, io, secrets) : undefined;

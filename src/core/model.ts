@@ -145,4 +145,9 @@ export interface MonitorOptions {
   readonly secretHint?: string;
   /** Emit `message` events (the CLI's --verbose); off by default to keep busy streams cheap. */
   readonly emitMessages?: boolean;
+  /**
+   * Non-fatal oddities a transport reported (invalid UTF-8 or JSON, an unknown event...), already
+   * redacted; counted in history either way. Not an event: DESIGN.md's event list stays as it is.
+   */
+  readonly onWarning?: (endpoint: string, message: string) => void;
 }

@@ -71,6 +71,7 @@ export class Monitor implements MonitorApi {
       emit: (event) => this.events.emit(event),
       onTransition: (from, to) => this.transitions.emit({ endpoint: name, from, to }),
       onRecorded: () => this.rediagnose(name),
+      onWarning: (message) => this.options.onWarning?.(name, message),
       findings: () => this.findings.get(name) ?? [],
     });
   }

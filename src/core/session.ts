@@ -37,6 +37,7 @@ export interface SessionOptions {
   readonly onTransition: (from: SessionState, to: SessionState) => void;
   /** Called after a drop or error was recorded (the monitor re-runs diagnosis). */
   readonly onRecorded?: () => void;
+  readonly onWarning?: (message: string) => void;
   /** Current findings for status(); owned by the monitor. */
   readonly findings?: () => readonly Finding[];
 }
@@ -234,8 +235,10 @@ export class Session {
       activity: (activity) => {
         if (current() && isLive(this.stateValue)) this.onActivity(activity);
       },
-      warning: () => {
-        if (current()) this.history.recordWarning();
+      warning: (message) => {
+        if (!current()) return;
+        this.history.recordWarning();
+        this.options.onWarning?.(this.clean(message));
       },
       retryHint: (ms) => {
         if (current() && Number.isFinite(ms) && ms >= 0) this.serverRetryHintMs = ms;

@@ -356,3 +356,14 @@ test('a silence over half the window without any server heartbeat yields no-serv
   assert.equal(h.of('drop').length, 0);
   h.monitor.dispose();
 });
+
+test('transport warnings are counted in history and passed on redacted', async () => {
+  const warnings: string[] = [];
+  const h = harness({ resolveSecret: () => 'sekret-value', onWarning: (endpoint, message) => warnings.push(`${endpoint}: ${message}`) });
+  await h.start(endpoint({ headers: { A: '${secret:x}' } }));
+  h.fake.last.open();
+  h.fake.last.context.sink.warning('invalid JSON near sekret-value');
+  assert.deepEqual(warnings, ['orders-mcp: invalid JSON near ***']);
+  assert.equal(h.monitor.history().endpoints['orders-mcp']!.warnings, 1);
+  h.monitor.dispose();
+});
