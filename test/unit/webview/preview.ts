@@ -2,7 +2,7 @@
 // VS Code-like theme variables, under the real CSP: screenshots, CSP violations, console errors and
 // frame timings for a 50-endpoint / 10,000-event load. Not a unit test; run it by hand:
 //   npm run build && npm exec -- node test/unit/webview/preview.ts
-// Writes test-results/dashboard-preview-{dark,light,stress}.png.
+// Writes test-results/dashboard-preview-{dark,light,high-contrast,stress}.png.
 
 import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -34,6 +34,13 @@ const THEMES = {
 --vscode-editorWarning-foreground:#bf8803;--vscode-testing-iconPassed:#388a34;--vscode-textCodeBlock-background:#f3f3f3;
 --vscode-editorWidget-background:#f8f8f8;--vscode-font-family:system-ui,sans-serif;--vscode-font-size:13px;
 --vscode-editor-font-family:monospace;--vscode-list-hoverBackground:#f2f2f2}`,
+  'high-contrast': `:root{--vscode-foreground:#ffffff;--vscode-editor-background:#000000;--vscode-descriptionForeground:#ffffff;
+--vscode-charts-red:#f14c4c;--vscode-charts-blue:#3794ff;--vscode-charts-green:#89d185;--vscode-charts-orange:#d18616;
+--vscode-charts-purple:#b180d7;--vscode-charts-yellow:#ffd700;--vscode-focusBorder:#f38518;--vscode-contrastBorder:#6fc3df;
+--vscode-button-background:#000000;--vscode-button-foreground:#ffffff;--vscode-button-border:#6fc3df;
+--vscode-input-background:#000000;--vscode-input-foreground:#ffffff;--vscode-input-border:#6fc3df;--vscode-errorForeground:#f48771;
+--vscode-editorWarning-foreground:#ffd700;--vscode-testing-iconPassed:#89d185;--vscode-textCodeBlock-background:#000000;
+--vscode-font-family:system-ui,sans-serif;--vscode-font-size:13px;--vscode-editor-font-family:monospace}`,
 };
 
 /** A lab-like picture: streams behind a 60 s proxy, a silent one, a healthy one, a hostile name. */
@@ -80,7 +87,7 @@ async function main(): Promise<void> {
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', headless: true, args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'] });
   const problems: string[] = [];
   try {
-    const runs = [['dark', 'dark', sampleSnapshot], ['light', 'light', sampleSnapshot], ['stress', 'dark', stressSnapshot]] as const;
+    const runs = [['dark', 'dark', sampleSnapshot], ['light', 'light', sampleSnapshot], ['high-contrast', 'high-contrast', sampleSnapshot], ['stress', 'dark', stressSnapshot]] as const;
     for (const [label, theme, make] of runs.filter(([l]) => !process.argv.includes('--stress') || l === 'stress')) {
       const page = await browser.newPage({ viewport: { width: 1280, height: label === 'stress' ? 1000 : 1500 } });
       page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') problems.push(`${label} console ${m.type()}: ${m.text()}`); });
@@ -137,6 +144,8 @@ async function main(): Promise<void> {
         const tip = page.locator('[data-testid="timeline-tooltip"]');
         if (!(await tip.isVisible())) problems.push(`${label}: hovering a drop marker showed no tooltip`);
         else console.log(`tooltip: ${(await tip.innerText()).replace(/\n/g, ' | ')}`);
+        // Back to the top so the sticky toolbar is drawn where it belongs in the full-page shot.
+        await page.evaluate(() => (globalThis as unknown as { scrollTo(x: number, y: number): void }).scrollTo(0, 0));
       }
       await page.screenshot({ path: join(OUT, `dashboard-preview-${label}.png`), fullPage: label !== 'stress' });
       console.log(`wrote test-results/dashboard-preview-${label}.png`);
