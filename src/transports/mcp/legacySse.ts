@@ -100,7 +100,6 @@ export async function runLegacySse(ctx: McpContext, trail: readonly string[] = [
     await endpointReady;
     const init = await request('initialize', { protocolVersion: LEGACY_SSE_VERSION, capabilities: {}, clientInfo: CLIENT_INFO });
     if (init.error) throw new ProtocolViolation(`initialize failed: ${rpcError(init)}`);
-    await postNoReply(ctx, postUrl!, headers(), { jsonrpc: '2.0', method: 'notifications/initialized' }, 'notifications/initialized');
     resume.mcpEra = LEGACY_SSE_VERSION;
     ctx.probe = async () => {
       const started = performance.now();
@@ -109,7 +108,10 @@ export async function runLegacySse(ctx: McpContext, trail: readonly string[] = [
       return { kind: 'mcp-ping', rttMs: performance.now() - started };
     };
     const version = typeof init.result?.protocolVersion === 'string' ? init.result.protocolVersion : LEGACY_SSE_VERSION;
+    // Open now: the initialize answer was the stream's last inbound byte, and silence is measured from
+    // here. The initialized notification's own round trip must not delay that.
     attempt.open(`MCP ${version} HTTP+SSE, ${attempt.http.httpVersion()}, endpoint ${new URL(postUrl!).pathname}`);
+    void postNoReply(ctx, postUrl!, headers(), { jsonrpc: '2.0', method: 'notifications/initialized' }, 'notifications/initialized');
   })();
   handshake.catch((error: unknown) => attempt.fail(error));
   await pumping;
