@@ -123,4 +123,6 @@ export function envSecretValues(env: NodeJS.ProcessEnv): string[] {
     .map(([, value]) => value!);
 }
 
-export const SECRET_HINT = 'Set it in the environment as STREAM_HEALTH_SECRET_<NAME> (NAME upper-cased, other characters as _).';
+export function secretHint(name: string): string {
+  return `Set it in the environment: export ${secretEnvName(name)}=...`;
+}

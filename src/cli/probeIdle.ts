@@ -6,7 +6,7 @@ import type { IdleProbeResult } from '../core/idleProbe.ts';
 import { matchIntermediaries } from '../core/intermediaries.ts';
 import { redactUrl } from '../core/secrets.ts';
 import type { ProbeIdleCommand } from './args.ts';
-import { envSecretResolver, envSecretValues, loadEndpoints, SECRET_HINT } from './endpoints.ts';
+import { envSecretResolver, envSecretValues, loadEndpoints, secretHint } from './endpoints.ts';
 import type { CliIo } from './io.ts';
 import { lineWriter } from './io.ts';
 import { ndjson } from './render.ts';
@@ -32,7 +32,7 @@ export async function runProbeIdle(command: ProbeIdleCommand, io: CliIo): Promis
       maxMs: command.maxSeconds * 1000,
       signal: controller.signal,
       resolveSecret: envSecretResolver(io.env),
-      secretHint: SECRET_HINT,
+      secretHint,
     });
     const match = !result.survived && result.recommendedHeartbeatMs !== undefined ? matchIntermediaries(result.silenceMs)[0]?.name : undefined;
     if (command.json) {

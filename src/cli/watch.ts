@@ -6,7 +6,7 @@ import type { StreamEvent } from '../core/events.ts';
 import { Monitor } from '../core/monitor.ts';
 import { redact } from '../core/secrets.ts';
 import type { WatchCommand } from './args.ts';
-import { envSecretResolver, envSecretValues, loadEndpoints, SECRET_HINT } from './endpoints.ts';
+import { envSecretResolver, envSecretValues, loadEndpoints, secretHint } from './endpoints.ts';
 import type { CliIo } from './io.ts';
 import { lineWriter } from './io.ts';
 import { eventLine, findingLines, fit, ndjson, renderTable, wrap } from './render.ts';
@@ -26,7 +26,7 @@ export function runWatch(command: WatchCommand, io: CliIo): Promise<number> {
     transportFactory: io.transportFactory,
     ...(io.clock ? { clock: io.clock } : {}),
     resolveSecret: envSecretResolver(io.env),
-    secretHint: SECRET_HINT,
+    secretHint,
     emitMessages: command.verbose,
     // Warnings are not events (DESIGN.md): with --verbose they go to stderr, keeping NDJSON clean.
     ...(command.verbose ? { onWarning: (endpoint: string, message: string) => err(`${endpoint}: warning: ${message}`) } : {}),

@@ -8,8 +8,8 @@ import type { EndpointConfig } from './config.ts';
 import { recommendHeartbeatMs } from './diagnosis.ts';
 import { StreamHealthError } from './errors.ts';
 import type { DropCause } from './events.ts';
-import { redact, resolveHeaders } from './secrets.ts';
-import type { SecretResolver } from './secrets.ts';
+import { redact, resolveHeaders, secretHintFor } from './secrets.ts';
+import type { SecretHint, SecretResolver } from './secrets.ts';
 import { intervals, median } from './stats.ts';
 import type { EndInfo, Transport, TransportFactory } from './transport.ts';
 
@@ -21,7 +21,7 @@ export interface IdleProbeOptions {
   readonly maxMs: number;
   readonly signal?: AbortSignal;
   readonly resolveSecret?: SecretResolver;
-  readonly secretHint?: string;
+  readonly secretHint?: SecretHint;
 }
 
 export interface IdleProbeResult {
@@ -58,7 +58,7 @@ export async function runIdleProbe(options: IdleProbeOptions): Promise<IdleProbe
   const config: EndpointConfig = { ...options.config, heartbeatSeconds: 0, idleTimeoutSeconds: 0 };
   const resolved = await resolveHeaders(config.headers, options.resolveSecret);
   if (!resolved.ok) {
-    throw new IdleProbeError(`${config.name}: header secret "${resolved.missing}" is not set. ${options.secretHint ?? 'Set it and try again.'}`);
+    throw new IdleProbeError(`${config.name}: header secret "${resolved.missing}" is not set. ${secretHintFor(options.secretHint, resolved.missing, 'Set it and try again.')}`);
   }
   const secrets = resolved.secrets;
 

@@ -141,8 +141,11 @@ export interface MonitorOptions {
    * `config` and the session goes to `failed`.
    */
   readonly resolveSecret?: (name: string) => Promise<string | undefined> | string | undefined;
-  /** Tells the user how to set a missing secret, e.g. 'Run "Stream Health: Set Header Secret…".' */
-  readonly secretHint?: string;
+  /**
+   * Tells the user how to set a missing secret, e.g. 'Run "Stream Health: Set Header Secret…".';
+   * a function gets the secret's name (the CLI names the exact environment variable).
+   */
+  readonly secretHint?: string | ((name: string) => string);
   /** Emit `message` events (the CLI's --verbose); off by default to keep busy streams cheap. */
   readonly emitMessages?: boolean;
   /**

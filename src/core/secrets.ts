@@ -5,6 +5,12 @@ import type { EndpointConfig } from './config.ts';
 import { SECRET_PLACEHOLDER } from './config.ts';
 
 export type SecretResolver = (name: string) => Promise<string | undefined> | string | undefined;
+export type SecretHint = string | ((name: string) => string);
+
+export function secretHintFor(hint: SecretHint | undefined, name: string, fallback: string): string {
+  if (hint === undefined) return fallback;
+  return typeof hint === 'function' ? hint(name) : hint;
+}
 
 export type ResolvedHeaders =
   | { readonly ok: true; readonly headers: Record<string, string>; readonly secrets: string[] }

@@ -11,8 +11,8 @@ import type { DropCause, StreamEvent } from './events.ts';
 import type { EndpointHistoryStore } from './history.ts';
 import { Keepalive } from './keepalive.ts';
 import type { DropRecord, EndpointStatus, ErrorRecord, Finding } from './model.ts';
-import { redact, redactUrl, resolveHeaders } from './secrets.ts';
-import type { SecretResolver } from './secrets.ts';
+import { redact, redactUrl, resolveHeaders, secretHintFor } from './secrets.ts';
+import type { SecretHint, SecretResolver } from './secrets.ts';
 import { canTransition, isLive, SessionState } from './states.ts';
 import type { Activity, EndInfo, OpenInfo, ResumeState, Transport, TransportFactory, TransportSink } from './transport.ts';
 import { Watchdog } from './watchdog.ts';
@@ -31,7 +31,7 @@ export interface SessionOptions {
   /** A getter, because restoring or clearing history replaces the store. */
   readonly history: () => EndpointHistoryStore;
   readonly resolveSecret?: SecretResolver;
-  readonly secretHint?: string;
+  readonly secretHint?: SecretHint;
   readonly emitMessages?: boolean;
   readonly emit: (event: StreamEvent) => void;
   readonly onTransition: (from: SessionState, to: SessionState) => void;
@@ -205,7 +205,7 @@ export class Session {
     const resolved = await resolveHeaders(this.config.headers, this.options.resolveSecret);
     if (generation !== this.generation || this.stateValue !== SessionState.Connecting) return;
     if (!resolved.ok) {
-      const error = new MissingSecretError(this.name, resolved.missing, this.options.secretHint ?? DEFAULT_SECRET_HINT);
+      const error = new MissingSecretError(this.name, resolved.missing, secretHintFor(this.options.secretHint, resolved.missing, DEFAULT_SECRET_HINT));
       this.generation += 1;
       this.recordError({ cause: 'config', message: error.message });
       this.fail(error.message);
