@@ -11,7 +11,7 @@ import { startGrpcTestServer, TEST_METHODS } from './support/grpcServers.ts';
 import { isDrop, isError, LAB_PROXIES, watch, withCleanup } from './support/grpcWsMonitor.ts';
 import {
   FAST_RECONNECT, GROWING_RECONNECT, heartbeats, leakProof, LIFECYCLE_IDLE_SECONDS, PROXY_IDLE_SECONDS, proxyIdleTimeoutProof,
-  refusedPortProof, restartProof, selfSignedTlsProof, silentDeathProof, SLOW_RECONNECT, staysUpProof,
+  refusedPortProof, restartProof, silentDeathProof, SLOW_RECONNECT, staysUpProof, tlsProof,
 } from './support/grpcWsProofs.ts';
 import { endpoint, sleep } from './support/monitorHarness.ts';
 
@@ -112,8 +112,8 @@ describe('grpc: bad input from real misbehaving servers (proof 6)', () => {
   it('a refused port is a connect-failed error, retried with backoff', () =>
     refusedPortProof(grpcAt, (url) => endpoint({ kind: 'grpc', url, reconnect: FAST_RECONNECT })));
 
-  it('TLS with a self-signed certificate: refused by default, accepted with caFile or rejectUnauthorized false', () =>
-    selfSignedTlsProof(
+  it('TLS: self-signed refused by default and accepted with rejectUnauthorized false; private CA via caFile; expired refused', () =>
+    tlsProof(
       async (tls) => {
         const server = await startGrpcTestServer({ tls });
         return { url: `grpcs://127.0.0.1:${server.port}`, close: () => server.close() };

@@ -10,7 +10,7 @@ import { startWsServer } from '../../src/lab/servers/websocket.ts';
 import { isDrop, isError, LAB_PROXIES, watch, withCleanup } from './support/grpcWsMonitor.ts';
 import {
   FAST_RECONNECT, GROWING_RECONNECT, heartbeats, leakProof, LIFECYCLE_IDLE_SECONDS, PROXY_IDLE_SECONDS, proxyIdleTimeoutProof,
-  refusedPortProof, restartProof, selfSignedTlsProof, silentDeathProof, SLOW_RECONNECT, staysUpProof,
+  refusedPortProof, restartProof, silentDeathProof, SLOW_RECONNECT, staysUpProof, tlsProof,
 } from './support/grpcWsProofs.ts';
 import { endpoint, sleep } from './support/monitorHarness.ts';
 import { startRefusingServer, startWsTestServer } from './support/wsServers.ts';
@@ -116,8 +116,8 @@ describe('websocket: bad input from real misbehaving servers (proof 6)', () => {
   it('a refused port is a connect-failed error, retried with backoff', () =>
     refusedPortProof(wsAt, (url) => endpoint({ kind: 'websocket', url, reconnect: FAST_RECONNECT })));
 
-  it('wss with a self-signed certificate: refused by default, accepted with caFile or rejectUnauthorized false', () =>
-    selfSignedTlsProof((tls) => startWsTestServer({ tls }), (url, extra) => endpoint({ kind: 'websocket', url, ...extra }), 'ws-ping'));
+  it('wss: self-signed refused by default and accepted with rejectUnauthorized false; private CA via caFile; expired refused', () =>
+    tlsProof((tls) => startWsTestServer({ tls }), (url, extra) => endpoint({ kind: 'websocket', url, ...extra }), 'ws-ping'));
 });
 
 describe('websocket: no leaks (proof 7)', () => {

@@ -31,7 +31,7 @@ export const TEST_METHODS = {
 export interface GrpcTestServerOptions {
   readonly bigMessageBytes?: number;
   readonly endFirst?: number;
-  readonly tls?: { readonly key: Buffer; readonly cert: Buffer };
+  readonly tls?: { readonly key: string | Buffer; readonly cert: string | Buffer };
   /** Reuse a port (restart). */
   readonly port?: number;
 }
@@ -74,7 +74,7 @@ export async function startGrpcTestServer(options: GrpcTestServerOptions = {}): 
     } as grpc.UntypedServiceImplementation,
   );
   const credentials = options.tls
-    ? grpc.ServerCredentials.createSsl(null, [{ private_key: options.tls.key, cert_chain: options.tls.cert }], false)
+    ? grpc.ServerCredentials.createSsl(null, [{ private_key: Buffer.from(options.tls.key), cert_chain: Buffer.from(options.tls.cert) }], false)
     : grpc.ServerCredentials.createInsecure();
   const port = await new Promise<number>((resolve, reject) =>
     server.bindAsync(`127.0.0.1:${options.port ?? 0}`, credentials, (error, bound) => (error ? reject(error) : resolve(bound))),

@@ -10,8 +10,8 @@ import type { AnyLabServerOptions } from '../../../src/lab/servers/index.ts';
 import type { LabProcess, LabProxy, LabProxyOptions, LabServerKind, ProxyMode } from '../../../src/lab/types.ts';
 import { isDrop, isError, settledResources, totalHandles, watch, withCleanup } from './grpcWsMonitor.ts';
 import type { Watched } from './grpcWsMonitor.ts';
-import { selfSignedCert } from './grpcWsTls.ts';
 import { activeResources, sleep } from './monitorHarness.ts';
+import { makeTestCerts } from './tlsCerts.ts';
 
 /** The proxies' idle timeout in proofs 1 and 2. */
 export const PROXY_IDLE_SECONDS = 2;
@@ -161,34 +161,46 @@ export function refusedPortProof(urlFor: (port: number) => string, configFor: Co
 }
 
 /**
- * Proof 6, TLS: a server with a self-signed certificate made by openssl is refused by default (error
- * `tls`), opens with the certificate as caFile (and answers a probe), and opens with rejectUnauthorized off.
+ * Proof 6, TLS, with certificates made by openssl (tlsCerts.ts): a self-signed certificate is refused
+ * by default (error `tls`) and accepted with rejectUnauthorized off; a leaf of a private CA opens with
+ * that CA as caFile (and answers a probe); an expired leaf of the same CA is refused even so.
  */
-export function selfSignedTlsProof(
-  startServer: (tls: { key: Buffer; cert: Buffer }) => Promise<{ readonly url: string; close(): Promise<void> }>,
+export function tlsProof(
+  startServer: (tls: { key: string; cert: string }) => Promise<{ readonly url: string; close(): Promise<void> }>,
   configFor: (url: string, extra: Record<string, unknown>) => EndpointConfig,
   probeKind: string,
 ): Promise<void> {
   return withCleanup(async (defer) => {
-    const cert = selfSignedCert();
-    defer(() => cert.remove());
-    const server = await startServer({ key: cert.key, cert: cert.cert });
-    defer(() => server.close());
+    const certs = makeTestCerts();
+    defer(() => certs.remove());
+    const start = async (pair: { key: string; cert: string }) => {
+      const server = await startServer(pair);
+      defer(() => server.close());
+      return server.url;
+    };
+    const watched = (url: string, extra: Record<string, unknown>) => {
+      const w = watch(configFor(url, extra));
+      defer(() => w.dispose());
+      return w;
+    };
+    const [selfSigned, valid, expired] = await Promise.all([start(certs.selfSigned), start(certs.valid), start(certs.expired)]);
 
-    const strict = watch(configFor(server.url, { reconnect: SLOW_RECONNECT }));
-    defer(() => strict.dispose());
-    const error = await strict.log.waitFor(isError, 10_000);
-    assert.equal(error.cause, 'tls', error.message);
+    const strict = watched(selfSigned, { reconnect: SLOW_RECONNECT });
+    const strictError = await strict.log.waitFor(isError, 10_000);
+    assert.equal(strictError.cause, 'tls', strictError.message);
 
-    const trusted = watch(configFor(server.url, { tls: { caFile: cert.certFile }, heartbeatSeconds: 0.5, idleTimeoutSeconds: 5 }));
-    defer(() => trusted.dispose());
+    const lax = watched(selfSigned, { tls: { rejectUnauthorized: false } });
+    await lax.log.waitFor((e) => e.event === 'open', 10_000);
+
+    const trusted = watched(valid, { tls: { caFile: certs.caFile }, heartbeatSeconds: 0.5, idleTimeoutSeconds: 5 });
     const open = await trusted.log.waitFor((e) => e.event === 'open', 10_000);
     assert.match(open.event === 'open' ? open.detail : '', /over TLS/);
     await trusted.log.waitFor((e) => e.event === 'heartbeat' && e.direction === 'out' && e.kind === probeKind, 5_000);
 
-    const lax = watch(configFor(server.url, { tls: { rejectUnauthorized: false } }));
-    defer(() => lax.dispose());
-    await lax.log.waitFor((e) => e.event === 'open', 10_000);
+    const stale = watched(expired, { tls: { caFile: certs.caFile }, reconnect: SLOW_RECONNECT });
+    const staleError = await stale.log.waitFor(isError, 10_000);
+    assert.equal(staleError.cause, 'tls', staleError.message);
+    assert.match(staleError.message, /expired/i);
   });
 }
 

@@ -41,7 +41,7 @@ export async function startRefusingServer(status: number, body: string, contentT
 export interface WsEchoServerOptions {
   /** The first N connections are closed by the server (1001) right after the first message. */
   readonly closeFirst?: number;
-  readonly tls?: { readonly key: Buffer; readonly cert: Buffer };
+  readonly tls?: { readonly key: string | Buffer; readonly cert: string | Buffer };
 }
 
 /** Sends one message on connect; closes the first `closeFirst` connections itself. */
