@@ -1,0 +1,26 @@
+// The filter match and the toolbar summary line.
+
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { matchesFilter, summaryLine } from '../../../src/webview/view.ts';
+import { status } from './fixtures.ts';
+
+test('the filter is a case-insensitive substring of the name; blank matches all', () => {
+  assert.equal(matchesFilter('Orders-MCP', 'mcp'), true);
+  assert.equal(matchesFilter('orders-mcp', '  '), true);
+  assert.equal(matchesFilter('orders-mcp', 'grpc'), false);
+  assert.equal(matchesFilter('<img src=x>', '<img'), true);
+});
+
+test('the summary counts open, stale, down, paused and blocked endpoints', () => {
+  const statuses = [
+    status({ name: 'a', state: 'open' }),
+    status({ name: 'b', state: 'stale' }),
+    status({ name: 'c', state: 'backoff' }),
+    status({ name: 'd', state: 'failed' }),
+    status({ name: 'e', state: 'paused' }),
+  ];
+  assert.equal(summaryLine(statuses, 1), '1 of 5 streams open · 1 stale · 2 down or reconnecting · 1 paused · 1 blocked');
+  assert.equal(summaryLine([status({ name: 'a' })], 0), '1 of 1 streams open');
+  assert.equal(summaryLine([], 0), 'No endpoints');
+});
