@@ -16,7 +16,7 @@ export function summaryLine(statuses: readonly EndpointStatus[], blocked: number
   const stale = statuses.filter((s) => s.state === 'stale').length;
   const down = statuses.filter((s) => !isLive(s.state) && s.state !== 'paused').length;
   const paused = statuses.filter((s) => s.state === 'paused').length;
-  const parts = [`${open} of ${statuses.length} streams open`];
+  const parts = [`${open} of ${statuses.length} ${statuses.length === 1 ? 'stream' : 'streams'} open`];
   if (stale) parts.push(`${stale} stale`);
   if (down) parts.push(`${down} down or reconnecting`);
   if (paused) parts.push(`${paused} paused`);

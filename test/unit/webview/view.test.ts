@@ -21,6 +21,6 @@ test('the summary counts open, stale, down, paused and blocked endpoints', () =>
     status({ name: 'e', state: 'paused' }),
   ];
   assert.equal(summaryLine(statuses, 1), '1 of 5 streams open · 1 stale · 2 down or reconnecting · 1 paused · 1 blocked');
-  assert.equal(summaryLine([status({ name: 'a' })], 0), '1 of 1 streams open');
+  assert.equal(summaryLine([status({ name: 'a' })], 0), '1 of 1 stream open');
   assert.equal(summaryLine([], 0), 'No endpoints');
 });
