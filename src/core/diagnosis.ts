@@ -141,9 +141,11 @@ function streamLifetimeLimit(drops: DropRecord[], config: EndpointConfig): Findi
   const candidates = drops.filter((d) => d.cause !== 'manual' && d.cause !== 'watchdog' && d.streamAgeMs >= DIAGNOSIS.minIdleSilenceMs);
   const cluster = largestCluster(candidates.map((d) => d.streamAgeMs));
   if (cluster.length < DIAGNOSIS.minClusterSize) return undefined;
-  // If the silences of the same drops cluster too, silence explains them better (idle timeout).
+  // If the same drops also share one real silence (>= 500 ms), an idle timeout explains them better
+  // (a silent server: age == silence). Busy streams cut at a fixed age have tiny silences: still a cap.
   const silences = cluster.map((i) => candidates[i]!.silenceMs);
-  if (largestCluster(silences).length === silences.length) return undefined;
+  const idleExplains = silences.every((s) => s >= DIAGNOSIS.minIdleSilenceMs) && largestCluster(silences).length === silences.length;
+  if (idleExplains) return undefined;
   const estimateMs = Math.round(median(cluster.map((i) => candidates[i]!.streamAgeMs))!);
   const message = `streams to ${config.name} end after ${formatDuration(estimateMs)} whatever the traffic: a maximum stream lifetime (route or request timeout), not an idle timeout`;
   const fix = `Proxy side: raise the route/request timeout that caps the stream (nginx proxy_read_timeout does not; look for Envoy route timeout / max_stream_duration, `

@@ -85,6 +85,16 @@ test('drops at a fixed stream age with varying silence: stream lifetime limit', 
   assert.match(findings[0]!.fix, /Heartbeats will not help/);
 });
 
+test('a busy stream cut at a fixed age (tiny silences) is a stream lifetime limit too', () => {
+  const h = history({ drops: [drop(30, 40, 300_000), drop(20, 120, 300_100), drop(10, 80, 299_900)] });
+  assert.deepEqual(diagnose(h, config, NOW).map((f) => f.finding), ['stream-lifetime-limit']);
+});
+
+test('a silent server cut by a proxy (age == silence) is an idle timeout, not a lifetime limit', () => {
+  const h = history({ drops: [drop(30, 60_000, 60_000), drop(20, 60_050, 60_050), drop(10, 59_980, 59_980)] });
+  assert.deepEqual(diagnose(h, config, NOW).map((f) => f.finding), ['intermediary-idle-timeout']);
+});
+
 test('watchdog drops without a live peer: silent dead connection', () => {
   const h = history({ drops: [drop(2, 45_000, 300_000, { cause: 'watchdog' }), drop(1, 45_000, 90_000, { cause: 'watchdog' })] });
   const findings = diagnose(h, endpoint({ idleTimeoutSeconds: 45 }), NOW);
