@@ -91,13 +91,12 @@ async function exchange(ctx: McpContext, url: string, headers: Record<string, st
   const parsed = parseRpc(text);
   const found = (Array.isArray(parsed) ? parsed : parsed ? [parsed] : []).find((m) => m.id === message.id);
   if (!found) {
-    const failure = await Promise.resolve(statusFailureFromText(response.statusCode, type, text, what));
-    return { ok: false, status: response.statusCode, failure };
+    return { ok: false, status: response.statusCode, failure: notRpcFailure(response.statusCode, type, text, what) };
   }
   return { ok: true, message: found, response, bytes: Buffer.byteLength(text) };
 }
 
-function statusFailureFromText(status: number, type: string, text: string, what: string): EndInfo {
+function notRpcFailure(status: number, type: string, text: string, what: string): EndInfo {
   const excerpt = text.replace(/\s+/g, ' ').slice(0, 120);
   return {
     cause: 'protocol-error',

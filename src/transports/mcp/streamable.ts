@@ -8,8 +8,11 @@ import { CLIENT_INFO, onStreamPayload, postNoReply, postRpc, rpcError } from './
 import type { McpContext, RpcId } from './rpc.ts';
 
 export const STREAMABLE_VERSION = '2025-11-25';
-/** Statuses with which a pre-2025 (HTTP+SSE) server rejects an initialize POST (spec backward compatibility). */
-const LEGACY_SIGNALS = new Set([400, 404, 405]);
+/**
+ * The spec's backward-compatibility rule: an initialize POST that fails with a 4xx (e.g. 404, 405) means
+ * a 2024-11-05 HTTP+SSE server; auth and rate-limit answers are about the client, not the era.
+ */
+const isLegacySignal = (status: number) => status >= 400 && status < 500 && status !== 401 && status !== 403 && status !== 429;
 
 interface Session {
   readonly id?: string;
@@ -31,7 +34,7 @@ async function initialize(ctx: McpContext): Promise<Session | { fallback: string
     'initialize',
   );
   if (!outcome.ok) {
-    if (LEGACY_SIGNALS.has(outcome.status)) return { fallback: `initialize answered HTTP ${outcome.status}` };
+    if (isLegacySignal(outcome.status)) return { fallback: `initialize answered HTTP ${outcome.status}` };
     return void ctx.attempt.end(outcome.failure);
   }
   if (outcome.message.error) throw new ProtocolViolation(`initialize failed: ${rpcError(outcome.message)}`);
