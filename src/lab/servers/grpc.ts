@@ -12,6 +12,8 @@ import type { LabServer, LabServerBaseOptions } from '../types.ts';
 export interface GrpcHealthServerOptions extends LabServerBaseOptions {
   /** Re-send the current status on each Watch every N ms; 0/undefined = silent between changes. */
   readonly keepaliveMessageMs?: number;
+  /** Write this many status messages on each new Watch right away (benchmarks). */
+  readonly burstOnConnect?: number;
   /** Initial statuses; default `{ '': 'SERVING' }`. */
   readonly statuses?: Readonly<Record<string, ServingStatus>>;
 }
@@ -50,6 +52,7 @@ export async function startGrpcHealthServer(options: GrpcHealthServerOptions = {
           call.on('cancelled', forget);
           call.on('close', forget);
           call.on('error', forget);
+          for (let i = 0; i < (options.burstOnConnect ?? 0); i++) call.write({ status: statuses.get(call.request.service) ?? 'SERVICE_UNKNOWN' });
           if (options.keepaliveMessageMs) {
             grpcKeepalive(call, {
               intervalMs: options.keepaliveMessageMs,

@@ -13,6 +13,8 @@ export interface AnyLabServerOptions {
   readonly eventEveryMs?: number;
   readonly eventPayloadBytes?: number;
   readonly path?: string;
+  /** sse, websocket, grpc: messages sent right after a stream opens (benchmarks). */
+  readonly burstOnConnect?: number;
   /** websocket */
   readonly pingMs?: number;
   readonly messageEveryMs?: number;

@@ -13,6 +13,8 @@ export interface SseServerOptions extends LabServerBaseOptions {
   readonly eventEveryMs?: number;
   /** Bytes of filler in each event's data (throughput benchmarks); default small JSON only. */
   readonly eventPayloadBytes?: number;
+  /** Send this many events as fast as the socket takes them right after a stream opens (benchmarks). */
+  readonly burstOnConnect?: number;
   readonly path?: string;
 }
 
@@ -56,14 +58,28 @@ export async function startSseServer(options: SseServerOptions = {}): Promise<Ss
     const stops: Array<() => void> = [];
     if (options.heartbeatMs) stops.push(sseHeartbeat(res, { intervalMs: options.heartbeatMs }));
     if (options.eventEveryMs) {
-      const timer = setInterval(() => send(res, JSON.stringify({ n: nextId, ts: Date.now(), filler }), 'tick'), options.eventEveryMs);
+      const timer = setInterval(() => send(res, JSON.stringify(filler ? { n: nextId, ts: Date.now(), filler } : { n: nextId, ts: Date.now() }), 'tick'), options.eventEveryMs);
       stops.push(() => clearInterval(timer));
     }
     res.once('close', () => {
       streams.delete(res);
       for (const stop of stops) stop();
     });
+    if (options.burstOnConnect) void burst(res, options.burstOnConnect);
   });
+
+  /** Writes `count` events, waiting for 'drain' when the socket buffer is full. */
+  async function burst(res: http.ServerResponse, count: number): Promise<void> {
+    const data = JSON.stringify({ burst: true, filler });
+    for (let i = 0; i < count && !res.destroyed; i++) {
+      if (!res.write(`id: ${nextId++}\ndata: ${data}\n\n`)) {
+        await new Promise<void>((resolve) => {
+          res.once('drain', resolve);
+          res.once('close', resolve);
+        });
+      }
+    }
+  }
 
   function send(res: http.ServerResponse, data: string, event?: string): void {
     const id = nextId++;

@@ -13,6 +13,8 @@ export interface WsServerOptions extends LabServerBaseOptions {
   /** Interval between server messages to every client; 0/undefined = none. */
   readonly messageEveryMs?: number;
   readonly messagePayloadBytes?: number;
+  /** Send this many messages right after a client connects (benchmarks). */
+  readonly burstOnConnect?: number;
   readonly path?: string;
 }
 
@@ -29,15 +31,19 @@ export async function startWsServer(options: WsServerOptions = {}): Promise<WsLa
     res.writeHead(426, { 'content-type': 'text/plain', upgrade: 'websocket' }).end('WebSocket only\n');
   });
   const wss = new WebSocketServer({ server, path });
+  const filler = options.messagePayloadBytes ? 'x'.repeat(options.messagePayloadBytes) : '';
   let opened = 0;
   let seq = 0;
-  const filler = options.messagePayloadBytes ? 'x'.repeat(options.messagePayloadBytes) : '';
   wss.on('connection', (socket) => {
     opened++;
     socket.on('message', (data, isBinary) => {
       if (socket.readyState === socket.OPEN) socket.send(data, { binary: isBinary });
     });
     socket.on('error', () => socket.terminate());
+    if (options.burstOnConnect) {
+      const data = JSON.stringify({ burst: true, filler });
+      for (let i = 0; i < options.burstOnConnect; i++) socket.send(data);
+    }
   });
   const stopPing = options.pingMs ? wsHeartbeat(wss, { intervalMs: options.pingMs }) : () => {};
   const broadcast = (data: string): number => {

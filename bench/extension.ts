@@ -1,0 +1,65 @@
+// Issue 7 item 5 (the part measurable without a running VS Code): the .vsix and bundle sizes, after
+// `npm run package`. Activation time and the dashboard's frame time need the end-to-end harness and a
+// browser; they are reported as not measured here (see bench/README.md).
+// Run alone: node bench/extension.ts ; prints one JSON line {"figures":[...]}.
+
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Figure } from './lib/figures.ts';
+import { round } from './lib/stats.ts';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const PACKAGE_TIMEOUT_MS = 180_000;
+
+function sizeKiB(file: string): number | null {
+  try {
+    return round(fs.statSync(path.join(ROOT, file)).size / 1024, 1);
+  } catch {
+    return null;
+  }
+}
+
+export function runExtension(): Figure[] {
+  const started = performance.now();
+  // npm is on PATH inside `npm run bench`; the package script builds first.
+  const result = spawnSync('npm', ['run', 'package'], { cwd: ROOT, encoding: 'utf8', timeout: PACKAGE_TIMEOUT_MS });
+  const packagedMs = performance.now() - started;
+  const ok = result.status === 0;
+  const failure = ok ? undefined : `npm run package failed (${result.status ?? result.signal}): ${(result.stderr || result.stdout || '').trim().split('\n').slice(-3).join(' | ').slice(0, 300)}`;
+  const figures: Figure[] = [];
+  const sized = (id: string, label: string, file: string, note: string): Figure => {
+    const value = ok || id !== 'vsix' ? sizeKiB(file) : null;
+    return { id: `extension.size.${id}`, item: 5, label, value, unit: 'KiB', note: value === null ? (failure ?? `${file} not found`) : note };
+  };
+  figures.push(sized('vsix', '.vsix size', 'dist/stream-health.vsix', `npm run package took ${round(packagedMs / 1000, 1)} s`));
+  figures.push(sized('extension', 'extension bundle (dist/extension.cjs)', 'dist/extension.cjs', 'esbuild, not minified, sourcemap linked'));
+  figures.push(sized('cli', 'CLI bundle (dist/cli.cjs)', 'dist/cli.cjs', 'not shipped in the .vsix'));
+  figures.push(sized('dashboard', 'dashboard bundle (media/dashboard.js)', 'media/dashboard.js', 'browser IIFE'));
+  figures.push({
+    id: 'extension.activationMs',
+    item: 5,
+    label: 'activation time in code-server (median of 5)',
+    value: null,
+    unit: 'ms',
+    notMeasured: true,
+    note: 'not measured: needs the end-to-end harness driving code-server (see bench/README.md)',
+  });
+  figures.push({
+    id: 'extension.dashboardFrameP95',
+    item: 5,
+    label: 'dashboard frame time p95, 50 endpoints / 10k events',
+    value: null,
+    unit: 'ms',
+    target: { op: '<=', value: 16 },
+    notMeasured: true,
+    note: 'not measured: needs the dashboard in Chromium (see bench/README.md)',
+  });
+  return figures;
+}
+
+if (import.meta.main) {
+  process.stdout.write(`${JSON.stringify({ figures: runExtension() })}\n`);
+  process.exit(0);
+}

@@ -1,0 +1,89 @@
+// `npm run bench`: runs each benchmark in its own child process (a clean heap, --expose-gc for the scale
+// run), prints one table, writes bench/results.json. `--check` exits 1 when a target is missed; without it
+// the run never fails on a figure. `--quick` runs smaller versions (for a smoke test, not for results).
+
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { check, markdown, table } from './lib/figures.ts';
+import type { CheckedFigure, Figure } from './lib/figures.ts';
+
+interface Bench {
+  readonly name: string;
+  readonly items: readonly number[];
+  readonly file: string;
+  readonly args: readonly string[];
+  readonly quickArgs: readonly string[];
+  readonly nodeArgs: readonly string[];
+  readonly timeoutMs: number;
+}
+
+const BENCHES: readonly Bench[] = [
+  { name: 'detection', items: [1, 2], file: 'detection.ts', args: ['--trials', '5'], quickArgs: ['--trials', '1'], nodeArgs: [], timeoutMs: 240_000 },
+  { name: 'overhead', items: [3], file: 'overhead.ts', args: ['--messages', '20000', '--rounds', '3'], quickArgs: ['--messages', '2000', '--rounds', '1'], nodeArgs: [], timeoutMs: 180_000 },
+  { name: 'scale', items: [4], file: 'scale.ts', args: ['--streams', '1000', '--idle-seconds', '60'], quickArgs: ['--streams', '100', '--idle-seconds', '10'], nodeArgs: ['--expose-gc'], timeoutMs: 360_000 },
+  { name: 'extension', items: [5], file: 'extension.ts', args: [], quickArgs: [], nodeArgs: [], timeoutMs: 200_000 },
+];
+
+function runChild(bench: Bench, quick: boolean): Promise<Figure[]> {
+  const file = fileURLToPath(new URL(bench.file, import.meta.url));
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [...bench.nodeArgs, file, ...(quick ? bench.quickArgs : bench.args)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
+    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr = (stderr + c).slice(-4000)));
+    const timer = setTimeout(() => child.kill('SIGKILL'), bench.timeoutMs);
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      const last = stdout.trim().split('\n').at(-1) ?? '';
+      try {
+        const parsed = JSON.parse(last) as { figures: Figure[] };
+        return resolve(parsed.figures);
+      } catch {
+        const why = signal === 'SIGKILL' ? `timed out after ${bench.timeoutMs / 1000} s` : `exited ${code ?? signal}`;
+        const detail = stderr.trim().split('\n').slice(-3).join(' | ').slice(0, 300);
+        resolve([{ id: `${bench.name}.failed`, item: bench.items[0]!, label: `${bench.name} benchmark`, value: null, unit: '', target: { op: '<=', value: 0 }, note: `benchmark failed (${why}): ${detail}` }]);
+      }
+    });
+  });
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  const checkMode = argv.includes('--check');
+  const quick = argv.includes('--quick');
+  const onlyIndex = argv.indexOf('--only');
+  const only = onlyIndex >= 0 ? new Set((argv[onlyIndex + 1] ?? '').split(',')) : undefined;
+  const started = performance.now();
+  const loadBefore = os.loadavg();
+  const figures: CheckedFigure[] = [];
+  const durations: Record<string, number> = {};
+  for (const bench of BENCHES) {
+    if (only && !only.has(bench.name)) continue;
+    process.stderr.write(`bench: ${bench.name}...\n`);
+    const t0 = performance.now();
+    figures.push(...(await runChild(bench, quick)).map(check));
+    durations[bench.name] = Math.round((performance.now() - t0) / 1000);
+  }
+  const totalSeconds = Math.round((performance.now() - started) / 1000);
+  const results = {
+    date: new Date().toISOString(),
+    node: process.version,
+    machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? '', memoryGiB: Math.round(os.totalmem() / 2 ** 30), loadavgBefore: loadBefore, loadavgAfter: os.loadavg() },
+    quick,
+    durationsSeconds: { ...durations, total: totalSeconds },
+    figures,
+  };
+  fs.writeFileSync(new URL('results.json', import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
+  process.stdout.write(`${table(figures)}\n\n`);
+  process.stdout.write(`total ${totalSeconds} s on ${os.cpus().length} cores, load average ${loadBefore.map((l) => l.toFixed(1)).join(' ')} -> ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}; results in bench/results.json${quick ? ' (QUICK run: smaller sizes, not for reporting)' : ''}\n`);
+  if (argv.includes('--markdown')) process.stdout.write(`\n${markdown(figures)}\n`);
+  const notMeasured = figures.filter((f) => f.notMeasured);
+  if (notMeasured.length > 0) process.stdout.write(`not measured: ${notMeasured.map((f) => f.id).join(', ')}\n`);
+  const missed = figures.filter((f) => f.pass === false);
+  if (missed.length > 0) process.stdout.write(`${missed.length} target(s) missed: ${missed.map((f) => f.id).join(', ')}\n`);
+  return checkMode && missed.length > 0 ? 1 : 0;
+}
+
+process.exitCode = await main(process.argv.slice(2));
