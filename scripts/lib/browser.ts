@@ -68,22 +68,51 @@ export class Workbench {
     await this.closeQuickInput();
     await this.page.keyboard.press('F1');
     await this.quickInputBox.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
-    await this.quickInputBox.fill(`>${title}`);
-    await this.pickFocused(title);
+    await this.acceptExact(title, `>${title}`);
   }
 
-  /** Types `filter` into the open quick pick and accepts the item whose label contains `label`. */
-  async pickItem(label: string, filter = label): Promise<void> {
-    await this.quickInputBox.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
-    await this.quickInputBox.fill(filter);
-    await this.pickFocused(label);
+  /**
+   * In the open quick pick (optionally waiting for its title to contain `title`), types `label` as the
+   * filter and accepts the item whose label is exactly `label`.
+   */
+  async pickItem(label: string, title?: string): Promise<void> {
+    const widget = title ? this.quickInput.filter({ hasText: title }) : this.quickInput;
+    await widget.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+    await this.acceptExact(label, label);
   }
 
-  /** Waits until the highlighted row shows `label`, then presses Enter. */
-  private async pickFocused(label: string): Promise<void> {
-    const focused = this.quickInput.locator('.monaco-list-row.focused', { hasText: label });
-    await focused.first().waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
-    await this.page.keyboard.press('Enter');
+  /**
+   * Types `filter` and clicks the row labelled exactly `label` (fuzzy ranking may put another row
+   * first). Items can arrive late (a window still loading its extensions), so the filter is re-typed
+   * until the row shows up.
+   */
+  private async acceptExact(label: string, filter: string): Promise<void> {
+    const exact = this.quickInput
+      .locator('.monaco-list-row', { has: this.page.locator('.label-name', { hasText: new RegExp(`^\\s*${escapeRegExp(label)}\\s*$`) }) })
+      .first();
+    const deadline = performance.now() + UI_TIMEOUT_MS;
+    for (;;) {
+      await this.quickInputBox.fill(filter);
+      try {
+        await exact.waitFor({ state: 'visible', timeout: 5000 });
+        break;
+      } catch (err) {
+        if (performance.now() > deadline) throw err;
+        await this.quickInputBox.fill('');
+      }
+    }
+    await exact.click();
+  }
+
+  /** Grants workspace trust the way a user does: Restricted Mode in the status bar, then Trust. */
+  async trustWorkspace(): Promise<void> {
+    const restricted = this.page.locator('[id="status.workspaceTrust"]');
+    await restricted.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+    await restricted.click();
+    const editor = this.page.locator('.workspace-trust-editor');
+    await editor.locator('.monaco-button', { hasText: /^Trust$/ }).first().click();
+    await restricted.waitFor({ state: 'detached', timeout: UI_TIMEOUT_MS });
+    await this.runCommand('View: Close All Editors');
   }
 
   /** Waits for an input box whose prompt/title contains `prompt`, types `text` and presses Enter. */
@@ -158,6 +187,13 @@ export class Workbench {
     return 'other';
   }
 
+  /** Picks the theme with Preferences: Color Theme, as a user does, and waits for it to apply. */
+  async setTheme(kind: ThemeKind): Promise<void> {
+    await this.runCommand('Preferences: Color Theme');
+    await this.pickItem(THEMES[kind]);
+    await this.waitForTheme(kind);
+  }
+
   async waitForTheme(kind: ThemeKind): Promise<void> {
     await this.waitFor(`the ${kind} theme`, () => this.themeKind(), (k) => k === kind);
   }
@@ -166,6 +202,10 @@ export class Workbench {
     mkdirSync(dirname(path), { recursive: true });
     await this.page.screenshot({ path });
   }
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 export async function openWorkbench(browser: Browser, url: string): Promise<Workbench> {

@@ -1,0 +1,281 @@
+// End to end: the packaged extension in a real VS Code (code-server 4.139 = VS Code 1.139) driven by
+// Playwright through Debian's Chromium, against the lab's real servers behind a real idle-killing proxy.
+// One code-server, one browser and one lab are shared by every test; each test waits on observable state.
+import assert from 'node:assert/strict';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, afterEach, before, describe, test } from 'node:test';
+import type { Browser } from 'playwright-core';
+import { parseEndpoints } from '../../src/core/config.ts';
+import { startLab } from '../../src/lab/main.ts';
+import type { LabEndpoint, RunningLab } from '../../src/lab/main.ts';
+import { launchBrowser, openWorkbench, THEMES } from '../../scripts/lib/browser.ts';
+import type { ThemeKind, Workbench } from '../../scripts/lib/browser.ts';
+import { ensureCodeServer } from '../../scripts/lib/code-server-install.ts';
+import { startCodeServer, writeWorkspaceSettings } from '../../scripts/lib/code-server.ts';
+import type { CodeServer } from '../../scripts/lib/code-server.ts';
+import { packageExtension } from '../../scripts/lib/package-extension.ts';
+import { SCREENSHOTS_DOC_DIR, TEST_RESULTS_DIR } from '../../scripts/lib/paths.ts';
+import { cleanupAll, onCleanup } from '../../scripts/lib/processes.ts';
+import { HOSTILE_TEXT, startCountingSseServer, startHostileServer } from './servers.ts';
+import type { TestServer } from './servers.ts';
+
+const STATUS_ITEM_ID = 'stream-health.stream-health.streamHealth.status';
+const HOSTILE_NAME = '<img src=x onerror=alert(1)>';
+/** Endpoints that heartbeat and stay up: the status bar count is steady with only these. */
+const STEADY = ['sse-heartbeat', 'websocket-ping', 'freezer'];
+const LIVE_TIMEOUT_MS = 60_000;
+
+const log = (line: string): void => console.log(`# ${line}`);
+
+describe('Stream Health in a real VS Code', { timeout: 12 * 60_000 }, () => {
+  let root: string;
+  let lab: RunningLab;
+  let hostile: TestServer;
+  let server: CodeServer;
+  let browser: Browser;
+  let wb: Workbench;
+  let trusted: string;
+  let steady: LabEndpoint[];
+  let silent: LabEndpoint;
+
+  const statusText = async (): Promise<string> => (await wb.page.locator(`[id="${STATUS_ITEM_ID}"]`).innerText()).trim();
+  const waitStatus = (expected: string, timeoutMs = LIVE_TIMEOUT_MS): Promise<string> =>
+    wb.waitFor(`status bar "${expected}"`, statusText, (t) => t.endsWith(expected), timeoutMs);
+  const card = (name: string) => wb.webview(`[data-testid="card"][data-endpoint="${cssString(name)}"]`);
+  const cardField = async (name: string, field: string): Promise<string> =>
+    (await card(name).locator(`[data-testid="field-${field}"]`).textContent()) ?? '';
+  const cardState = async (name: string): Promise<string> => (await card(name).getAttribute('data-state')) ?? '';
+
+  before(async () => {
+    const t0 = performance.now();
+    root = mkdtempSync(join(tmpdir(), 'stream-health-e2e-'));
+    onCleanup(() => rmSync(root, { recursive: true, force: true }));
+    const vsix = await packageExtension(log);
+    const entry = await ensureCodeServer(log);
+    // Short proxy timeout and fast heartbeats so drops and findings come within seconds; the freezer
+    // is frozen by the test, not on a schedule.
+    lab = await startLab({
+      proxyIdleSeconds: 2,
+      heartbeatMs: 500,
+      freezeEverySeconds: 0,
+      exclude: ['grpc-silent', 'mcp-v1-streamable', 'mcp-v1-sse', 'mcp-v2', 'grpc-keepalive'],
+    });
+    onCleanup(() => lab.stop());
+    log(`lab: ${lab.proxy.description}`);
+    hostile = await startHostileServer();
+    onCleanup(() => hostile.close());
+    steady = STEADY.map((name) => lab.endpoints.find((e) => e.name === name)!);
+    silent = lab.endpoints.find((e) => e.name === 'sse-silent')!;
+    assert.ok(steady.every(Boolean) && silent, 'the lab provides the endpoints this suite uses');
+
+    trusted = join(root, 'trusted');
+    writeWorkspaceSettings(trusted, { 'streamHealth.endpoints': steady });
+    server = await startCodeServer({ entry, rootDir: join(root, 'code-server'), vsix, log });
+    browser = await launchBrowser();
+    wb = await openWorkbench(browser, server.folderUrl(trusted));
+    // Workspace trust lives in the browser's storage: grant it as a user would.
+    await wb.trustWorkspace();
+    log(`setup took ${Math.round(performance.now() - t0)} ms`);
+  });
+
+  afterEach(async (t) => {
+    // A failing test leaves a picture of the workbench behind for whoever reads the CI log.
+    if (!(t as { passed?: boolean }).passed && wb) {
+      const file = join(TEST_RESULTS_DIR, `failed-${t.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}.png`);
+      await wb.screenshot(file).catch(() => {});
+      log(`screenshot of the failure: ${file}`);
+    }
+  });
+
+  after(async () => {
+    await cleanupAll();
+  });
+
+  test('activates and shows the aggregate count in the status bar', async () => {
+    await waitStatus(`${steady.length}/${steady.length}`);
+    const label = await wb.page.locator(`[id="${STATUS_ITEM_ID}"]`).getAttribute('aria-label');
+    assert.match(label ?? '', /Stream Health/);
+  });
+
+  test('Open Dashboard shows a live card per endpoint', async () => {
+    await wb.runCommand('Stream Health: Open Dashboard');
+    await wb.waitFor('a card per endpoint', () => wb.webview('[data-testid="card"]').count(), (n) => n === steady.length);
+    await wb.waitFor('sse-heartbeat open', () => cardState('sse-heartbeat'), (s) => s === 'open');
+    // Live: the stream age ticks while we watch.
+    const first = await cardField('sse-heartbeat', 'age');
+    await wb.waitFor('the stream age to tick', () => cardField('sse-heartbeat', 'age'), (a) => a !== first && a !== 'not connected');
+    assert.match(await cardField('sse-heartbeat', 'lastHeartbeat'), /in .*ago|in just now/);
+  });
+
+  test('the status bar count drops when an endpoint freezes and comes back when it recovers', async () => {
+    await waitStatus(`${steady.length}/${steady.length}`);
+    lab.freezer!.freeze();
+    try {
+      // SIGSTOP: no FIN, no RST; only the watchdog can notice.
+      await waitStatus(`${steady.length - 1}/${steady.length}`);
+      await wb.waitFor('a watchdog drop of the freezer', () => cardField('freezer', 'lastDrop'), (d) => /watchdog|silent/i.test(d));
+    } finally {
+      lab.freezer!.thaw();
+    }
+    await wb.waitFor('the freezer open again', () => cardState('freezer'), (s) => s === 'open');
+    await waitStatus(`${steady.length}/${steady.length}`);
+  });
+
+  test('new endpoints start from settings: drops and the intermediary idle-timeout finding for the silent one', async () => {
+    const hostileEntry = { name: HOSTILE_NAME, kind: 'sse', url: hostile.url, heartbeatSeconds: 5, reconnect: { initialDelaySeconds: 1, maxDelaySeconds: 2 } };
+    writeWorkspaceSettings(trusted, { 'streamHealth.endpoints': [...steady, silent, hostileEntry] });
+    await wb.waitFor('the new cards', () => wb.webview('[data-testid="card"]').count(), (n) => n === steady.length + 2);
+
+    const finding = wb.webview(`[data-testid="finding"][data-finding="intermediary-idle-timeout"][data-endpoint="sse-silent"]`);
+    await finding.waitFor({ state: 'visible', timeout: 90_000 });
+    const evidence = (await finding.locator('[data-testid="finding-evidence"]').textContent()) ?? '';
+    log(`finding evidence: ${evidence}`);
+    // The lab's proxy cuts after 2 s of silence; the estimate must say so (allow rounding).
+    assert.match(evidence, /estimate ≈ (1\.9|2|2\.\d) s/);
+    const drops = await cardField('sse-silent', 'drops');
+    assert.match(drops, /^[1-9]\d* drops? in 1 h/);
+    await wb.webview('[data-testid="forensics-endpoint"][data-endpoint="sse-silent"]').waitFor({ state: 'visible' });
+    // The steady endpoints are still open: the change did not restart them.
+    assert.equal(await cardState('sse-heartbeat'), 'open');
+  });
+
+  test('an endpoint named like HTML whose server answers with a <script> renders as text', async () => {
+    const hostileCard = card(HOSTILE_NAME);
+    await hostileCard.waitFor({ state: 'visible', timeout: LIVE_TIMEOUT_MS });
+    assert.equal((await hostileCard.locator('[data-testid="endpoint-name"]').textContent())?.trim(), HOSTILE_NAME);
+    await wb.waitFor('the server text on the card', () => cardField(HOSTILE_NAME, 'note'), (n) => n.includes(HOSTILE_TEXT));
+    assert.ok(hostile.requests() > 0, 'the hostile server was contacted');
+    assert.equal(await wb.webview('img').count(), 0, 'no <img> element was created in the dashboard');
+    const scripts = await wb.webview('script').evaluateAll((els) => els.map((e) => e.textContent ?? ''));
+    assert.ok(!scripts.some((t) => t.includes('alert')), 'no injected <script> element');
+    // The status bar tooltip and every other surface get the same name; no dialog may have fired.
+    assert.deepEqual(wb.dialogs, []);
+  });
+
+  test('Reconnect… restarts the picked endpoint\'s session', async () => {
+    await wb.waitFor('websocket-ping open', () => cardState('websocket-ping'), (s) => s === 'open');
+    assert.doesNotMatch(await cardField('websocket-ping', 'lastDrop'), /manual/);
+    await wb.runCommand('Stream Health: Reconnect…');
+    await wb.pickItem('websocket-ping');
+    await wb.waitFor('a manual drop', () => cardField('websocket-ping', 'lastDrop'), (d) => /manual/.test(d));
+    await wb.waitFor('websocket-ping open again', () => cardState('websocket-ping'), (s) => s === 'open');
+  });
+
+  test('Pause Monitoring… and Resume Monitoring…', async () => {
+    await wb.runCommand('Stream Health: Pause Monitoring…');
+    await wb.pickItem('sse-heartbeat');
+    await wb.waitFor('sse-heartbeat paused', () => cardState('sse-heartbeat'), (s) => s === 'paused');
+    await wb.runCommand('Stream Health: Resume Monitoring…');
+    await wb.pickItem('sse-heartbeat');
+    await wb.waitFor('sse-heartbeat open again', () => cardState('sse-heartbeat'), (s) => s === 'open');
+  });
+
+  test('Export Report… writes a JSON file holding the history', async () => {
+    const before = new Set(readdirSync(trusted));
+    await wb.runCommand('Stream Health: Export Report…');
+    await wb.pickItem('JSON', 'Export Report');
+    // code-server's save dialog is VS Code's own path input, prefilled with the workspace folder.
+    await wb.quickInput.filter({ hasText: 'Export Stream Health Report' }).waitFor({ state: 'visible' });
+    await wb.page.keyboard.press('Enter');
+    const file = await wb.waitFor(
+      'the report file',
+      async () => readdirSync(trusted).find((f) => !before.has(f) && /^stream-health-report-.*\.json$/.test(f)),
+      (f) => f !== undefined,
+    );
+    const path = join(trusted, file!);
+    const report = await wb.waitFor('a complete report', async () => JSON.parse(readFileSync(path, 'utf8')) as Report, (r) => r.tool === 'stream-health');
+    const silentHistory = report.history.endpoints['sse-silent'];
+    assert.ok(silentHistory, 'the report holds sse-silent\'s history');
+    assert.ok(silentHistory.drops.length >= 3, `sse-silent has drops in the report (${silentHistory.drops.length})`);
+    assert.ok(report.history.endpoints['freezer']!.drops.some((d) => d.cause === 'watchdog'), 'the freeze is in the report');
+    assert.ok(report.endpoints.some((e) => e.name === 'sse-heartbeat'));
+    await wb.closeQuickInput();
+  });
+
+  test('Add Endpoint… writes a valid settings entry that starts monitoring', async () => {
+    const sse = steady.find((e) => e.name === 'sse-heartbeat')!;
+    await wb.runCommand('Stream Health: Add Endpoint…');
+    await wb.pickItem('sse', '(1/6)');
+    await wb.answerInput('(2/6)', sse.url);
+    await wb.answerInput('(3/6)', 'added-sse');
+    await wb.answerInput('(4/6)', '2');
+    await wb.pickItem('No header', '(5/6)');
+    await wb.pickItem('Workspace settings', '(6/6)');
+    const settingsFile = join(trusted, '.vscode', 'settings.json');
+    const entries = await wb.waitFor(
+      'the new settings entry',
+      async () => (JSON.parse(readFileSync(settingsFile, 'utf8')) as Record<string, unknown[]>)['streamHealth.endpoints'] ?? [],
+      (list) => list.some((e) => (e as { name?: string }).name === 'added-sse'),
+    );
+    const added = entries.find((e) => (e as { name?: string }).name === 'added-sse');
+    const parsed = parseEndpoints([added]);
+    assert.deepEqual(parsed.issues, []);
+    assert.equal(parsed.endpoints[0]!.url, sse.url);
+    assert.equal(parsed.endpoints[0]!.kind, 'sse');
+    await wb.waitFor('added-sse open', () => cardState('added-sse'), (s) => s === 'open');
+  });
+
+  test('a window reload restores the dashboard and the history', async () => {
+    const freezerDrops = await cardField('freezer', 'drops');
+    log(`freezer before reload: ${freezerDrops}`);
+    assert.match(freezerDrops, /^[1-9]/, 'the freeze left a drop');
+    await wb.reload();
+    // No command: the serializer brings the panel back.
+    await card('freezer').waitFor({ state: 'visible', timeout: LIVE_TIMEOUT_MS });
+    // The freezer was not frozen again, so a drop count can only come from the restored history.
+    await wb.waitFor('the restored freezer drops', () => cardField('freezer', 'drops'), (d) => d === freezerDrops);
+    await wb.webview('[data-testid="finding"][data-endpoint="sse-silent"]').first().waitFor({ state: 'visible', timeout: LIVE_TIMEOUT_MS });
+  });
+
+  test('screenshots of the dashboard in light and dark themes', async () => {
+    mkdirSync(TEST_RESULTS_DIR, { recursive: true });
+    await wb.runCommand('Notifications: Clear All Notifications');
+    for (const kind of ['light', 'dark'] as ThemeKind[]) {
+      await wb.setTheme(kind);
+      // The webview follows the theme through its body class.
+      await wb.waitFor(`the dashboard in ${kind}`, () => wb.webview('body').getAttribute('class'), (c) => (c ?? '').includes(kind === 'light' ? 'vscode-light' : 'vscode-dark'));
+      await wb.waitFor('a finding on screen', () => wb.webview('[data-testid="finding"]').first().isVisible(), Boolean);
+      const file = join(TEST_RESULTS_DIR, `dashboard-${kind}.png`);
+      await wb.screenshot(file);
+      assert.ok(existsSync(file));
+      mkdirSync(SCREENSHOTS_DOC_DIR, { recursive: true });
+      copyFileSync(file, join(SCREENSHOTS_DOC_DIR, `dashboard-${kind}.png`));
+    }
+  });
+
+  test('an untrusted workspace does not connect to its configured endpoints', async () => {
+    const counting = await startCountingSseServer();
+    onCleanup(() => counting.close());
+    const untrusted = join(root, 'untrusted');
+    writeWorkspaceSettings(untrusted, { 'streamHealth.endpoints': [{ name: 'untrusted-sse', kind: 'sse', url: counting.url, heartbeatSeconds: 2 }] });
+    const other = await openWorkbench(browser, server.folderUrl(untrusted));
+    try {
+      await other.page.locator('[id="status.workspaceTrust"]').waitFor({ state: 'visible' });
+      await other.runCommand('Stream Health: Open Dashboard');
+      // The extension has read the settings and says why the endpoint is not running.
+      await other.webview('[data-testid="blocked-endpoint"][data-endpoint="untrusted-sse"]').waitFor({ state: 'visible', timeout: LIVE_TIMEOUT_MS });
+      assert.equal(counting.requests(), 0, 'the lab server saw no connection from the untrusted workspace');
+      // Control: the same settings connect once the user trusts the folder.
+      await other.trustWorkspace();
+      await other.waitFor('a connection after trust', async () => counting.requests(), (n) => n > 0, LIVE_TIMEOUT_MS);
+    } catch (err) {
+      await other.screenshot(join(TEST_RESULTS_DIR, 'failed-untrusted-window.png')).catch(() => {});
+      throw err;
+    } finally {
+      await other.page.context().close();
+    }
+  });
+});
+
+interface Report {
+  readonly tool: string;
+  readonly endpoints: { readonly name: string }[];
+  readonly history: { readonly endpoints: Record<string, { readonly drops: { readonly cause: string }[] }> };
+}
+
+/** Quotes a value for a CSS attribute selector. */
+function cssString(value: string): string {
+  return value.replace(/\\/g, '\\\\').replace(/"/g, '\\"');
+}
