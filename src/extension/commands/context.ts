@@ -2,6 +2,7 @@
 // the extension. Passed explicitly so each command file stays one concern.
 
 import type * as vscode from 'vscode';
+import { StreamHealthError } from '../../core/errors.ts';
 import type { EndpointManager } from '../endpointManager.ts';
 import type { Log } from '../log.ts';
 import type { Redactor } from '../redaction.ts';
@@ -20,4 +21,12 @@ export interface CommandContext {
 /** `'*'` (or `{ all: true }`) from automation means every endpoint. */
 export function isAll(arg: unknown): boolean {
   return arg === '*' || (typeof arg === 'object' && arg !== null && (arg as { all?: unknown }).all === true);
+}
+
+/** Bad arguments from automation (or a bad typed value): the message says what to pass instead. */
+export class CommandInputError extends StreamHealthError {
+  constructor(message: string) {
+    super('SH_ERR_COMMAND_INPUT', message);
+    this.name = 'CommandInputError';
+  }
 }

@@ -2,7 +2,7 @@
 
 import * as vscode from 'vscode';
 import { buildReport, defaultReportName, isReportFormat, type ReportFormat } from '../report.ts';
-import type { CommandContext } from './context.ts';
+import { CommandInputError, type CommandContext } from './context.ts';
 
 export interface ExportArgs {
   readonly format?: ReportFormat;
@@ -18,7 +18,7 @@ function toUri(target: string | vscode.Uri): vscode.Uri {
 /** Returns the written file's URI, or undefined when the user cancelled. */
 export async function exportReport(ctx: CommandContext, args: ExportArgs = {}): Promise<vscode.Uri | undefined> {
   let format = args.format;
-  if (format !== undefined && !isReportFormat(format)) throw new Error(`Stream Health: unknown report format "${String(format)}"; use "json" or "csv".`);
+  if (format !== undefined && !isReportFormat(format)) throw new CommandInputError(`Stream Health: unknown report format "${String(format)}"; use "json" or "csv".`);
   if (!format) {
     const pick = await vscode.window.showQuickPick(
       [

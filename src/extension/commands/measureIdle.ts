@@ -3,6 +3,7 @@
 // heartbeat that would keep the path open.
 
 import * as vscode from 'vscode';
+import { StreamHealthError } from '../../core/errors.ts';
 import { runIdleProbe, type IdleProbeResult } from '../../core/idleProbe.ts';
 import { createTransport } from '../../transports/index.ts';
 import { SECRET_HINT } from '../endpointManager.ts';
@@ -76,7 +77,8 @@ export async function measureIdleTimeout(ctx: CommandContext, name?: string, arg
   ).then(undefined, (error: unknown) => {
     const message = ctx.redactor.redact(error instanceof Error ? error.message : String(error));
     ctx.log.error(`[${target}] idle probe failed: ${message}`);
-    throw new Error(`Stream Health: measuring the idle timeout failed: ${message}`);
+    const code = error instanceof StreamHealthError ? error.code : 'SH_ERR_PROBE_FAILED';
+    throw new StreamHealthError(code, `Stream Health: measuring the idle timeout failed: ${message}`);
   });
 
   const text = ctx.redactor.redact(describeProbe(target, result));

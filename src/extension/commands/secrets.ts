@@ -4,7 +4,7 @@
 import * as vscode from 'vscode';
 import { secretNames } from '../../core/config.ts';
 import { validateSecretName } from '../addEndpointInput.ts';
-import type { CommandContext } from './context.ts';
+import { CommandInputError, type CommandContext } from './context.ts';
 
 /** Secret names the configured endpoints refer to, with the endpoints that use each. */
 function referenced(ctx: CommandContext): Map<string, string[]> {
@@ -37,7 +37,7 @@ export async function setHeaderSecret(ctx: CommandContext, name?: string, value?
   const secret = name ?? (await pickSecretName(ctx, title, true));
   if (!secret) return false;
   const problem = validateSecretName(secret);
-  if (problem) throw new Error(`Stream Health: invalid secret name: ${problem}.`);
+  if (problem) throw new CommandInputError(`Stream Health: invalid secret name: ${problem}.`);
   const text = value ?? (await vscode.window.showInputBox({
     title,
     prompt: `Value for \${secret:${secret}} (kept in VS Code SecretStorage, never in settings)`,

@@ -66,3 +66,37 @@ test('very short values are not treated as secrets (they would mangle ordinary t
   r.add('ab');
   assert.equal(r.redact('abc'), 'abc');
 });
+
+test('exported reports (JSON and CSV) never contain a planted secret', async () => {
+  const { buildReport } = await import('../../../src/extension/report.ts');
+  const r = new Redactor();
+  r.add(SECRET);
+  const history = {
+    schemaVersion: 1 as const,
+    savedAt: '2026-11-22T15:00:00.000Z',
+    endpoints: {
+      a: {
+        sessions: [{ openedAt: 1, endedAt: 2, ageMs: 1, cause: 'reset' as const, detail: `echo ${SECRET}` }],
+        drops: [{ at: 2, cause: 'http-status' as const, streamAgeMs: 1, silenceMs: 1, detail: `401 for ${encodeURIComponent(SECRET)}` }],
+        errors: [{ at: 3, cause: 'http-status' as const, message: `token ${SECRET} rejected` }],
+        heartbeatTimes: { in: [], out: [] },
+        heartbeats: { in: { direction: 'in' as const, count: 0 }, out: { direction: 'out' as const, count: 0 } },
+        connects: [], maxSilenceMs: 0, warnings: 0,
+      },
+    },
+  };
+  const status: EndpointStatus[] = [{
+    name: 'a', kind: 'sse', url: `https://x.example/e?key=${SECRET}`, state: 'failed', attempt: 1, reason: `bad ${SECRET}`,
+    findings: [], heartbeatSeconds: 15, idleTimeoutSeconds: 45,
+  }];
+  const input = { status, history, blocked: [{ name: 'b', reason: `x ${SECRET}` }], generatedAt: 0, version: '0.1.0' };
+  const json = buildReport('json', input, r);
+  const csv = buildReport('csv', input, r);
+  for (const text of [json, csv]) {
+    assert.ok(!text.includes(SECRET), text);
+    assert.ok(!text.includes(encodeURIComponent(SECRET)), text);
+  }
+  // The report still carries the data around the secret.
+  assert.equal(JSON.parse(json).history.endpoints.a.errors[0].message, 'token *** rejected');
+  assert.match(csv, /a,drop,1970-01-01T00:00:00\.002Z,,http-status,1,1,,,,,401 for \*\*\*/);
+});
