@@ -37,6 +37,11 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
 }
 
 function processIo(): CliIo {
+  // `stream-health watch --json | head`: a closed pipe ends the run quietly instead of crashing.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(EXIT.ok);
+    throw error;
+  });
   let interrupts = 0;
   const handlers = new Set<() => void>();
   const onSignal = () => {
