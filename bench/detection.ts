@@ -11,6 +11,7 @@ import WebSocket from 'ws';
 import type { StreamEvent } from '../src/core/events.ts';
 import { spawnLabServer } from '../src/lab/process.ts';
 import type { LabProcess, LabServerKind } from '../src/lab/types.ts';
+import { numberArg } from './lib/args.ts';
 import type { Figure } from './lib/figures.ts';
 import { startMonitored } from './lib/monitored.ts';
 import type { MonitoredRun } from './lib/monitored.ts';
@@ -261,9 +262,7 @@ export async function runDetection(trials: number): Promise<Figure[]> {
 }
 
 if (import.meta.main) {
-  const trialsArg = process.argv.indexOf('--trials');
-  const trials = trialsArg > 0 ? Number(process.argv[trialsArg + 1]) : 5;
-  const figures = await runDetection(trials);
+  const figures = await runDetection(numberArg('--trials', 5));
   process.stdout.write(`${JSON.stringify({ figures })}\n`);
   process.exit(0);
 }

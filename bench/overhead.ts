@@ -10,6 +10,7 @@ import { request } from 'undici';
 import WebSocket from 'ws';
 import { spawnLabServer } from '../src/lab/process.ts';
 import type { LabProcess } from '../src/lab/types.ts';
+import { numberArg } from './lib/args.ts';
 import type { Figure } from './lib/figures.ts';
 import { counterFor, startMonitored } from './lib/monitored.ts';
 import { median, round } from './lib/stats.ts';
@@ -146,11 +147,7 @@ export async function runOverhead(messages: number, rounds: number): Promise<Fig
 }
 
 if (import.meta.main) {
-  const arg = (flag: string, fallback: number) => {
-    const i = process.argv.indexOf(flag);
-    return i > 0 ? Number(process.argv[i + 1]) : fallback;
-  };
-  const figures = await runOverhead(arg('--messages', 20_000), arg('--rounds', 3));
+  const figures = await runOverhead(numberArg('--messages', 20_000), numberArg('--rounds', 3));
   process.stdout.write(`${JSON.stringify({ figures })}\n`);
   process.exit(0);
 }

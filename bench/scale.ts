@@ -6,6 +6,7 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { spawnLabServer } from '../src/lab/process.ts';
 import type { LabProcess, LabServerKind } from '../src/lab/types.ts';
+import { numberArg } from './lib/args.ts';
 import type { Figure } from './lib/figures.ts';
 import { startMonitored } from './lib/monitored.ts';
 import type { MonitoredRun } from './lib/monitored.ts';
@@ -150,11 +151,7 @@ export async function runScale(streams: number, idleSeconds: number): Promise<Fi
 }
 
 if (import.meta.main) {
-  const arg = (flag: string, fallback: number) => {
-    const i = process.argv.indexOf(flag);
-    return i > 0 ? Number(process.argv[i + 1]) : fallback;
-  };
-  const figures = await runScale(arg('--streams', 1000), arg('--idle-seconds', 60));
+  const figures = await runScale(numberArg('--streams', 1000), numberArg('--idle-seconds', 60));
   process.stdout.write(`${JSON.stringify({ figures })}\n`);
   process.exit(0);
 }
