@@ -9,7 +9,7 @@ import type { TestContext } from 'node:test';
 import type { DiagnosisEvent, DropEvent, ErrorEvent } from '../../src/core/events.ts';
 import { freePort } from '../../src/lab/net.ts';
 import { nginxAvailable, startNginx } from '../../src/lab/proxies/index.ts';
-import { sseHead, startBadServer } from './support/badHttpServer.ts';
+import { sseHead, startBadServer, startFakeMcpSse } from './support/badHttpServer.ts';
 import type { BadServer, BadServerOptions, Handler } from './support/badHttpServer.ts';
 import { endpoint, runMonitor, sleep } from './support/monitorHarness.ts';
 import type { MonitorRun } from './support/monitorHarness.ts';
@@ -148,31 +148,11 @@ describe('HTTP bad inputs against real misbehaving servers', () => {
   });
 
   test('invalid JSON on an MCP stream is counted and the stream goes on (HTTP+SSE server)', async (t) => {
-    let stream: import('node:http').ServerResponse | undefined;
-    const server = await serve(
-      t,
-      (req, res) => {
-        if (req.method === 'GET') {
-          stream = res;
-          sseHead(res);
-          res.write('event: endpoint\ndata: /messages?session=1\n\n');
-          return;
-        }
-        let body = '';
-        req.on('data', (c: Buffer) => (body += c));
-        req.on('end', () => {
-          res.writeHead(202).end('Accepted');
-          const message = JSON.parse(body) as { id?: number; method: string };
-          if (message.method === 'initialize') {
-            stream?.write(`event: message\ndata: ${JSON.stringify({ jsonrpc: '2.0', id: message.id, result: { protocolVersion: '2024-11-05', capabilities: {}, serverInfo: { name: 'bad', version: '0' } } })}\n\n`);
-          } else if (message.method === 'notifications/initialized') {
-            stream?.write('event: message\ndata: {"jsonrpc": "2.0", "method": broken\n\n');
-            stream?.write(`event: message\ndata: ${JSON.stringify({ jsonrpc: '2.0', method: 'notifications/message', params: { level: 'info', data: 'still here' } })}\n\n`);
-          }
-        });
-      },
-      { path: '/sse' },
-    );
+    const server = await startFakeMcpSse((write) => {
+      write('event: message\ndata: {"jsonrpc": "2.0", "method": broken\n\n');
+      write(`event: message\ndata: ${JSON.stringify({ jsonrpc: '2.0', method: 'notifications/message', params: { level: 'info', data: 'still here' } })}\n\n`);
+    });
+    t.after(() => server.close());
     const run = watch(t, { kind: 'mcp-sse', url: server.url }, true);
     await run.log.waitFor((e) => e.event === 'open', 5_000);
     await run.log.waitForCount((e) => e.event === 'message', 2, 5_000);

@@ -7,9 +7,9 @@ import { describe, test } from 'node:test';
 import { startLabServer } from '../../src/lab/servers/index.ts';
 import { startMcpV1Server } from '../../src/lab/servers/mcpV1.ts';
 import { createTransport } from '../../src/transports/index.ts';
-import { startHeaderRecorder } from './support/badHttpServer.ts';
+import { startFakeMcpSse, startHeaderRecorder } from './support/badHttpServer.ts';
 import { registerHttpProofs } from './support/httpProofs.ts';
-import { endpoint, recordAttempt, sleep } from './support/monitorHarness.ts';
+import { endpoint, recordAttempt, runMonitor, sleep } from './support/monitorHarness.ts';
 
 registerHttpProofs({
   label: 'mcp, SDK v2 server (2026-07-28)',
@@ -126,6 +126,16 @@ describe('mcp: era detection, resume state, sessions and headers', () => {
       assert.deepEqual(recorder.seen.filter((r) => r.value !== 'Bearer test-token'), [], `${labKind}: every request carried the header`);
     }
   });
+});
+
+test('a server ping request on the stream is answered and reported as an inbound mcp-ping heartbeat', async (t) => {
+  const server = await startFakeMcpSse((write) => write(`event: message\ndata: ${JSON.stringify({ jsonrpc: '2.0', id: 'srv-1', method: 'ping' })}\n\n`));
+  t.after(() => server.close());
+  const run = runMonitor([endpoint({ name: 'pinged', kind: 'mcp-sse', url: server.url, heartbeatSeconds: 0, idleTimeoutSeconds: 0 })]);
+  t.after(() => run.stop());
+  await run.log.waitFor((e) => e.event === 'heartbeat' && e.direction === 'in' && e.kind === 'mcp-ping', 5_000);
+  await waitFor(() => server.received.some((m) => m.id === 'srv-1'), 5_000, 'the answer to the server ping');
+  assert.deepEqual(server.received.find((m) => m.id === 'srv-1'), { jsonrpc: '2.0', id: 'srv-1', result: {} });
 });
 
 async function waitFor(check: () => boolean, timeoutMs: number, what: string): Promise<void> {

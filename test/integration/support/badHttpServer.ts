@@ -81,3 +81,39 @@ export async function startHeaderRecorder(upstreamPort: number, header: string):
   });
   return { ...server, seen };
 }
+
+/**
+ * A hand-rolled MCP 2024-11-05 HTTP+SSE server: GET opens the stream with the `endpoint` event, POSTs are
+ * accepted (202) and answered on the stream. `afterInit(write)` runs once the client sent
+ * `notifications/initialized`; every POSTed message is recorded in `received`.
+ */
+export async function startFakeMcpSse(afterInit: (write: (raw: string) => void) => void): Promise<BadServer & { readonly received: Array<Record<string, unknown>> }> {
+  const received: Array<Record<string, unknown>> = [];
+  let stream: http.ServerResponse | undefined;
+  const write = (raw: string) => void stream?.write(raw);
+  const server = await startBadServer(
+    (req, res) => {
+      if (req.method === 'GET') {
+        stream = res;
+        sseHead(res);
+        res.write('event: endpoint\ndata: /messages?session=1\n\n');
+        return;
+      }
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c));
+      req.on('end', () => {
+        res.writeHead(202).end('Accepted');
+        const message = JSON.parse(body) as { id?: number; method?: string };
+        received.push(message);
+        if (message.method === 'initialize') {
+          const result = { protocolVersion: '2024-11-05', capabilities: {}, serverInfo: { name: 'fake', version: '0' } };
+          write(`event: message\ndata: ${JSON.stringify({ jsonrpc: '2.0', id: message.id, result })}\n\n`);
+        } else if (message.method === 'notifications/initialized') {
+          afterInit(write);
+        }
+      });
+    },
+    { path: '/sse' },
+  );
+  return { ...server, received };
+}
