@@ -1,6 +1,7 @@
 // WebSocket transport over `ws`: opens one socket, reports messages, server pings and pongs as
 // activity, answers probes with ping/pong round trips, and maps close codes and HTTP refusals.
 
+import { isUtf8 } from 'node:buffer';
 import type { IncomingMessage } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { rootCertificates } from 'node:tls';
@@ -141,9 +142,10 @@ export function classifyClose(code: number, reason: string, error: (Error & { co
   return { cause: 'ws-close', wsCloseCode: code, retryable: true, detail: `closed by the server with ${code} ${closeCodeName(code)}${why}` };
 }
 
-function dataBytes(data: WebSocket.RawData): number {
-  if (Array.isArray(data)) return data.reduce((sum, part) => sum + part.length, 0);
-  return data.byteLength;
+/** A message as one Buffer, whatever shape `ws` delivered it in (fragments, ArrayBuffer). */
+function messageBuffer(data: WebSocket.RawData): Buffer {
+  if (Array.isArray(data)) return Buffer.concat(data);
+  return Buffer.isBuffer(data) ? data : Buffer.from(data);
 }
 
 interface PendingProbe {
@@ -197,6 +199,9 @@ class WsConnection {
       handshakeTimeout: wsHandshakeTimeoutMs(config),
       rejectUnauthorized: config.tls.rejectUnauthorized,
       followRedirects: false,
+      // Invalid UTF-8 in a text message is counted and logged, and the stream goes on (issue 3);
+      // `ws` would otherwise close with 1007 and cost a reconnect for one bad message.
+      skipUTF8Validation: true,
     };
     // `ca` replaces the system roots in Node's TLS, so caFile is appended to them.
     if (config.tls.caFile) options.ca = [...rootCertificates, readFileSync(config.tls.caFile, 'utf8')];
@@ -206,9 +211,7 @@ class WsConnection {
       this.httpVersion = response.httpVersion;
     });
     socket.on('open', () => this.onOpen());
-    socket.on('message', (data: WebSocket.RawData) => {
-      if (!this.ended) this.context.sink.activity({ bytes: dataBytes(data) });
-    });
+    socket.on('message', (data: WebSocket.RawData, isBinary: boolean) => this.onMessage(data, isBinary));
     // ws answers server pings itself; each one is a server heartbeat.
     socket.on('ping', (data: Buffer) => {
       if (!this.ended) this.context.sink.activity({ bytes: data.length, heartbeat: 'ws-ping' });
@@ -230,6 +233,15 @@ class WsConnection {
     this.context.sink.opened({
       detail: `WebSocket, HTTP/${this.httpVersion} upgrade${tls}, subprotocol ${socket.protocol || 'none'}, extensions ${socket.extensions || 'none'}`,
     });
+  }
+
+  private onMessage(data: WebSocket.RawData, isBinary: boolean): void {
+    if (this.ended) return;
+    const message = messageBuffer(data);
+    this.context.sink.activity({ bytes: message.length });
+    if (!isBinary && !isUtf8(message)) {
+      this.context.sink.warning('a text message was not valid UTF-8 (counted; the stream goes on)');
+    }
   }
 
   private onPong(data: Buffer): void {

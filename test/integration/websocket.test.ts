@@ -82,6 +82,19 @@ describe('websocket: bad input from real misbehaving servers (proof 6)', () => {
       assert.equal(drop.wsCloseCode, 1009);
     }));
 
+  it('a text message with invalid UTF-8 is counted as a warning and the stream goes on', () =>
+    withCleanup(async (defer) => {
+      const server = await startWsTestServer({ invalidUtf8: true });
+      defer(() => server.close());
+      const w = watch(endpoint({ kind: 'websocket', url: server.url, heartbeatSeconds: 0.5, idleTimeoutSeconds: 3, reconnect: SLOW_RECONNECT }));
+      defer(() => w.dispose());
+      await w.log.waitFor((e) => e.event === 'open', 10_000);
+      // A probe answered after the bad frame proves the socket is still up.
+      await w.log.waitForCount((e) => e.event === 'heartbeat' && e.direction === 'out', 2, 5_000);
+      assert.deepEqual(w.log.of('drop'), [], 'no drop');
+      assert.equal(w.monitor.history().endpoints.test?.warnings, 1, 'one warning counted');
+    }));
+
   it('nginx answering the upgrade with its HTML 502 page: an http-status error with an escaped excerpt, retried', { skip: !nginxAvailable() && 'nginx is not installed' }, () =>
     withCleanup(async (defer) => {
       const lab = await startNginx({ upstreamPort: await freePort(), mode: 'websocket', idleTimeoutSeconds: PROXY_IDLE_SECONDS });

@@ -42,6 +42,8 @@ export interface WsEchoServerOptions {
   /** The first N connections are closed by the server (1001) right after the first message. */
   readonly closeFirst?: number;
   readonly tls?: { readonly key: string | Buffer; readonly cert: string | Buffer };
+  /** After 'hello', a text frame with invalid UTF-8, then 'still here'. */
+  readonly invalidUtf8?: boolean;
 }
 
 /** Sends one message on connect; closes the first `closeFirst` connections itself. */
@@ -53,6 +55,11 @@ export async function startWsTestServer(options: WsEchoServerOptions = {}): Prom
     opened++;
     socket.on('error', () => socket.terminate());
     socket.send('hello');
+    if (options.invalidUtf8) {
+      // `ws` does not validate what it sends, so this is a real text frame with bytes 0xff 0xfe.
+      socket.send(Buffer.from([0x68, 0xff, 0xfe]), { binary: false });
+      socket.send('still here');
+    }
     if (opened <= (options.closeFirst ?? 0)) socket.close(1001, 'test server closes this one');
   });
   const port = await listen(server);
