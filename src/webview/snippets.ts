@@ -46,8 +46,11 @@ export function fixValues(finding: Finding, endpoint: SnippetEndpoint): FixValue
     heartbeatMs = finding.estimateMs / 3;
   }
   if (heartbeatMs === undefined) heartbeatMs = (endpoint.heartbeatSeconds || DEFAULT_HEARTBEAT_SECONDS) * 1000;
-  const heartbeatSeconds = Math.max(1, Math.floor(heartbeatMs / 1000));
-  const proxyTimeoutSeconds = Math.max(MIN_PROXY_TIMEOUT_SECONDS, heartbeatSeconds * HEARTBEATS_PER_PROXY_TIMEOUT);
+  // Rounded down (a heartbeat a little early is harmless): whole seconds, or tenths below 1 s
+  // (test rigs and very short proxies recommend 600 ms, and saying "1 s" there would be wrong).
+  const roundedMs = heartbeatMs >= 1000 ? Math.floor(heartbeatMs / 1000) * 1000 : Math.max(100, Math.floor(heartbeatMs / 100) * 100);
+  const heartbeatSeconds = roundedMs / 1000;
+  const proxyTimeoutSeconds = Math.max(MIN_PROXY_TIMEOUT_SECONDS, Math.ceil(heartbeatSeconds * HEARTBEATS_PER_PROXY_TIMEOUT));
   return { heartbeatSeconds, proxyTimeoutSeconds };
 }
 
@@ -61,8 +64,19 @@ export function locationPath(url: string): string {
   }
 }
 
+/** A millisecond count as a TypeScript literal: 20000 -> `20_000`, 600 -> `600`. */
+export function msLiteral(ms: number): string {
+  const whole = Math.round(ms);
+  return whole >= 1000 && whole % 1000 === 0 ? `${whole / 1000}_000` : String(whole);
+}
+
+/** `heartbeatSeconds` x `n`, without binary-fraction noise (0.6 x 3 is 1.8, not 1.7999999999999998). */
+function timesSeconds(seconds: number, n: number): number {
+  return Math.round(seconds * 1000 * n) / 1000;
+}
+
 export function serverHeartbeatSnippet(kind: EndpointKind, heartbeatSeconds: number): Snippet {
-  const ms = `${heartbeatSeconds}_000`;
+  const ms = msLiteral(heartbeatSeconds * 1000);
   if (kind === 'grpc') {
     return {
       id: 'server-grpc',
@@ -260,7 +274,7 @@ export function clientSettingsSnippet(endpoint: SnippetEndpoint, heartbeatSecond
   const entry: Record<string, unknown> = {
     name: endpoint.name,
     heartbeatSeconds,
-    idleTimeoutSeconds: heartbeatSeconds * 3,
+    idleTimeoutSeconds: timesSeconds(heartbeatSeconds, 3),
   };
   if (reconnect) entry.reconnect = reconnect;
   return {
@@ -268,7 +282,7 @@ export function clientSettingsSnippet(endpoint: SnippetEndpoint, heartbeatSecond
     side: 'client',
     title: 'Client: Stream Health watchdog (streamHealth.endpoints)',
     language: 'json',
-    note: `Declare the stream dead after ${heartbeatSeconds * 3} s without data (3 missed heartbeats), then reconnect.`,
+    note: `Declare the stream dead after ${timesSeconds(heartbeatSeconds, 3)} s without data (3 missed heartbeats), then reconnect.`,
     code: `${JSON.stringify(entry, null, 2)}\n`,
   };
 }

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Finding } from '../../../src/core/model.ts';
-import { fixValues, locationPath, matchedSnippetIds, snippetsFor, type SnippetEndpoint } from '../../../src/webview/snippets.ts';
+import { fixValues, locationPath, matchedSnippetIds, msLiteral, snippetsFor, type SnippetEndpoint } from '../../../src/webview/snippets.ts';
 import { idleFinding } from './fixtures.ts';
 
 const sse: SnippetEndpoint = { name: 'feed', kind: 'sse', url: 'https://api.example.com/v1/events?token=***', heartbeatSeconds: 15, idleTimeoutSeconds: 45 };
@@ -15,6 +15,20 @@ test('takes the heartbeat from the finding and derives a proxy timeout of at lea
   assert.deepEqual(fixValues({ ...idleFinding, recommendedHeartbeatMs: 100_000 }, sse), { heartbeatSeconds: 100, proxyTimeoutSeconds: 400 });
   const flapping: Finding = { finding: 'flapping', message: 'm', fix: 'f', evidence: 9 };
   assert.equal(fixValues(flapping, { ...sse, heartbeatSeconds: 0 }).heartbeatSeconds, 15);
+});
+
+test('sub-second recommendations (short test proxies) stay sub-second in every snippet', () => {
+  const short = { ...idleFinding, estimateMs: 2000, recommendedHeartbeatMs: 600, match: undefined };
+  assert.deepEqual(fixValues(short, sse), { heartbeatSeconds: 0.6, proxyTimeoutSeconds: 300 });
+  const list = snippetsFor(short, sse);
+  assert.match(list[0]!.code, /intervalMs = 600\)/);
+  assert.match(list[0]!.note!, /every 0\.6 s\./);
+  const client = list.at(-1)!;
+  assert.deepEqual(JSON.parse(client.code), { name: 'feed', heartbeatSeconds: 0.6, idleTimeoutSeconds: 1.8 });
+  assert.match(client.note!, /after 1\.8 s without data/);
+  assert.equal(fixValues({ ...short, recommendedHeartbeatMs: 40 }, sse).heartbeatSeconds, 0.1);
+  assert.equal(msLiteral(20_000), '20_000');
+  assert.equal(msLiteral(1500), '1500');
 });
 
 test('an SSE idle-timeout finding gets an SSE comment heartbeat, nginx first when nginx matched', () => {
