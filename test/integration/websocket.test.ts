@@ -126,6 +126,20 @@ describe('websocket: bad input from real misbehaving servers (proof 6)', () => {
       assert.equal(server.stats.opened, 1, 'not retried');
     }));
 
+  it('503 with Retry-After on the upgrade: retried, and the next attempt waits as the server asked', () =>
+    withCleanup(async (defer) => {
+      const server = await startRefusingServer(503, 'maintenance', 'text/plain', { 'retry-after': '2' });
+      defer(() => server.close());
+      const w = watch(endpoint({ kind: 'websocket', url: server.url, reconnect: FAST_RECONNECT }));
+      defer(() => w.dispose());
+      const error = await w.log.waitFor(isError, 10_000);
+      assert.equal(error.cause, 'http-status');
+      assert.equal(error.httpStatus, 503);
+      const backoff = await w.log.waitFor((e) => e.event === 'backoff', 5_000);
+      assert.equal(backoff.event === 'backoff' && backoff.delayMs, 2000, 'Retry-After: 2 beats the 0.1 s backoff');
+      assert.notEqual(w.monitor.status()[0]?.state, 'failed');
+    }));
+
   it('a refused port is a connect-failed error, retried with backoff', () =>
     refusedPortProof(wsAt, (url) => endpoint({ kind: 'websocket', url, reconnect: FAST_RECONNECT })));
 

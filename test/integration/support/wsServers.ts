@@ -25,14 +25,15 @@ function closeServer(server: http.Server): Promise<void> {
   return new Promise((resolve) => server.close(() => resolve()));
 }
 
-/** Answers every upgrade with `status` and `body` (e.g. a 401 from an auth layer). */
-export async function startRefusingServer(status: number, body: string, contentType = 'text/plain'): Promise<WsTestServer> {
+/** Answers every upgrade with `status` and `body` (e.g. a 401 from an auth layer), plus `headers`. */
+export async function startRefusingServer(status: number, body: string, contentType = 'text/plain', headers: Record<string, string> = {}): Promise<WsTestServer> {
   const server = http.createServer();
   let opened = 0;
   server.on('upgrade', (req: http.IncomingMessage, socket: net.Socket) => {
     opened++;
     const reason = http.STATUS_CODES[status] ?? 'Error';
-    socket.end(`HTTP/1.1 ${status} ${reason}\r\ncontent-type: ${contentType}\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+    const extra = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join('');
+    socket.end(`HTTP/1.1 ${status} ${reason}\r\ncontent-type: ${contentType}\r\ncontent-length: ${Buffer.byteLength(body)}\r\n${extra}connection: close\r\n\r\n${body}`);
   });
   const port = await listen(server);
   return { port, url: `ws://127.0.0.1:${port}/ws`, stats: { open: 0, get opened() { return opened; } }, close: () => closeServer(server) };
