@@ -37,21 +37,39 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
 }
 
 function processIo(): CliIo {
-  // `stream-health watch --json | head`: a closed pipe ends the run quietly instead of crashing.
-  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code === 'EPIPE') process.exit(EXIT.ok);
-    throw error;
-  });
   let interrupts = 0;
+  let pipeClosed = false;
   const handlers = new Set<() => void>();
+  const stopGracefully = () => {
+    for (const h of [...handlers]) h();
+  };
   const onSignal = () => {
     interrupts += 1;
     // A second Ctrl-C means "now": do not wait for streams to close.
     if (interrupts > 1) process.exit(130);
-    for (const h of [...handlers]) h();
+    stopGracefully();
   };
+  // `stream-health watch --json | head`: a closed pipe ends the run like Ctrl-C (streams closed
+  // properly) instead of crashing with EPIPE; nothing more is written to it.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    if (pipeClosed) return;
+    pipeClosed = true;
+    stopGracefully();
+  });
   return {
-    stdout: process.stdout,
+    stdout: {
+      write: (text: string) => (pipeClosed ? true : process.stdout.write(text)),
+      get isTTY() {
+        return process.stdout.isTTY;
+      },
+      get columns() {
+        return process.stdout.columns;
+      },
+      get rows() {
+        return process.stdout.rows;
+      },
+    },
     stderr: process.stderr,
     env: process.env,
     onInterrupt(handler) {
