@@ -41,12 +41,19 @@ export function cutoffSentence(cutoffs: Cutoffs): string {
 
 export function renderForensics(doc: Document, status: EndpointStatus, drops: readonly DropRecord[]): HTMLElement {
   const relevant = forensicDrops(drops);
+  // A watchdog drop's silence is our own idle window, not the path's limit: charting it would draw
+  // a false cutoff, so those drops count in the age chart only.
+  const pathDrops = relevant.filter((d) => d.cause !== 'watchdog');
+  const watchdog = relevant.length - pathDrops.length;
+  const watchdogNote = watchdog > 0
+    ? ` ${plural(watchdog, 'silent death')} (watchdog) left out of the silence chart: their silence is the watchdog window.`
+    : '';
   const cutoffs = cutoffsFrom(status.findings);
   return h(doc, 'section', { class: 'forensics-endpoint', testid: 'forensics-endpoint', attrs: { 'data-endpoint': status.name } }, [
     h(doc, 'h3', { text: status.name }),
-    h(doc, 'p', { class: 'muted', testid: 'forensics-summary', text: `${plural(relevant.length, 'drop')} analysed. ${cutoffSentence(cutoffs)}` }),
+    h(doc, 'p', { class: 'muted', testid: 'forensics-summary', text: `${plural(relevant.length, 'drop')} analysed. ${cutoffSentence(cutoffs)}${watchdogNote}` }),
     h(doc, 'div', { class: 'histograms' }, [
-      histogramFigure(doc, 'Silence at drop', 'histogram-silence', relevant.map((d) => d.silenceMs), cutoffs.silence?.ms, cutoffs.silence?.match),
+      histogramFigure(doc, 'Silence at drop', 'histogram-silence', pathDrops.map((d) => d.silenceMs), cutoffs.silence?.ms, cutoffs.silence?.match),
       histogramFigure(doc, 'Stream age at drop', 'histogram-age', relevant.map((d) => d.streamAgeMs), cutoffs.age?.ms, undefined),
     ]),
   ]);

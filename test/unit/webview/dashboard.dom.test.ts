@@ -209,3 +209,17 @@ test('updates keep unchanged findings and histograms in place and rebuild change
   assert.equal(root.querySelectorAll('[data-testid="forensics-endpoint"]').length, 1);
   await window.happyDOM.close();
 });
+
+test('watchdog drops are left out of the silence chart and said so', async () => {
+  const { root, app, window } = await mount();
+  app.receive(snapshot([status({ name: 'w' })], {
+    w: history({ drops: [drop(NOW - 1000, { cause: 'watchdog', silenceMs: 45_000 }), drop(NOW - 2000, { cause: 'watchdog', silenceMs: 45_000 }), drop(NOW - 3000, { silenceMs: 60_000 })] }),
+  }));
+  const f = root.querySelector('[data-testid="forensics-endpoint"]')!;
+  assert.match(f.querySelector('[data-testid="forensics-summary"]')!.textContent!, /^3 drops analysed\..*2 silent deaths \(watchdog\) left out of the silence chart/);
+  assert.equal(f.querySelectorAll('[data-testid="histogram-silence"] [data-testid="histogram-bar"]').length, 1);
+  const ageBars = [...f.querySelectorAll('[data-testid="histogram-age"] [data-testid="histogram-bar"] title')].map((t) => t.textContent);
+  assert.equal(ageBars.length, 1);
+  assert.match(ageBars[0]!, /^3 drops between/);
+  await window.happyDOM.close();
+});
