@@ -7,7 +7,7 @@ import type { ErrorEvent } from '../../src/core/events.ts';
 import { freePort } from '../../src/lab/net.ts';
 import { nginxAvailable, startNginx } from '../../src/lab/proxies/index.ts';
 import { startGrpcHealthServer } from '../../src/lab/servers/grpc.ts';
-import { startGrpcTestServer, TEST_METHODS } from './support/grpcServers.ts';
+import { GOOD_TOKEN, startGrpcTestServer, TEST_METHODS } from './support/grpcServers.ts';
 import { isDrop, isError, LAB_PROXIES, watch, withCleanup } from './support/grpcWsMonitor.ts';
 import {
   FAST_RECONNECT, GROWING_RECONNECT, heartbeats, leakProof, LIFECYCLE_IDLE_SECONDS, PROXY_IDLE_SECONDS, proxyIdleTimeoutProof,
@@ -93,6 +93,27 @@ describe('grpc: bad input from real misbehaving servers (proof 6)', () => {
       assert.deepEqual(w.log.of('error'), [], 'a quiet server is not a failed connect');
       const drop = await w.log.waitFor(isDrop, 10_000);
       assert.equal(drop.cause, 'watchdog', drop.detail);
+    }));
+
+  it('headers travel as metadata: a bad token is UNAUTHENTICATED and fails without retrying, the right one opens', () =>
+    withCleanup(async (defer) => {
+      const server = await startGrpcTestServer();
+      defer(() => server.close());
+      const config = (token: string) =>
+        endpoint({ kind: 'grpc', url: grpcAt(server.port), grpc: { method: TEST_METHODS.auth }, headers: { Authorization: `Bearer ${token}` }, reconnect: FAST_RECONNECT });
+      const denied = watch(config('wrong'));
+      defer(() => denied.dispose());
+      const error = await denied.log.waitFor(isError, 10_000);
+      assert.equal(error.cause, 'config');
+      assert.match(error.message, /16 UNAUTHENTICATED: missing or bad token/);
+      assert.doesNotMatch(error.message, /wrong/, 'the token is not echoed');
+      await sleep(500);
+      assert.equal(denied.monitor.status()[0]?.state, 'failed');
+      assert.equal(denied.log.of('connecting').length, 1, 'not retried');
+
+      const allowed = watch(config(GOOD_TOKEN));
+      defer(() => allowed.dispose());
+      await allowed.log.waitFor((e) => e.event === 'open', 10_000);
     }));
 
   it('an UNIMPLEMENTED method is a config error and the session fails without retrying', () =>

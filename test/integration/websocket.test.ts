@@ -111,19 +111,24 @@ describe('websocket: bad input from real misbehaving servers (proof 6)', () => {
       assert.equal(w.monitor.history().endpoints.test?.errors[0]?.htmlErrorPage, true);
     }));
 
-  it('401 on the upgrade: an http-status error and the session fails without retrying', () =>
+  it('headers go on the upgrade: a ws server refusing a bad token with 401 fails without retrying, the right one opens', () =>
     withCleanup(async (defer) => {
-      const server = await startRefusingServer(401, 'missing or bad token\n');
+      const server = await startWsTestServer({ requireAuthorization: 'Bearer test-token-1' });
       defer(() => server.close());
-      const w = watch(endpoint({ kind: 'websocket', url: server.url, reconnect: FAST_RECONNECT }));
-      defer(() => w.dispose());
-      const error = await w.log.waitFor(isError, 10_000);
+      const config = (token: string) => endpoint({ kind: 'websocket', url: server.url, headers: { Authorization: `Bearer ${token}` }, reconnect: FAST_RECONNECT });
+      const denied = watch(config('wrong'));
+      defer(() => denied.dispose());
+      const error = await denied.log.waitFor(isError, 10_000);
       assert.equal(error.cause, 'http-status');
       assert.equal(error.httpStatus, 401);
-      assert.match(error.message, /missing or bad token/);
+      assert.match(error.message, /HTTP 401 Unauthorized/);
       await sleep(500);
-      assert.equal(w.monitor.status()[0]?.state, 'failed');
-      assert.equal(server.stats.opened, 1, 'not retried');
+      assert.equal(denied.monitor.status()[0]?.state, 'failed');
+      assert.equal(server.stats.refused, 1, 'not retried');
+
+      const allowed = watch(config('test-token-1'));
+      defer(() => allowed.dispose());
+      await allowed.log.waitFor((e) => e.event === 'open', 10_000);
     }));
 
   it('503 with Retry-After on the upgrade: retried, and the next attempt waits as the server asked', () =>

@@ -6,6 +6,9 @@ import { HealthImplementation } from 'grpc-health-check';
 
 const identity = (bytes: Buffer): Buffer => bytes;
 
+/** The token the Auth method accepts. */
+export const GOOD_TOKEN = 'test-token-1';
+
 function method(path: string): grpc.MethodDefinition<Buffer, Buffer> {
   return {
     path,
@@ -26,6 +29,8 @@ export const TEST_METHODS = {
   flaky: '/streamhealth.test.Stream/Flaky',
   /** Sends nothing at all (so not even response headers) and stays open. */
   silent: '/streamhealth.test.Stream/Silent',
+  /** Needs metadata `authorization: Bearer <GOOD_TOKEN>`; otherwise ends with 16 UNAUTHENTICATED. */
+  auth: '/streamhealth.test.Stream/Auth',
 } as const;
 
 export interface GrpcTestServerOptions {
@@ -56,7 +61,7 @@ export async function startGrpcTestServer(options: GrpcTestServerOptions = {}): 
     call.on('error', forget);
   };
   server.addService(
-    { Big: method(TEST_METHODS.big), Flaky: method(TEST_METHODS.flaky), Silent: method(TEST_METHODS.silent) } as grpc.ServiceDefinition,
+    { Big: method(TEST_METHODS.big), Flaky: method(TEST_METHODS.flaky), Silent: method(TEST_METHODS.silent), Auth: method(TEST_METHODS.auth) } as grpc.ServiceDefinition,
     {
       Big(call: grpc.ServerWritableStream<Buffer, Buffer>) {
         track(call);
@@ -65,6 +70,14 @@ export async function startGrpcTestServer(options: GrpcTestServerOptions = {}): 
       },
       Silent(call: grpc.ServerWritableStream<Buffer, Buffer>) {
         track(call);
+      },
+      Auth(call: grpc.ServerWritableStream<Buffer, Buffer>) {
+        if (call.metadata.get('authorization')[0] !== `Bearer ${GOOD_TOKEN}`) {
+          call.emit('error', { code: grpc.status.UNAUTHENTICATED, details: 'missing or bad token' });
+          return;
+        }
+        track(call);
+        call.write(Buffer.from('welcome'));
       },
       Flaky(call: grpc.ServerWritableStream<Buffer, Buffer>) {
         track(call);

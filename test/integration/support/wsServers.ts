@@ -9,7 +9,7 @@ import { WebSocketServer } from 'ws';
 export interface WsTestServer {
   readonly port: number;
   readonly url: string;
-  readonly stats: { readonly open: number; readonly opened: number };
+  readonly stats: { readonly open: number; readonly opened: number; readonly refused?: number };
   close(): Promise<void>;
 }
 
@@ -45,12 +45,22 @@ export interface WsEchoServerOptions {
   readonly tls?: { readonly key: string | Buffer; readonly cert: string | Buffer };
   /** After 'hello', a text frame with invalid UTF-8, then 'still here'. */
   readonly invalidUtf8?: boolean;
+  /** Refuse the upgrade with 401 unless `Authorization` is exactly this. */
+  readonly requireAuthorization?: string;
 }
 
 /** Sends one message on connect; closes the first `closeFirst` connections itself. */
 export async function startWsTestServer(options: WsEchoServerOptions = {}): Promise<WsTestServer> {
   const server = options.tls ? https.createServer({ key: options.tls.key, cert: options.tls.cert }) : http.createServer();
-  const wss = new WebSocketServer({ server });
+  let refused = 0;
+  const wss = new WebSocketServer({
+    server,
+    verifyClient: (info, done) => {
+      const ok = !options.requireAuthorization || info.req.headers.authorization === options.requireAuthorization;
+      if (!ok) refused++;
+      done(ok, 401, 'Unauthorized');
+    },
+  });
   let opened = 0;
   wss.on('connection', (socket) => {
     opened++;
@@ -68,7 +78,7 @@ export async function startWsTestServer(options: WsEchoServerOptions = {}): Prom
     port,
     url: `${options.tls ? 'wss' : 'ws'}://127.0.0.1:${port}/ws`,
     get stats() {
-      return { open: wss.clients.size, opened };
+      return { open: wss.clients.size, opened, refused };
     },
     async close() {
       for (const socket of wss.clients) socket.terminate();
