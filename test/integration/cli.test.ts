@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import * as esbuild from 'esbuild';
+import { startMcpV1Server } from '../../src/lab/servers/mcpV1.ts';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const CLI = join(ROOT, 'dist/cli.cjs');
@@ -217,4 +218,23 @@ test('probe-idle measures the silence a path tolerates, and reports survival at 
   const refused = await run(['probe-idle', '--url', 'http://127.0.0.1:1/events', '--kind', 'sse', '--max', '5']);
   assert.equal(refused.code, 1);
   assert.match(refused.stderr, /could not open the stream/);
+});
+
+test('at --duration an MCP session gets its DELETE before the CLI exits', async () => {
+  const mcp = await startMcpV1Server({ transport: 'streamable' });
+  try {
+    let sessionsWhileOpen = -1;
+    const r = await run(['watch', '--url', mcp.url, '--kind', 'mcp', '--duration', '2', '--json'], {
+      onStdout: (text) => {
+        if (sessionsWhileOpen === -1 && text.includes('"event":"open"')) sessionsWhileOpen = mcp.stats.sessions;
+      },
+    });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(sessionsWhileOpen, 1, 'one MCP session while watching');
+    // The SDK forgets a session only on DELETE (closing the GET stream alone keeps it).
+    for (let i = 0; i < 20 && mcp.stats.sessions > 0; i++) await new Promise((res) => setTimeout(res, 50));
+    assert.equal(mcp.stats.sessions, 0, 'session deleted on exit');
+  } finally {
+    await mcp.close();
+  }
 });
