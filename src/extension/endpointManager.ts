@@ -7,7 +7,6 @@ import { secretNames, type EndpointConfig } from '../core/config.ts';
 import type { StreamEvent } from '../core/events.ts';
 import type { EndpointStatus, HistorySnapshot, MonitorApi, MonitorOptions } from '../core/model.ts';
 import { HISTORY_SCHEMA_VERSION } from '../core/model.ts';
-import { createTransport } from '../transports/index.ts';
 import type { HistoryStore } from './historyStore.ts';
 import type { Log } from './log.ts';
 import { DiagnosisNotifier } from './notifications.ts';
@@ -20,7 +19,8 @@ import { Disposable, toDisposable } from './util/dispose.ts';
 export const SECRET_HINT = 'Run "Stream Health: Set Header Secret…" to store it.';
 
 export interface EndpointManagerDeps {
-  readonly createMonitor: (options: MonitorOptions) => MonitorApi;
+  /** May load the core lazily: nothing heavy is evaluated until an endpoint is configured. */
+  readonly createMonitor: (options: MonitorOptions) => MonitorApi | Promise<MonitorApi>;
   readonly secrets: SecretStore;
   readonly redactor: Redactor;
   readonly log: Log;
@@ -109,7 +109,10 @@ export class EndpointManager extends Disposable {
   private async ensureMonitor(): Promise<MonitorApi> {
     if (this.monitor) return this.monitor;
     const { secrets, log, historyStore, redactor } = this.deps;
-    const monitor = this.deps.createMonitor({
+    // Loaded on first use: the transports pull in undici, ws and grpc-js, which take a noticeable
+    // share of a second to evaluate; an install with no endpoint never pays for them.
+    const { createTransport } = await import('../transports/index.ts');
+    const monitor = await this.deps.createMonitor({
       transportFactory: createTransport,
       resolveSecret: (name) => secrets.get(name),
       secretHint: SECRET_HINT,

@@ -3,7 +3,6 @@
 
 import * as vscode from 'vscode';
 import { Emitter } from '../core/events.ts';
-import { Monitor } from '../core/monitor.ts';
 import { Commands } from './commands/index.ts';
 import type { CommandContext } from './commands/context.ts';
 import { registerDashboard } from './dashboard/manager.ts';
@@ -35,7 +34,7 @@ class StreamHealthExtension extends Disposable {
     const historyStore = new HistoryStore({ dir: context.globalStorageUri.fsPath });
     this._register(historyStore);
     this.manager = this._register(new EndpointManager({
-      createMonitor: (options) => new Monitor(options),
+      createMonitor: async (options) => new (await import('../core/monitor.ts')).Monitor(options),
       secrets,
       redactor,
       log,

@@ -5,7 +5,6 @@
 import * as vscode from 'vscode';
 import { StreamHealthError } from '../../core/errors.ts';
 import { runIdleProbe, type IdleProbeResult } from '../../core/idleProbe.ts';
-import { createTransport } from '../../transports/index.ts';
 import { SECRET_HINT } from '../endpointManager.ts';
 import { formatDuration } from '../format.ts';
 import { describeProbe, heartbeatSecondsFor } from '../probeText.ts';
@@ -61,6 +60,7 @@ export async function measureIdleTimeout(ctx: CommandContext, name?: string, arg
         lastPercent = percent;
       }, 1000);
       try {
+        const { createTransport } = await import('../../transports/index.ts');
         return await runIdleProbe({
           config,
           transportFactory: createTransport,
