@@ -20,11 +20,14 @@ const grpcAt = (port: number) => `grpc://127.0.0.1:${port}`;
 describe('grpc: a silent Watch through a proxy with a 2 s idle timeout (proof 1)', { concurrency: true }, () => {
   for (const proxy of LAB_PROXIES) {
     it(`${proxy.name}: drops again and again after ~2 s, and the diagnosis estimates 2 s within 10 %`, { skip: proxy.skip }, async () => {
-      // Client Health/Check probes every 1 s stay on: they travel on separate requests and must not
-      // keep the Watch alive. The watchdog window is long so only the proxy ends streams.
+      // Client Health/Check probes and HTTP/2 PINGs every 1 s stay on: probes travel on separate
+      // requests, PINGs are answered by the proxy; neither may keep the Watch alive. The watchdog
+      // window is long so only the proxy ends streams.
       const { drops, events } = await proxyIdleTimeoutProof(() => startGrpcHealthServer(), proxy.start, 'grpc', (port) =>
-        endpoint({ kind: 'grpc', url: grpcAt(port), heartbeatSeconds: 1, idleTimeoutSeconds: 30, reconnect: FAST_RECONNECT }),
+        endpoint({ kind: 'grpc', url: grpcAt(port), heartbeatSeconds: 1, idleTimeoutSeconds: 30, grpc: { keepaliveSeconds: 1 }, reconnect: FAST_RECONNECT }),
       );
+      const open = events.find((e) => e.event === 'open');
+      assert.match(open?.event === 'open' ? open.detail : '', /HTTP\/2 PING every 1 s .*does not keep a stream alive through an L7 proxy/);
       for (const drop of drops) {
         assert.equal(drop.cause, 'reset', `RST_STREAM from the proxy is a reset: ${drop.detail}`);
         assert.equal(typeof drop.grpcCode, 'number', 'grpcCode is always reported');
