@@ -107,8 +107,10 @@ export class DashboardApp {
       h(doc, 'div', { class: 'toolbar-controls' }, [this.filterInput, windowGroup, exportButton('json'), exportButton('csv')]),
     ]));
     root.appendChild(this.blockedEl);
-    root.appendChild(section('Diagnosis', 'diagnosis', h(doc, 'div', {}, [this.findingsEmpty, this.findingsEl])));
+    // At a glance first (every endpoint's state), then what to change (findings, snippets folded
+    // away until asked for), then the history behind it.
     root.appendChild(section('Endpoints', 'endpoints', h(doc, 'div', {}, [this.emptyEl, this.cardsEl])));
+    root.appendChild(section('Diagnosis', 'diagnosis', h(doc, 'div', {}, [this.findingsEmpty, this.findingsEl])));
     root.appendChild(section('Timeline', 'timeline-section', this.timeline.element));
     root.appendChild(section('Drop forensics', 'forensics-section', h(doc, 'div', {}, [this.forensicsEmpty, this.forensicsEl])));
     this.updateWindowButtons();

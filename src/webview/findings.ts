@@ -50,15 +50,15 @@ export function renderFinding(doc: Document, status: EndpointStatus, finding: Fi
     h(doc, 'p', { class: 'finding-message', text: finding.message, testid: 'finding-message' }),
     h(doc, 'p', { class: 'finding-evidence muted', text: evidenceLine(finding), testid: 'finding-evidence' }),
     h(doc, 'p', { class: 'finding-fix', testid: 'finding-fix' }, [h(doc, 'strong', { text: 'Fix: ' }), finding.fix, ' ', copyFix]),
-    h(doc, 'div', { class: 'snippets' }, snippets.map((s, i) => renderSnippet(doc, s, i === 0, copy))),
+    h(doc, 'div', { class: 'snippets' }, snippets.map((s) => renderSnippet(doc, s, copy))),
   ]);
 }
 
-function renderSnippet(doc: Document, snippet: Snippet, open: boolean, copy: CopyRequest): HTMLElement {
+function renderSnippet(doc: Document, snippet: Snippet, copy: CopyRequest): HTMLElement {
   const code = h(doc, 'code', { class: `language-${snippet.language}`, text: snippet.code });
   const button = h(doc, 'button', { text: 'Copy', class: 'copy', testid: 'copy-snippet', attrs: { type: 'button', 'aria-label': `Copy: ${snippet.title}` } });
   button.addEventListener('click', () => copy(snippet.code, snippet.title));
-  return h(doc, 'details', { class: `snippet side-${snippet.side}`, testid: 'snippet', attrs: { 'data-snippet': snippet.id, open } }, [
+  return h(doc, 'details', { class: `snippet side-${snippet.side}`, testid: 'snippet', attrs: { 'data-snippet': snippet.id } }, [
     h(doc, 'summary', {}, [h(doc, 'span', { class: 'side', text: SIDE_LABELS[snippet.side] }), ' ', snippet.title]),
     snippet.note ? h(doc, 'p', { class: 'muted', text: snippet.note }) : null,
     h(doc, 'div', { class: 'code-wrap' }, [h(doc, 'pre', { attrs: { tabindex: 0 } }, [code]), button]),

@@ -53,15 +53,15 @@ export function renderForensics(doc: Document, status: EndpointStatus, drops: re
     h(doc, 'h3', { text: status.name }),
     h(doc, 'p', { class: 'muted', testid: 'forensics-summary', text: `${plural(relevant.length, 'drop')} analysed. ${cutoffSentence(cutoffs)}${watchdogNote}` }),
     h(doc, 'div', { class: 'histograms' }, [
-      histogramFigure(doc, 'Silence at drop', 'histogram-silence', pathDrops.map((d) => d.silenceMs), cutoffs.silence?.ms, cutoffs.silence?.match),
-      histogramFigure(doc, 'Stream age at drop', 'histogram-age', relevant.map((d) => d.streamAgeMs), cutoffs.age?.ms, undefined),
+      histogramFigure(doc, 'Silence at drop', 'histogram-silence', pathDrops.map((d) => d.silenceMs), cutoffs.silence?.ms, cutoffs.silence?.match, watchdog > 0 ? 'only silent deaths (watchdog)' : 'no drops yet'),
+      histogramFigure(doc, 'Stream age at drop', 'histogram-age', relevant.map((d) => d.streamAgeMs), cutoffs.age?.ms, undefined, 'no drops yet'),
     ]),
   ]);
 }
 
-function histogramFigure(doc: Document, title: string, testid: string, values: number[], cutoffMs: number | undefined, match: string | undefined): HTMLElement {
+function histogramFigure(doc: Document, title: string, testid: string, values: number[], cutoffMs: number | undefined, match: string | undefined, emptyText: string): HTMLElement {
   const hist = histogram(values, 24, cutoffMs);
-  const description = describeHistogram(title, hist, cutoffMs, match);
+  const description = describeHistogram(title, hist, cutoffMs, match, emptyText);
   const figure = h(doc, 'figure', { class: 'histogram', testid }, [
     h(doc, 'figcaption', { text: title }),
   ]);
@@ -79,7 +79,7 @@ function histogramFigure(doc: Document, title: string, testid: string, values: n
     chart.appendChild(svg(doc, 'line', { x1: x, y1: PAD_TOP + plotH, x2: x, y2: PAD_TOP + plotH + 4, class: 'axis' }));
     chart.appendChild(svg(doc, 'text', { x, y: HEIGHT - 6, class: 'tick-label', 'text-anchor': 'middle' }, [formatSeconds(t)]));
   }
-  chart.appendChild(svg(doc, 'text', { x: PAD_LEFT - 4, y: PAD_TOP + 4, class: 'tick-label', 'text-anchor': 'end' }, [String(hist.maxCount)]));
+  if (hist.total > 0) chart.appendChild(svg(doc, 'text', { x: PAD_LEFT - 4, y: PAD_TOP + 4, class: 'tick-label', 'text-anchor': 'end' }, [String(hist.maxCount)]));
   hist.counts.forEach((count, i) => {
     if (count === 0) return;
     const barH = (count / Math.max(1, hist.maxCount)) * plotH;
@@ -101,15 +101,15 @@ function histogramFigure(doc: Document, title: string, testid: string, values: n
     chart.appendChild(svg(doc, 'text', { x: anchor === 'end' ? x - 4 : x + 4, y: PAD_TOP - 6, class: 'cutoff-label', 'text-anchor': anchor }, [label]));
   }
   if (hist.total === 0) {
-    chart.appendChild(svg(doc, 'text', { x: WIDTH / 2, y: HEIGHT / 2, class: 'tick-label', 'text-anchor': 'middle' }, ['no drops yet']));
+    chart.appendChild(svg(doc, 'text', { x: WIDTH / 2, y: HEIGHT / 2, class: 'tick-label', 'text-anchor': 'middle' }, [emptyText]));
   }
   figure.appendChild(chart);
   return figure;
 }
 
 /** The chart in words (its aria-label): counts, where most drops fall, and the cutoff. */
-export function describeHistogram(title: string, hist: Histogram, cutoffMs: number | undefined, match: string | undefined): string {
-  if (hist.total === 0) return `${title}: no drops yet.`;
+export function describeHistogram(title: string, hist: Histogram, cutoffMs: number | undefined, match: string | undefined, emptyText = 'no drops yet'): string {
+  if (hist.total === 0) return `${title}: ${emptyText}.`;
   let peak = 0;
   hist.counts.forEach((c, i) => {
     if (c > hist.counts[peak]!) peak = i;

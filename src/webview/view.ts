@@ -9,7 +9,7 @@ export function matchesFilter(name: string, filter: string): boolean {
   return f === '' || name.toLowerCase().includes(f);
 }
 
-/** "3 of 4 streams open · 1 stale · 1 blocked". */
+/** "3 of 4 streams open · 1 stale · 1 blocked · 2 findings". */
 export function summaryLine(statuses: readonly EndpointStatus[], blocked: number): string {
   if (statuses.length === 0 && blocked === 0) return 'No endpoints';
   const open = statuses.filter((s) => s.state === 'open').length;
@@ -21,5 +21,7 @@ export function summaryLine(statuses: readonly EndpointStatus[], blocked: number
   if (down) parts.push(`${down} down or reconnecting`);
   if (paused) parts.push(`${paused} paused`);
   if (blocked) parts.push(`${blocked} blocked`);
+  const findings = statuses.reduce((n, s) => n + s.findings.length, 0);
+  if (findings) parts.push(`${findings} ${findings === 1 ? 'finding' : 'findings'}`);
   return parts.join(' · ');
 }

@@ -223,3 +223,13 @@ test('watchdog drops are left out of the silence chart and said so', async () =>
   assert.match(ageBars[0]!, /^3 drops between/);
   await window.happyDOM.close();
 });
+
+test('an endpoint with only watchdog drops gets an empty silence chart that says why', async () => {
+  const { root, app, window } = await mount();
+  app.receive(snapshot([status({ name: 'frozen' })], { frozen: history({ drops: [drop(NOW - 1000, { cause: 'watchdog', silenceMs: 3000 })] }) }));
+  const silence = root.querySelector('[data-testid="histogram-silence"]')!;
+  assert.equal(silence.querySelectorAll('[data-testid="histogram-bar"]').length, 0);
+  assert.ok(silence.textContent!.includes('only silent deaths (watchdog)'));
+  assert.equal(silence.querySelector('svg')!.getAttribute('aria-label'), 'Silence at drop: only silent deaths (watchdog).');
+  await window.happyDOM.close();
+});
