@@ -7,13 +7,14 @@ import type { ErrorEvent } from '../../src/core/events.ts';
 import { freePort } from '../../src/lab/net.ts';
 import { nginxAvailable, startNginx } from '../../src/lab/proxies/index.ts';
 import { startGrpcHealthServer } from '../../src/lab/servers/grpc.ts';
+import { connectGrpc } from '../../src/transports/grpc.ts';
 import { GOOD_TOKEN, startGrpcTestServer, TEST_METHODS } from './support/grpcServers.ts';
 import { isDrop, isError, LAB_PROXIES, watch, withCleanup } from './support/grpcWsMonitor.ts';
 import {
   FAST_RECONNECT, GROWING_RECONNECT, heartbeats, leakProof, LIFECYCLE_IDLE_SECONDS, PROXY_IDLE_SECONDS, proxyIdleTimeoutProof,
   refusedPortProof, restartProof, silentDeathProof, SLOW_RECONNECT, staysUpProof, tlsProof,
 } from './support/grpcWsProofs.ts';
-import { endpoint, sleep } from './support/monitorHarness.ts';
+import { endpoint, recordAttempt, sleep } from './support/monitorHarness.ts';
 
 const grpcAt = (port: number) => `grpc://127.0.0.1:${port}`;
 
@@ -169,4 +170,21 @@ describe('grpc: no leaks (proof 7)', () => {
     const serverEnded = await leakProof(server, config, 'eof');
     assert.ok(serverEnded.every((d) => d.grpcCode === 0), 'server-ended streams are eof with status OK');
   });
+});
+
+describe('grpc: transport contract', () => {
+  it('ended() comes exactly once, with the cause given to close(), and a second close() is a no-op', () =>
+    withCleanup(async (defer) => {
+      const server = await startGrpcHealthServer();
+      defer(() => server.close());
+      const attempt = recordAttempt(connectGrpc, endpoint({ kind: 'grpc', url: server.url }));
+      await attempt.opened();
+      attempt.transport.close('manual', 'first');
+      attempt.transport.close('watchdog', 'second');
+      const end = await attempt.ended();
+      assert.deepEqual([end.cause, end.detail, end.retryable], ['manual', 'first', true]);
+      await assert.rejects(attempt.transport.probe!(), /channel is closed/);
+      await sleep(200);
+      assert.equal(server.stats.open, 0, 'the call was cancelled at the server');
+    }));
 });

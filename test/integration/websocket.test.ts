@@ -7,12 +7,13 @@ import type { ErrorEvent } from '../../src/core/events.ts';
 import { freePort } from '../../src/lab/net.ts';
 import { nginxAvailable, startNginx } from '../../src/lab/proxies/index.ts';
 import { startWsServer } from '../../src/lab/servers/websocket.ts';
+import { connectWebSocket } from '../../src/transports/websocket.ts';
 import { isDrop, isError, LAB_PROXIES, watch, withCleanup } from './support/grpcWsMonitor.ts';
 import {
   FAST_RECONNECT, GROWING_RECONNECT, heartbeats, leakProof, LIFECYCLE_IDLE_SECONDS, PROXY_IDLE_SECONDS, proxyIdleTimeoutProof,
   refusedPortProof, restartProof, silentDeathProof, SLOW_RECONNECT, staysUpProof, tlsProof,
 } from './support/grpcWsProofs.ts';
-import { endpoint, sleep } from './support/monitorHarness.ts';
+import { endpoint, recordAttempt, sleep } from './support/monitorHarness.ts';
 import { startRefusingServer, startWsTestServer } from './support/wsServers.ts';
 
 const wsAt = (port: number) => `ws://127.0.0.1:${port}/ws`;
@@ -162,4 +163,21 @@ describe('websocket: no leaks (proof 7)', () => {
     const serverClosed = await leakProof(server, config, 'ws-close');
     assert.ok(serverClosed.every((d) => d.wsCloseCode === 1001), 'server closes are ws-close 1001');
   });
+});
+
+describe('websocket: transport contract', () => {
+  it('ended() comes exactly once, with the cause given to close(), and a second close() is a no-op', () =>
+    withCleanup(async (defer) => {
+      const server = await startWsTestServer();
+      defer(() => server.close());
+      const attempt = recordAttempt(connectWebSocket, endpoint({ kind: 'websocket', url: server.url }));
+      await attempt.opened();
+      attempt.transport.close('manual', 'first');
+      attempt.transport.close('watchdog', 'second');
+      const end = await attempt.ended();
+      assert.deepEqual([end.cause, end.detail, end.retryable], ['manual', 'first', true]);
+      await assert.rejects(attempt.transport.probe!(), /not open/);
+      await sleep(200);
+      assert.equal(server.stats.open, 0, 'the server saw the socket close');
+    }));
 });
