@@ -120,7 +120,8 @@ export class EndpointManager extends Disposable {
     this.monitor = monitor;
     const loaded = await historyStore.load();
     if (loaded.problem) {
-      const text = redactor.redact(`Stream Health: the saved history could not be read and was ${loaded.setAsidePath ? `moved to ${loaded.setAsidePath}` : 'ignored'} (${loaded.problem}). Starting with an empty history.`);
+      const where = loaded.setAsidePath ? `; it was moved to ${loaded.setAsidePath}` : '';
+      const text = redactor.redact(`Stream Health: the saved history (${historyStore.file}) ${loaded.problem}${where}. Monitoring starts with an empty history.`);
       log.warn(text);
       void vscode.window.showWarningMessage(text);
     }

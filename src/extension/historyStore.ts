@@ -28,6 +28,7 @@ export interface LoadResult {
   readonly snapshot?: HistorySnapshot;
   /** Set when the file was unreadable and was renamed to this path. */
   readonly setAsidePath?: string;
+  /** What was wrong with the file, completing "the saved history …" (e.g. `is not valid JSON`). */
   readonly problem?: string;
 }
 
@@ -192,10 +193,10 @@ export class HistoryStore {
     const target = path.join(this.dir, `history.corrupt-${stamp}.json`);
     try {
       await fs.rename(this.file, target);
-      return { setAsidePath: target, problem: `${this.file} ${problem}` };
+      return { setAsidePath: target, problem };
     } catch {
       // Could not even rename: start empty and leave the file for the user to inspect.
-      return { problem: `${this.file} ${problem} and could not be renamed aside` };
+      return { problem: `${problem} and could not be renamed aside` };
     }
   }
 
