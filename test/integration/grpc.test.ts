@@ -11,10 +11,10 @@ import { connectGrpc } from '../../src/transports/grpc.ts';
 import { GOOD_TOKEN, startGrpcTestServer, TEST_METHODS } from './support/grpcServers.ts';
 import { isDrop, isError, LAB_PROXIES, watch, withCleanup } from './support/grpcWsMonitor.ts';
 import {
-  FAST_RECONNECT, GROWING_RECONNECT, heartbeats, leakProof, LIFECYCLE_IDLE_SECONDS, PROXY_IDLE_SECONDS, proxyIdleTimeoutProof,
+  closeContractProof, FAST_RECONNECT, GROWING_RECONNECT, heartbeats, leakProof, LIFECYCLE_IDLE_SECONDS, PROXY_IDLE_SECONDS, proxyIdleTimeoutProof,
   refusedPortProof, restartProof, silentDeathProof, SLOW_RECONNECT, staysUpProof, tlsProof,
 } from './support/grpcWsProofs.ts';
-import { endpoint, recordAttempt, sleep } from './support/monitorHarness.ts';
+import { endpoint, sleep } from './support/monitorHarness.ts';
 
 const grpcAt = (port: number) => `grpc://127.0.0.1:${port}`;
 
@@ -177,14 +177,6 @@ describe('grpc: transport contract', () => {
     withCleanup(async (defer) => {
       const server = await startGrpcHealthServer();
       defer(() => server.close());
-      const attempt = recordAttempt(connectGrpc, endpoint({ kind: 'grpc', url: server.url }));
-      await attempt.opened();
-      attempt.transport.close('manual', 'first');
-      attempt.transport.close('watchdog', 'second');
-      const end = await attempt.ended();
-      assert.deepEqual([end.cause, end.detail, end.retryable], ['manual', 'first', true]);
-      await assert.rejects(attempt.transport.probe!(), /channel is closed/);
-      await sleep(200);
-      assert.equal(server.stats.open, 0, 'the call was cancelled at the server');
+      await closeContractProof(connectGrpc, endpoint({ kind: 'grpc', url: server.url }), server, /channel is closed/);
     }));
 });

@@ -10,10 +10,10 @@ import { startWsServer } from '../../src/lab/servers/websocket.ts';
 import { connectWebSocket } from '../../src/transports/websocket.ts';
 import { isDrop, isError, LAB_PROXIES, watch, withCleanup } from './support/grpcWsMonitor.ts';
 import {
-  FAST_RECONNECT, GROWING_RECONNECT, heartbeats, leakProof, LIFECYCLE_IDLE_SECONDS, PROXY_IDLE_SECONDS, proxyIdleTimeoutProof,
+  closeContractProof, FAST_RECONNECT, GROWING_RECONNECT, heartbeats, leakProof, LIFECYCLE_IDLE_SECONDS, PROXY_IDLE_SECONDS, proxyIdleTimeoutProof,
   refusedPortProof, restartProof, silentDeathProof, SLOW_RECONNECT, staysUpProof, tlsProof,
 } from './support/grpcWsProofs.ts';
-import { endpoint, recordAttempt, sleep } from './support/monitorHarness.ts';
+import { endpoint, sleep } from './support/monitorHarness.ts';
 import { startRefusingServer, startWsTestServer } from './support/wsServers.ts';
 
 const wsAt = (port: number) => `ws://127.0.0.1:${port}/ws`;
@@ -170,14 +170,6 @@ describe('websocket: transport contract', () => {
     withCleanup(async (defer) => {
       const server = await startWsTestServer();
       defer(() => server.close());
-      const attempt = recordAttempt(connectWebSocket, endpoint({ kind: 'websocket', url: server.url }));
-      await attempt.opened();
-      attempt.transport.close('manual', 'first');
-      attempt.transport.close('watchdog', 'second');
-      const end = await attempt.ended();
-      assert.deepEqual([end.cause, end.detail, end.retryable], ['manual', 'first', true]);
-      await assert.rejects(attempt.transport.probe!(), /not open/);
-      await sleep(200);
-      assert.equal(server.stats.open, 0, 'the server saw the socket close');
+      await closeContractProof(connectWebSocket, endpoint({ kind: 'websocket', url: server.url }), server, /not open/);
     }));
 });

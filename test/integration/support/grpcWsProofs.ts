@@ -8,9 +8,10 @@ import { freePort } from '../../../src/lab/net.ts';
 import { spawnLabServer } from '../../../src/lab/process.ts';
 import type { AnyLabServerOptions } from '../../../src/lab/servers/index.ts';
 import type { LabProcess, LabProxy, LabProxyOptions, LabServerKind, ProxyMode } from '../../../src/lab/types.ts';
+import type { TransportFactory } from '../../../src/core/transport.ts';
 import { isDrop, isError, settledResources, totalHandles, watch, withCleanup } from './grpcWsMonitor.ts';
 import type { Watched } from './grpcWsMonitor.ts';
-import { activeResources, sleep } from './monitorHarness.ts';
+import { activeResources, recordAttempt, sleep } from './monitorHarness.ts';
 import { makeTestCerts } from './tlsCerts.ts';
 
 /** The proxies' idle timeout in proofs 1 and 2. */
@@ -234,4 +235,22 @@ export function leakProof(server: { readonly stats: { readonly open: number }; c
     assert.ok(totalHandles(after) <= totalHandles(before) + 1, `handles back to a small constant: before ${JSON.stringify(before)}, after ${JSON.stringify(after)}`);
     return serverEnded;
   });
+}
+
+/**
+ * The transport contract with the recording sink (which throws on a second `ended()`): `ended()` comes
+ * once with the cause given to the first `close()`, a second `close()` is a no-op, a probe after the
+ * end rejects, and the server sees the stream gone.
+ */
+export async function closeContractProof(factory: TransportFactory, config: EndpointConfig, server: { readonly stats: { readonly open: number } }, probeError: RegExp): Promise<void> {
+  const attempt = recordAttempt(factory, config);
+  await attempt.opened();
+  attempt.transport.close('manual', 'first');
+  attempt.transport.close('watchdog', 'second');
+  const end = await attempt.ended();
+  assert.deepEqual([end.cause, end.detail, end.retryable], ['manual', 'first', true]);
+  await assert.rejects(attempt.transport.probe!(), probeError);
+  const deadline = performance.now() + 5_000;
+  while (server.stats.open > 0 && performance.now() < deadline) await sleep(50);
+  assert.equal(server.stats.open, 0, 'the server saw the stream end');
 }
