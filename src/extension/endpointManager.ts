@@ -188,6 +188,14 @@ export class EndpointManager extends Disposable {
     return this.monitor ? this.deps.redactor.redactDeep(this.monitor.history()) : emptyHistory();
   }
 
+  /**
+   * The history as the core holds it, NOT redacted: only for counting (the status bar's drops in
+   * the last hour), never for text that leaves the extension. Skips a deep copy on every redraw.
+   */
+  historyForCounts(): HistorySnapshot | undefined {
+    return this.monitor?.history();
+  }
+
   /** Why `name` cannot be acted on, or undefined when it is a running endpoint. */
   whyUnavailable(name: string): string | undefined {
     if (this.resolved.endpoints.some((e) => e.name === name)) return undefined;

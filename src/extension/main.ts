@@ -44,13 +44,13 @@ class StreamHealthExtension extends Disposable {
 
     const statusBar = this._register(new StatusBar(() => ({
       statuses: manager.status(),
-      history: manager.history(),
+      history: manager.historyForCounts(),
       blocked: manager.blocked(),
       issues: manager.issues().map((i) => i.text),
       now: Date.now(),
     })));
     this._register(manager.onDidChange((event) => {
-      if (!event || STATUS_EVENTS.has(event.event)) statusBar.update();
+      if (!event || STATUS_EVENTS.has(event.event)) statusBar.scheduleUpdate();
     }));
 
     let commandContext: CommandContext | undefined;
