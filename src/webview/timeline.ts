@@ -4,10 +4,10 @@
 
 import type { EndpointStatus } from '../core/model.ts';
 import { h, setText } from './dom.ts';
-import { describeDrop, formatClock, formatDuration, STATE_LABELS } from './format.ts';
+import { describeDrop, formatClock, formatDuration, plural, STATE_LABELS } from './format.ts';
 import type { Lane } from './historyStore.ts';
 import { BASE_COLORS, causeStyle, legendEntries } from './theme.ts';
-import { axisTicks, CURSOR_KEYS, laneAt, makeScale, moveCursor, nearestItem, sessionBars, tickColumns, timeToX, visibleRange, type Cursor, type TimeScale } from './timelineGeometry.ts';
+import { axisTicks, CURSOR_KEYS, laneAt, makeScale, moveCursor, nearestItem, sessionBars, tickColumns, timeToX, visibleRange, windowLabel, type Cursor, type TimeScale } from './timelineGeometry.ts';
 
 export interface TimelineRow {
   readonly status: EndpointStatus;
@@ -46,7 +46,8 @@ export class Timeline {
     this.announcer = h(doc, 'p', { class: 'visually-hidden', attrs: { 'aria-live': 'polite' } });
     const legend = h(doc, 'ul', { class: 'legend', testid: 'timeline-legend', attrs: { 'aria-label': 'Drop causes' } }, [
       h(doc, 'li', {}, [legendSwatch(doc, 'session'), 'session (open → drop)']),
-      h(doc, 'li', {}, [legendSwatch(doc, 'tick'), 'heartbeat (in above, out below)']),
+      h(doc, 'li', {}, [legendSwatch(doc, 'tick-in'), 'heartbeat received (above the bar)']),
+      h(doc, 'li', {}, [legendSwatch(doc, 'tick-out'), 'heartbeat sent (below the bar)']),
       ...legendEntries().map((e) => h(doc, 'li', {}, [markerSvg(doc, e.style.path, e.style.stroke, e.style.colorVar, e.style.fallback), `${e.label} (${e.style.shapeName})`])),
     ]);
     this.element = h(doc, 'div', { class: 'timeline', testid: 'timeline' }, [
@@ -173,7 +174,7 @@ export class Timeline {
         drops += b - a;
       }
     }
-    const text = `Timeline over the last ${formatDuration(this.windowMs)}: ${rows.length} endpoints, ${sessions} sessions, ${drops} drops.`;
+    const text = `Timeline over the last ${windowLabel(this.windowMs)}: ${plural(rows.length, 'endpoint')}, ${plural(sessions, 'session')}, ${plural(drops, 'drop')}.`;
     this.canvas.setAttribute('aria-label', text);
     setText(this.summary, text);
     if (this.hover) this.updateTooltip();
@@ -350,7 +351,7 @@ function fitText(ctx: CanvasRenderingContext2D, text: string, maxWidth: number):
   return `${text.slice(0, lo)}…`;
 }
 
-function legendSwatch(doc: Document, kind: 'session' | 'tick'): Element {
+function legendSwatch(doc: Document, kind: 'session' | 'tick-in' | 'tick-out'): Element {
   return h(doc, 'span', { class: `swatch swatch-${kind}`, attrs: { 'aria-hidden': 'true' } });
 }
 

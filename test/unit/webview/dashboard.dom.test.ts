@@ -233,3 +233,25 @@ test('an endpoint with only watchdog drops gets an empty silence chart that says
   assert.equal(silence.querySelector('svg')!.getAttribute('aria-label'), 'Silence at drop: only silent deaths (watchdog).');
   await window.happyDOM.close();
 });
+
+test('the window selector redraws the timeline over the chosen window and is remembered', async () => {
+  const { root, app, window, state } = await mount();
+  const now = Date.now();
+  app.receive({ ...snapshot([status({ name: 'a' })], {
+    a: history({
+      sessions: [{ openedAt: now - 5 * 3_600_000, endedAt: now - 4 * 3_600_000, detail: '' }, { openedAt: now - 600_000, detail: '' }],
+      drops: [drop(now - 4 * 3_600_000)],
+    }),
+  }), now });
+  const summary = () => root.querySelector('[data-testid="timeline-summary"]')!.textContent;
+  const frame = () => new Promise((r) => window.requestAnimationFrame(() => r(undefined)));
+  await frame();
+  assert.equal(summary(), 'Timeline over the last 1 h: 1 endpoint, 1 session, 0 drops.');
+  (root.querySelector('[data-testid="window-86400000"]') as unknown as { click(): void }).click();
+  await frame();
+  assert.equal(summary(), 'Timeline over the last 24 h: 1 endpoint, 2 sessions, 1 drop.');
+  assert.equal(state()?.windowMs, 86_400_000);
+  assert.equal(root.querySelector('[data-testid="window-86400000"]')!.getAttribute('aria-pressed'), 'true');
+  assert.equal(root.querySelector('[data-testid="window-3600000"]')!.getAttribute('aria-pressed'), 'false');
+  await window.happyDOM.close();
+});
