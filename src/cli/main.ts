@@ -2,7 +2,7 @@
 // runs watch or probe-idle, and maps failures to exit codes 1 (runtime) and 2 (usage/config).
 
 import { StreamHealthError } from '../core/errors.ts';
-import { createTransport } from '../transports/index.ts';
+import type { TransportFactory } from '../core/transport.ts';
 import { parseCommand } from './args.ts';
 import { CliConfigError } from './endpoints.ts';
 import type { CliIo } from './io.ts';
@@ -12,6 +12,8 @@ import { runWatch } from './watch.ts';
 
 /** After finishing, sockets still closing (an MCP DELETE) get this long before we exit anyway. */
 const EXIT_GRACE_MS = 3000;
+/** undici 8 and the other transport libraries need this Node major or newer. */
+const MIN_NODE_MAJOR = 22;
 
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
   try {
@@ -36,7 +38,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   }
 }
 
-function processIo(): CliIo {
+function processIo(transportFactory: TransportFactory): CliIo {
   let interrupts = 0;
   let pipeClosed = false;
   const handlers = new Set<() => void>();
@@ -82,15 +84,24 @@ function processIo(): CliIo {
         handlers.delete(handler);
       };
     },
-    transportFactory: createTransport,
+    transportFactory,
   };
 }
 
 // Only run when executed as the CLI (not when a test imports this module).
 const invokedDirectly = typeof require !== 'undefined' && typeof module !== 'undefined' && require.main === module;
-if (invokedDirectly) {
-  void main(process.argv.slice(2), processIo()).then((code) => {
-    process.exitCode = code;
-    setTimeout(() => process.exit(code), EXIT_GRACE_MS).unref();
-  });
+if (invokedDirectly) void runCli();
+
+async function runCli(): Promise<void> {
+  const major = Number(process.versions.node.split('.')[0]);
+  if (major < MIN_NODE_MAJOR) {
+    // Checked before the transports load: on an old Node they fail with an unhelpful TypeError.
+    process.stderr.write(`stream-health: needs Node ${MIN_NODE_MAJOR} or newer (this is ${process.version}); in this repository run it with "npm run cli -- ..."\n`);
+    process.exitCode = EXIT.runtime;
+    return;
+  }
+  const { createTransport } = await import('../transports/index.ts');
+  const code = await main(process.argv.slice(2), processIo(createTransport));
+  process.exitCode = code;
+  setTimeout(() => process.exit(code), EXIT_GRACE_MS).unref();
 }
