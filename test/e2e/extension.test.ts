@@ -58,7 +58,7 @@ describe('Stream Health in a real VS Code', { timeout: 12 * 60_000 }, () => {
     // is frozen by the test, not on a schedule.
     lab = await startLab({
       proxyIdleSeconds: 2,
-      heartbeatMs: 500,
+      heartbeatMs: 1000,
       freezeEverySeconds: 0,
       exclude: ['grpc-silent', 'mcp-v1-streamable', 'mcp-v1-sse', 'mcp-v2', 'grpc-keepalive'],
     });
@@ -232,6 +232,11 @@ describe('Stream Health in a real VS Code', { timeout: 12 * 60_000 }, () => {
   test('screenshots of the dashboard in light and dark themes', async () => {
     mkdirSync(TEST_RESULTS_DIR, { recursive: true });
     await wb.runCommand('Notifications: Clear All Notifications');
+    await wb.runCommand('View: Close Primary Side Bar');
+    // Tall enough to show the findings and the cards below them.
+    const viewport = wb.page.viewportSize();
+    await wb.page.setViewportSize({ width: 1400, height: 2200 });
+    onCleanup(() => (viewport ? wb.page.setViewportSize(viewport) : undefined));
     for (const kind of ['light', 'dark'] as ThemeKind[]) {
       await wb.setTheme(kind);
       // The webview follows the theme through its body class.
@@ -243,6 +248,7 @@ describe('Stream Health in a real VS Code', { timeout: 12 * 60_000 }, () => {
       mkdirSync(SCREENSHOTS_DOC_DIR, { recursive: true });
       copyFileSync(file, join(SCREENSHOTS_DOC_DIR, `dashboard-${kind}.png`));
     }
+    if (viewport) await wb.page.setViewportSize(viewport);
   });
 
   test('an untrusted workspace does not connect to its configured endpoints', async () => {
