@@ -2,74 +2,64 @@
 // serializer), the ready handshake, batched updates, and the actions the panel's buttons send.
 
 import * as vscode from 'vscode';
-import type { StreamEvent } from '../../core/events.ts';
-import type { ToWebviewMessage, ToWebviewSnapshot } from '../../shared/protocol.ts';
-import { UpdateBatcher, type Batch } from './batcher.ts';
 import { Disposable, toDisposable } from '../util/dispose.ts';
 import { buildDashboardHtml, createNonce } from './html.ts';
-import { parseFromWebview } from './messages.ts';
 import type { DashboardModel } from './model.ts';
+import { DashboardSession } from './session.ts';
 
 export const DASHBOARD_VIEW_TYPE = 'streamHealth.dashboard';
 const TITLE = 'Stream Health';
 /** A full snapshot now and then repairs anything a delta missed (e.g. history cleared elsewhere). */
 const RESYNC_INTERVAL_MS = 60_000;
 
-function snapshotOf(model: DashboardModel): ToWebviewSnapshot {
-  return {
-    type: 'snapshot',
-    endpoints: model.status(),
-    history: model.history(),
-    blocked: model.blocked(),
-    now: Date.now(),
-  };
-}
-
 function webviewOptions(mediaRoot: vscode.Uri): vscode.WebviewOptions {
   return { enableScripts: true, localResourceRoots: [mediaRoot] };
 }
 
-/** One live panel: its HTML, its message traffic and its subscription to the model. */
+/** One live panel: its HTML, and a DashboardSession speaking to its webview. */
 class DashboardPanel extends Disposable {
   private readonly panel: vscode.WebviewPanel;
-  private readonly model: DashboardModel;
-  private readonly batcher: UpdateBatcher;
-  /** Updates wait for the webview's `ready`; before that the data-initial attribute is what it shows. */
-  private ready = false;
-  private endpointNames = '';
-  private resyncTimer: ReturnType<typeof setInterval> | undefined;
+  private readonly session: DashboardSession;
   readonly onDidDispose: vscode.Event<void>;
   private readonly disposeEmitter: vscode.EventEmitter<void>;
 
   constructor(panel: vscode.WebviewPanel, mediaRoot: vscode.Uri, model: DashboardModel) {
     super();
     this.panel = panel;
-    this.model = model;
     this.disposeEmitter = this._register(new vscode.EventEmitter<void>());
     this.onDidDispose = this.disposeEmitter.event;
+    this.session = this._register(new DashboardSession(
+      model,
+      { post: (message) => void panel.webview.postMessage(message) },
+      {
+        copy: (text, label) => {
+          vscode.env.clipboard.writeText(text).then(
+            () => vscode.window.setStatusBarMessage(`Stream Health: copied ${label ?? 'text'} to the clipboard`, 3000),
+            (error: unknown) => reportFailure('Copy', error),
+          );
+        },
+        reportFailure,
+      },
+    ));
 
     panel.webview.options = webviewOptions(mediaRoot);
     panel.iconPath = vscode.Uri.joinPath(mediaRoot, 'icon.svg');
-    const initial = snapshotOf(model);
-    this.endpointNames = namesKey(initial);
     panel.webview.html = buildDashboardHtml({
       cspSource: panel.webview.cspSource,
       nonce: createNonce(),
       scriptUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(mediaRoot, 'dashboard.js')).toString(),
       styleUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(mediaRoot, 'dashboard.css')).toString(),
-      initialState: { snapshot: initial },
+      initialState: this.session.initialState(),
     });
 
-    this.batcher = this._register(new UpdateBatcher((batch) => this.flush(batch)));
-    this._register(model.onDidChange((event: StreamEvent | undefined) => this.batcher.push(event)));
-    this._register(panel.webview.onDidReceiveMessage((raw) => this.onMessage(raw)));
+    this._register(panel.webview.onDidReceiveMessage((raw: unknown) => this.session.receive(raw)));
     // With retainContextWhenHidden off, a hidden webview is torn down and says `ready` again when shown.
     this._register(panel.onDidChangeViewState(() => {
-      if (!panel.visible) this.ready = false;
+      if (!panel.visible) this.session.detached();
     }));
     this._register(panel.onDidDispose(() => this.dispose()));
-    this.resyncTimer = setInterval(() => this.batcher.requestResync(), RESYNC_INTERVAL_MS);
-    this._register(toDisposable(() => clearInterval(this.resyncTimer)));
+    const resync = setInterval(() => this.session.requestResync(), RESYNC_INTERVAL_MS);
+    this._register(toDisposable(() => clearInterval(resync)));
   }
 
   reveal(): void {
@@ -87,66 +77,6 @@ class DashboardPanel extends Disposable {
       // already disposed by VS Code
     }
   }
-
-  /** A no-op once disposed or while the webview is not listening. */
-  private post(message: ToWebviewMessage): void {
-    if (this.isDisposed || !this.ready) return;
-    void this.panel.webview.postMessage(message);
-  }
-
-  private flush(batch: Batch): void {
-    if (this.isDisposed || !this.ready) return;
-    const endpoints = this.model.status();
-    const names = endpoints.map((e) => e.name).join('\n');
-    if (batch.resync || names !== this.endpointNames) {
-      this.sendSnapshot();
-      return;
-    }
-    this.post({ type: 'update', endpoints, blocked: this.model.blocked(), events: batch.events, now: Date.now() });
-  }
-
-  private sendSnapshot(): void {
-    const snapshot = snapshotOf(this.model);
-    this.endpointNames = namesKey(snapshot);
-    this.post(snapshot);
-  }
-
-  private onMessage(raw: unknown): void {
-    if (this.isDisposed) return;
-    const message = parseFromWebview(raw);
-    if (!message) return;
-    switch (message.type) {
-      case 'ready':
-        this.ready = true;
-        this.sendSnapshot();
-        return;
-      case 'reconnect':
-        this.model.reconnect(message.endpoint);
-        return;
-      case 'pause':
-        this.model.pause(message.endpoint);
-        return;
-      case 'resume':
-        this.model.resume(message.endpoint);
-        return;
-      case 'measureIdle':
-        this.model.measureIdle(message.endpoint).catch((error: unknown) => reportFailure('Measure Idle Timeout', error));
-        return;
-      case 'exportReport':
-        this.model.exportReport(message.format).catch((error: unknown) => reportFailure('Export Report', error));
-        return;
-      case 'copy':
-        vscode.env.clipboard.writeText(message.text).then(
-          () => vscode.window.setStatusBarMessage(`Stream Health: copied ${message.label ?? 'text'} to the clipboard`, 3000),
-          (error: unknown) => reportFailure('Copy', error),
-        );
-        return;
-    }
-  }
-}
-
-function namesKey(snapshot: ToWebviewSnapshot): string {
-  return snapshot.endpoints.map((e) => e.name).join('\n');
 }
 
 function reportFailure(action: string, error: unknown): void {
