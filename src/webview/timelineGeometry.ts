@@ -2,7 +2,8 @@
 // and 10,000 events draw in a few milliseconds. Pure (no DOM) so node tests cover it.
 
 export const TIMELINE_WINDOWS_MS = [15 * 60_000, 60 * 60_000, 24 * 60 * 60_000] as const;
-export const DEFAULT_WINDOW_MS = 60 * 60_000;
+/** Live monitoring wants detail: a fresh session fills 15 min, not a sliver of 1 h. */
+export const DEFAULT_WINDOW_MS = 15 * 60_000;
 
 export function windowLabel(windowMs: number): string {
   return windowMs >= 3_600_000 ? `${windowMs / 3_600_000} h` : `${windowMs / 60_000} min`;

@@ -246,12 +246,12 @@ test('the window selector redraws the timeline over the chosen window and is rem
   const summary = () => root.querySelector('[data-testid="timeline-summary"]')!.textContent;
   const frame = () => new Promise((r) => window.requestAnimationFrame(() => r(undefined)));
   await frame();
-  assert.equal(summary(), 'Timeline over the last 1 h: 1 endpoint, 1 session, 0 drops.');
+  assert.equal(summary(), 'Timeline over the last 15 min: 1 endpoint, 1 session, 0 drops.', 'the default window is 15 min');
   (root.querySelector('[data-testid="window-86400000"]') as unknown as { click(): void }).click();
   await frame();
   assert.equal(summary(), 'Timeline over the last 24 h: 1 endpoint, 2 sessions, 1 drop.');
   assert.equal(state()?.windowMs, 86_400_000);
   assert.equal(root.querySelector('[data-testid="window-86400000"]')!.getAttribute('aria-pressed'), 'true');
-  assert.equal(root.querySelector('[data-testid="window-3600000"]')!.getAttribute('aria-pressed'), 'false');
+  assert.equal(root.querySelector('[data-testid="window-900000"]')!.getAttribute('aria-pressed'), 'false');
   await window.happyDOM.close();
 });

@@ -140,7 +140,7 @@ async function main(): Promise<void> {
         await canvas.scrollIntoViewIfNeeded();
         const box = (await canvas.boundingBox())!;
         await page.mouse.move(box.x + 5, box.y + 5);
-        await page.mouse.move(box.x + box.width - 10 - (box.width - 180) * (65_000 / 3_600_000), box.y + 4 + 13, { steps: 5 });
+        await page.mouse.move(box.x + box.width - 10 - (box.width - 180) * (65_000 / 900_000), box.y + 4 + 13, { steps: 5 });
         const tip = page.locator('[data-testid="timeline-tooltip"]');
         if (!(await tip.isVisible())) problems.push(`${label}: hovering a drop marker showed no tooltip`);
         else console.log(`tooltip: ${(await tip.innerText()).replace(/\n/g, ' | ')}`);
