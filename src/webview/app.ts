@@ -5,7 +5,7 @@ import type { EndpointStatus } from '../core/model.ts';
 import type { BlockedEndpoint, DashboardViewState, FromWebviewMessage, ToWebviewMessage } from '../shared/protocol.ts';
 import { EndpointCard, type CardAction } from './cards.ts';
 import { clear, h, KeyedList, setText } from './dom.ts';
-import { renderFinding } from './findings.ts';
+import { carryOverOpenSnippets, renderFinding } from './findings.ts';
 import { renderForensics } from './forensics.ts';
 import { HistoryStore } from './historyStore.ts';
 import { Timeline } from './timeline.ts';
@@ -257,7 +257,11 @@ export class DashboardApp {
     const entries = visible.flatMap((s) => s.findings.map((f) => ({
       id: `${s.name}\n${f.finding}`,
       key: JSON.stringify([s.kind, s.url, s.heartbeatSeconds, f]),
-      build: () => renderFinding(this.doc, s, f, copy),
+      build: (previous: Element | undefined) => {
+        const el = renderFinding(this.doc, s, f, copy);
+        if (previous) carryOverOpenSnippets(previous, el);
+        return el;
+      },
     })));
     this.findingsEmpty.hidden = entries.length > 0;
     this.findingsList.update(entries);

@@ -64,7 +64,8 @@ export interface KeyedEntry {
   readonly id: string;
   /** Content version: the element is rebuilt only when this changes. */
   readonly key: string;
-  readonly build: () => Element;
+  /** Builds the element; `previous` is the one it replaces, to carry over UI state (open details). */
+  readonly build: (previous: Element | undefined) => Element;
 }
 
 /**
@@ -85,7 +86,7 @@ export class KeyedList {
       seen.add(entry.id);
       let item = this.items.get(entry.id);
       if (!item || item.key !== entry.key) {
-        const el = entry.build();
+        const el = entry.build(item?.el);
         if (item) item.el.replaceWith(el);
         item = { key: entry.key, el };
         this.items.set(entry.id, item);

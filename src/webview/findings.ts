@@ -64,3 +64,11 @@ function renderSnippet(doc: Document, snippet: Snippet, copy: CopyRequest): HTML
     h(doc, 'div', { class: 'code-wrap' }, [h(doc, 'pre', { attrs: { tabindex: 0 } }, [code]), button]),
   ]);
 }
+
+/** Keeps the snippets a user opened open when a finding is rebuilt (its evidence count changed). */
+export function carryOverOpenSnippets(from: Element, to: Element): void {
+  const open = new Set([...from.querySelectorAll('details[open]')].map((d) => d.getAttribute('data-snippet')));
+  for (const details of to.querySelectorAll('details')) {
+    if (open.has(details.getAttribute('data-snippet'))) details.setAttribute('open', '');
+  }
+}

@@ -255,3 +255,18 @@ test('the window selector redraws the timeline over the chosen window and is rem
   assert.equal(root.querySelector('[data-testid="window-900000"]')!.getAttribute('aria-pressed'), 'false');
   await window.happyDOM.close();
 });
+
+test('a finding rebuilt with new evidence keeps the snippets the user opened', async () => {
+  const { root, app, window } = await mount();
+  const send = (evidence: number) => app.receive(snapshot([status({ name: 'g', findings: [{ ...idleFinding, evidence }] })]));
+  send(5);
+  const before = root.querySelector('[data-testid="finding"]')!;
+  before.querySelector('details[data-snippet="haproxy"]')!.setAttribute('open', '');
+  send(6);
+  const after = root.querySelector('[data-testid="finding"]')!;
+  assert.notEqual(after, before, 'rebuilt for the new evidence');
+  assert.match(after.querySelector('[data-testid="finding-evidence"]')!.textContent!, /6 observations/);
+  const open = [...after.querySelectorAll('details[open]')].map((d) => d.getAttribute('data-snippet'));
+  assert.deepEqual(open, ['haproxy']);
+  await window.happyDOM.close();
+});
