@@ -48,7 +48,8 @@ test('every field of every setting has a markdownDescription', () => {
 
 test('workspace trust: limited support with the endpoints setting restricted', () => {
   assert.equal(pkg.capabilities.untrustedWorkspaces.supported, 'limited');
-  assert.ok(pkg.capabilities.untrustedWorkspaces.restrictedConfigurations.includes('streamHealth.endpoints'));
+  // Endpoints carry URLs, headers and TLS options; defaults could make user endpoints hammer a server.
+  assert.deepEqual(pkg.capabilities.untrustedWorkspaces.restrictedConfigurations, ['streamHealth.endpoints', 'streamHealth.defaults']);
   assert.equal(props['streamHealth.notifications'].default, true);
 });
 
