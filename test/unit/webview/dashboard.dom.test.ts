@@ -270,3 +270,18 @@ test('a finding rebuilt with new evidence keeps the snippets the user opened', a
   assert.deepEqual(open, ['haproxy']);
   await window.happyDOM.close();
 });
+
+test('a reloaded webview restores the filter and window from its saved state; bad state falls back', async () => {
+  const restored = await mount({ filter: 'beta', windowMs: 86_400_000, scrollY: 420 });
+  restored.app.receive(snapshot([status({ name: 'alpha' }), status({ name: 'beta' })]));
+  assert.equal((restored.root.querySelector('[data-testid="filter"]') as unknown as { value: string }).value, 'beta');
+  assert.equal(restored.root.querySelector('[data-testid="window-86400000"]')!.getAttribute('aria-pressed'), 'true');
+  const visible = [...restored.root.querySelectorAll('[data-testid="card"]')].filter((c) => !(c as unknown as { hidden: boolean }).hidden);
+  assert.deepEqual(visible.map((c) => c.getAttribute('data-endpoint')), ['beta']);
+  assert.equal(restored.app.viewState.scrollY, 420);
+  await restored.window.happyDOM.close();
+
+  const bad = await mount({ filter: 42, windowMs: 7, scrollY: 'x' } as unknown as DashboardViewState);
+  assert.deepEqual(bad.app.viewState, { filter: '', windowMs: 900_000, scrollY: 0 });
+  await bad.window.happyDOM.close();
+});
