@@ -56,7 +56,8 @@ export async function readSettings(): Promise<SettingsSnapshot> {
 
   return {
     layers,
-    defaults: config.get<EndpointDefaults>('defaults') ?? {},
+    // Restricted like the endpoints: checked here too, not only by VS Code's trust filtering.
+    defaults: (vscode.workspace.isTrusted ? config.get<EndpointDefaults>('defaults') : config.inspect<EndpointDefaults>('defaults')?.globalValue) ?? {},
     notifications: config.get<boolean>('notifications', true),
   };
 }
