@@ -25,6 +25,8 @@ export interface MonitoredRun {
   readonly activity: Map<string, ActivityCounter>;
   /** Resolves with the first event (at or after `since`) matching, or null after `timeoutMs`. */
   waitFor(predicate: (e: StreamEvent) => boolean, timeoutMs: number, since?: number): Promise<TimedEvent | null>;
+  /** Adds endpoints in batches of `batch` every `everyMs` (a ramp instead of a connect storm). */
+  ramp(rawEndpoints: unknown[], batch: number, everyMs: number): Promise<void>;
   dispose(): void;
 }
 
@@ -37,9 +39,14 @@ export function counterFor(activity: Map<string, ActivityCounter>, name: string)
   return counter;
 }
 
-export function startMonitored(rawEndpoints: unknown[], options: { keepEvents?: boolean } = {}): MonitoredRun {
+function parse(rawEndpoints: unknown[]) {
   const { endpoints, issues } = parseEndpoints(rawEndpoints);
   if (issues.length > 0) throw new Error(`bench config invalid: ${JSON.stringify(issues)}`);
+  return endpoints;
+}
+
+export function startMonitored(rawEndpoints: unknown[], options: { keepEvents?: boolean } = {}): MonitoredRun {
+  const endpoints = parse(rawEndpoints);
   const activity = new Map<string, ActivityCounter>();
   const factory: TransportFactory = (context) => {
     const counter = counterFor(activity, context.config.name);
@@ -88,6 +95,15 @@ export function startMonitored(rawEndpoints: unknown[], options: { keepEvents?: 
         }, timeoutMs);
         waiters.add(waiter);
       });
+    },
+    async ramp(more, batch, everyMs) {
+      const all = [...endpoints];
+      const extra = parse(more);
+      for (let i = 0; i < extra.length; i += batch) {
+        all.push(...extra.slice(i, i + batch));
+        monitor.update(all);
+        if (i + batch < extra.length) await new Promise((r) => setTimeout(r, everyMs));
+      }
     },
     dispose() {
       monitor.dispose();

@@ -2,10 +2,15 @@
 // previous ping with a pong (the `ws` README's recipe, packaged). Pings are frames, so proxies see DATA.
 
 import type { WebSocket, WebSocketServer } from 'ws';
-import { checkInterval, unrefInterval } from './errors.ts';
+import { checkInterval, KeepaliveOptionError, unrefInterval } from './errors.ts';
 
 export interface WsHeartbeatOptions {
   readonly intervalMs: number;
+  /**
+   * Unanswered pings tolerated before terminating (default 1: a peer must answer each ping before the
+   * next). Raise it for peers whose event loop may stall longer than one interval.
+   */
+  readonly maxMissedPongs?: number;
   /** Called just before a silent peer is terminated (for logs/metrics). */
   readonly onTerminate?: (socket: WebSocket) => void;
 }
@@ -14,21 +19,24 @@ const OPEN = 1;
 
 /**
  * Heartbeats one socket, or every socket of a server (present and future). A peer that has not
- * answered the last ping (pong, or any message) by the next tick is terminated, which frees the
- * server from half-dead connections. Returns a stop function.
+ * answered the last ping (pong, or any message) by the next tick (or the last `maxMissedPongs`
+ * pings) is terminated, which frees the server from half-dead connections. Returns a stop function.
  */
 export function wsHeartbeat(target: WebSocketServer | WebSocket, options: WsHeartbeatOptions): () => void {
   const intervalMs = checkInterval('wsHeartbeat', options.intervalMs);
-  const awaitingPong = new WeakMap<WebSocket, boolean>();
+  const maxMissed = options.maxMissedPongs ?? 1;
+  if (!Number.isInteger(maxMissed) || maxMissed < 1) throw new KeepaliveOptionError('wsHeartbeat: maxMissedPongs must be a whole number >= 1');
+  // Pings sent since the peer last answered.
+  const awaitingPong = new WeakMap<WebSocket, number>();
   // socket -> its listener, so stop() can detach everything it attached.
   const tracked = new Map<WebSocket, () => void>();
   const isServer = 'clients' in target;
 
   const track = (socket: WebSocket): void => {
     if (tracked.has(socket)) return;
-    const alive = (): void => void awaitingPong.set(socket, false);
+    const alive = (): void => void awaitingPong.set(socket, 0);
     tracked.set(socket, alive);
-    awaitingPong.set(socket, false);
+    awaitingPong.set(socket, 0);
     socket.on('pong', alive);
     socket.on('message', alive);
     socket.once('close', () => untrack(socket));
@@ -46,12 +54,13 @@ export function wsHeartbeat(target: WebSocketServer | WebSocket, options: WsHear
     for (const socket of sockets) {
       track(socket);
       if (socket.readyState !== OPEN) continue;
-      if (awaitingPong.get(socket) === true) {
+      const unanswered = awaitingPong.get(socket) ?? 0;
+      if (unanswered >= maxMissed) {
         options.onTerminate?.(socket);
         socket.terminate();
         continue;
       }
-      awaitingPong.set(socket, true);
+      awaitingPong.set(socket, unanswered + 1);
       socket.ping();
     }
   };

@@ -17,6 +17,7 @@ export interface AnyLabServerOptions {
   readonly burstOnConnect?: number;
   /** websocket */
   readonly pingMs?: number;
+  readonly maxMissedPongs?: number;
   readonly messageEveryMs?: number;
   readonly messagePayloadBytes?: number;
   /** grpc */

@@ -10,6 +10,8 @@ import type { LabServer, LabServerBaseOptions } from '../types.ts';
 export interface WsServerOptions extends LabServerBaseOptions {
   /** Server ping interval; 0/undefined = no server pings (the client's pings are still answered). */
   readonly pingMs?: number;
+  /** Unanswered server pings tolerated before terminating a client (default 1). */
+  readonly maxMissedPongs?: number;
   /** Interval between server messages to every client; 0/undefined = none. */
   readonly messageEveryMs?: number;
   readonly messagePayloadBytes?: number;
@@ -45,7 +47,7 @@ export async function startWsServer(options: WsServerOptions = {}): Promise<WsLa
       for (let i = 0; i < options.burstOnConnect; i++) socket.send(data);
     }
   });
-  const stopPing = options.pingMs ? wsHeartbeat(wss, { intervalMs: options.pingMs }) : () => {};
+  const stopPing = options.pingMs ? wsHeartbeat(wss, { intervalMs: options.pingMs, maxMissedPongs: options.maxMissedPongs }) : () => {};
   const broadcast = (data: string): number => {
     let sent = 0;
     for (const socket of wss.clients) {

@@ -114,12 +114,15 @@ test('wsHeartbeat pings peers that answer and terminates a peer that stops answe
     // autoPong off: this client never answers pings, like a peer whose host vanished.
     const mute = new WebSocket(`ws://127.0.0.1:${port}`, { autoPong: false });
     let pings = 0;
+    let mutePings = 0;
     healthy.on('ping', () => pings++);
+    mute.on('ping', () => mutePings++);
     await Promise.all([healthy, mute].map((s) => new Promise((r) => s.once('open', r))));
     const muteClosed = new Promise<number>((r) => mute.once('close', (code) => r(code)));
     const code = await Promise.race([muteClosed, sleep(2000).then(() => -1)]);
     assert.equal(code, 1006, 'the mute peer is terminated (abnormal closure), not left half-dead');
     assert.equal(terminated.length, 1);
+    assert.equal(mutePings, 1, 'default: terminated at the first tick after an unanswered ping');
     await sleep(200);
     assert.equal(healthy.readyState, WebSocket.OPEN, 'a peer that answers pongs stays connected');
     assert.ok(pings >= 2);
@@ -148,6 +151,26 @@ test('wsHeartbeat on a single socket stops pinging after stop()', async () => {
     assert.equal(pings, seen);
   } finally {
     client.terminate();
+    await new Promise<void>((r) => wss.close(() => r()));
+  }
+});
+
+test('wsHeartbeat with maxMissedPongs tolerates that many unanswered pings before terminating', async () => {
+  const wss = new WebSocketServer({ port: 0, host: '127.0.0.1' });
+  await new Promise<void>((r) => wss.once('listening', r));
+  const port = (wss.address() as AddressInfo).port;
+  const stop = wsHeartbeat(wss, { intervalMs: 40, maxMissedPongs: 3 });
+  try {
+    const mute = new WebSocket(`ws://127.0.0.1:${port}`, { autoPong: false });
+    let pings = 0;
+    mute.on('ping', () => pings++);
+    const code = await Promise.race([new Promise<number>((r) => mute.once('close', (c) => r(c))), sleep(3000).then(() => -1)]);
+    assert.equal(code, 1006);
+    // Deterministic: exactly three pings went unanswered, the fourth tick terminated the peer.
+    assert.equal(pings, 3);
+    assert.throws(() => wsHeartbeat(wss, { intervalMs: 40, maxMissedPongs: 0 }), KeepaliveOptionError);
+  } finally {
+    stop();
     await new Promise<void>((r) => wss.close(() => r()));
   }
 });
