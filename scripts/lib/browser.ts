@@ -3,7 +3,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { chromium } from 'playwright-core';
-import type { Browser, FrameLocator, Locator, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { CHROMIUM_PATH } from './paths.ts';
 import { onCleanup } from './processes.ts';
 
@@ -33,14 +33,24 @@ export const THEMES: Record<ThemeKind, string> = { light: 'Light 2026', dark: 'D
 /** One browser tab on a code-server workbench, plus every JS dialog any of its frames tried to open. */
 export class Workbench {
   readonly page: Page;
-  /** alert/confirm/prompt messages seen (each is dismissed at once). */
+  /**
+   * Every alert/confirm/prompt any frame tried to open: real dialogs (dismissed at once) and the ones
+   * Chromium refused because the frame is sandboxed without allow-modals (VS Code's webviews are).
+   */
   readonly dialogs: string[] = [];
+  /** Console lines reporting a Content-Security-Policy refusal (an injected handler or script). */
+  readonly cspViolations: string[] = [];
 
   constructor(page: Page) {
     this.page = page;
     page.on('dialog', (dialog) => {
       this.dialogs.push(`${dialog.type()}: ${dialog.message()}`);
       void dialog.dismiss().catch(() => {});
+    });
+    page.on('console', (message) => {
+      const text = message.text();
+      if (/Ignored call to '(alert|confirm|prompt)\(\)'/.test(text)) this.dialogs.push(`blocked: ${text}`);
+      if (/Content Security Policy/i.test(text)) this.cspViolations.push(text);
     });
   }
 
@@ -106,7 +116,7 @@ export class Workbench {
 
   /** Grants workspace trust the way a user does: Restricted Mode in the status bar, then Trust. */
   async trustWorkspace(): Promise<void> {
-    const restricted = this.page.locator('[id="status.workspaceTrust"]');
+    const restricted = this.statusBarEntry('status.workspaceTrust');
     await restricted.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
     await restricted.click();
     const editor = this.page.locator('.workspace-trust-editor');
@@ -134,14 +144,14 @@ export class Workbench {
     }
   }
 
-  /** The status bar entry whose accessible label or text matches `pattern`. */
+  /** The status bar entry whose text matches `pattern`. */
   statusBarItem(pattern: RegExp): Locator {
     return this.page.locator('.statusbar-item').filter({ hasText: pattern });
   }
 
-  /** Visible text of a status bar entry whose DOM id starts with `idPrefix` (extension id + item id). */
-  statusBarEntry(idPrefix: string): Locator {
-    return this.page.locator(`.statusbar-item[id^="${idPrefix}"]`);
+  /** The status bar entry with this id (`<publisher>.<extension>.<item id>` for an extension's item). */
+  statusBarEntry(id: string): Locator {
+    return this.page.locator(`[id="${id}"]`);
   }
 
   /** Polls `read` until `predicate` holds; returns the last value. Never a fixed sleep. */
@@ -173,11 +183,6 @@ export class Workbench {
       .locator('iframe#active-frame')
       .contentFrame()
       .locator(selector);
-  }
-
-  /** Same as webview(), when several webviews are open: the one showing `selector`. */
-  webviewFrames(): FrameLocator {
-    return this.page.locator('iframe.webview').contentFrame().locator('iframe#active-frame').contentFrame();
   }
 
   async themeKind(): Promise<ThemeKind | 'other'> {
