@@ -54,9 +54,7 @@ class DashboardPanel extends Disposable {
 
     this._register(panel.webview.onDidReceiveMessage((raw: unknown) => this.session.receive(raw)));
     // With retainContextWhenHidden off, a hidden webview is torn down and says `ready` again when shown.
-    this._register(panel.onDidChangeViewState(() => {
-      if (!panel.visible) this.session.detached();
-    }));
+    this._register(panel.onDidChangeViewState(() => this.session.setVisible(panel.visible)));
     this._register(panel.onDidDispose(() => this.dispose()));
     const resync = setInterval(() => this.session.requestResync(), RESYNC_INTERVAL_MS);
     this._register(toDisposable(() => clearInterval(resync)));

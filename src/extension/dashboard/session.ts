@@ -34,6 +34,7 @@ export class DashboardSession {
   private readonly wallNow: () => number;
   /** Updates wait for the webview's `ready`; until then the page shows its data-initial state. */
   private ready = false;
+  private hidden = false;
   private endpointNames = '';
   private disposed = false;
 
@@ -60,9 +61,15 @@ export class DashboardSession {
     return { snapshot };
   }
 
-  /** The webview went away (hidden with its context dropped): wait for its next `ready`. */
-  detached(): void {
-    this.ready = false;
+  /**
+   * The panel was hidden or shown. Hidden: nothing is posted (VS Code would drop it). Shown: a
+   * snapshot catches the webview up; if VS Code reloaded it meanwhile it also says `ready` again,
+   * and a second snapshot is harmless. Waiting only for `ready` could stall a webview that was kept.
+   */
+  setVisible(visible: boolean): void {
+    if (this.hidden === !visible) return;
+    this.hidden = !visible;
+    if (visible) this.batcher.requestResync();
   }
 
   /** Ask for a full snapshot at the next flush (the periodic resync). */
@@ -121,12 +128,12 @@ export class DashboardSession {
 
   /** A no-op once disposed or while the webview is not listening. */
   private post(message: ToWebviewMessage): void {
-    if (this.disposed || !this.ready) return;
+    if (this.disposed || !this.ready || this.hidden) return;
     this.port.post(message);
   }
 
   private flush(batch: Batch): void {
-    if (this.disposed || !this.ready) return;
+    if (this.disposed || !this.ready || this.hidden) return;
     const endpoints = this.model.status();
     if (batch.resync || endpoints.map((e) => e.name).join('\n') !== this.endpointNames) {
       this.sendSnapshot();

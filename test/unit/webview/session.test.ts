@@ -105,16 +105,23 @@ test('a changed endpoint set turns the next flush into a snapshot', () => {
   assert.deepEqual(posted.map((m) => m.type), ['snapshot', 'update']);
 });
 
-test('a hidden webview gets nothing until it says ready again', () => {
+test('a hidden panel gets nothing; shown again, it is caught up with a snapshot', () => {
   const { model, posted, session, advance } = setup();
   session.receive({ type: 'ready' });
-  session.detached();
+  session.setVisible(false);
   posted.length = 0;
   model.emit(hb(1));
   advance(300);
   assert.equal(posted.length, 0);
+  session.setVisible(true);
+  advance(300);
+  assert.deepEqual(posted.map((m) => m.type), ['snapshot'], 'a kept webview is caught up');
+  // A webview VS Code reloaded says ready again and gets its own snapshot.
   session.receive({ type: 'ready' });
-  assert.deepEqual(posted.map((m) => m.type), ['snapshot']);
+  assert.deepEqual(posted.map((m) => m.type), ['snapshot', 'snapshot']);
+  model.emit(hb(2));
+  advance(300);
+  assert.deepEqual(posted.map((m) => m.type), ['snapshot', 'snapshot', 'update']);
 });
 
 test('actions reach the model; failures are reported; malformed messages are ignored', async () => {
