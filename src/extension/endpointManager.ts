@@ -117,6 +117,11 @@ export class EndpointManager extends Disposable {
       resolveSecret: (name) => secrets.get(name),
       secretHint: SECRET_HINT,
     });
+    if (this.isDisposed) {
+      // Deactivated while the core was loading: nothing may outlive the extension.
+      monitor.dispose();
+      return monitor;
+    }
     this.monitor = monitor;
     const loaded = await historyStore.load();
     if (loaded.problem) {
