@@ -8,7 +8,7 @@ import type { RunningLab } from '../src/lab/main.ts';
 import { ensureCodeServer } from './lib/code-server-install.ts';
 import { startCodeServer, writeWorkspaceSettings } from './lib/code-server.ts';
 import { packageExtension } from './lib/package-extension.ts';
-import { REPO_ROOT } from './lib/paths.ts';
+import { REPO_ROOT, VSIX_PATH } from './lib/paths.ts';
 import { cleanupAll, onCleanup } from './lib/processes.ts';
 
 const USAGE = `usage: npm start [-- --port N] [--skip-package]
@@ -63,7 +63,7 @@ async function main(): Promise<void> {
   const say = (line: string): void => console.log(`start: ${line}`);
   const t0 = performance.now();
 
-  const vsix = args.skipPackage ? join(REPO_ROOT, 'dist', 'stream-health.vsix') : await packageExtension(say);
+  const vsix = args.skipPackage ? VSIX_PATH : await packageExtension(say);
   const entry = await ensureCodeServer(say);
 
   say('starting the lab (servers behind an idle-killing intermediary, plus a freezer)');
