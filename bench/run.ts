@@ -24,7 +24,8 @@ const BENCHES: readonly Bench[] = [
   { name: 'overhead', items: [3], file: 'overhead.ts', args: ['--messages', '20000', '--rounds', '3'], quickArgs: ['--messages', '2000', '--rounds', '1'], nodeArgs: [], timeoutMs: 180_000 },
   { name: 'scale', items: [4], file: 'scale.ts', args: ['--streams', '1000', '--idle-seconds', '60'], quickArgs: ['--streams', '100', '--idle-seconds', '10'], nodeArgs: ['--expose-gc'], timeoutMs: 360_000 },
   { name: 'extension', items: [5], file: 'extension.ts', args: [], quickArgs: [], nodeArgs: [], timeoutMs: 200_000 },
-  // After `extension`, which builds media/dashboard.js.
+  // After `extension`, which builds media/dashboard.js and the .vsix.
+  { name: 'activation', items: [5], file: 'activation.ts', args: ['--loads', '5'], quickArgs: ['--loads', '2'], nodeArgs: [], timeoutMs: 300_000 },
   { name: 'dashboard', items: [5], file: 'dashboard.ts', args: ['--updates', '200'], quickArgs: ['--updates', '50'], nodeArgs: [], timeoutMs: 120_000 },
 ];
 
