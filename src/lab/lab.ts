@@ -65,7 +65,7 @@ interface Spec {
   readonly name: string;
   readonly kind: EndpointKind;
   readonly start: () => Promise<LabServer>;
-  /** Path appended to the proxy's address (the server's own URL path). */
+  /** The proxy mode to put in front of the server (its URL keeps the server's path); null = direct. */
   readonly proxied: ProxyMode | null;
   readonly heartbeatSeconds: number;
   readonly idleTimeoutSeconds: number;
