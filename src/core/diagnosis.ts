@@ -92,7 +92,9 @@ export function diagnose(history: EndpointHistory, config: EndpointConfig, nowWa
   if (noHeartbeat) findings.push(noHeartbeat);
   const gateway = gatewayTimeout(drops, history, config, since);
   if (gateway) findings.push(gateway);
-  const flap = flapping(history, config, nowWallMs);
+  // Churn that an idle timeout or a lifetime cap already explains is their symptom, not a second
+  // problem: reporting "flapping" beside them would send the user after the wrong fix.
+  const flap = idle || lifetime ? undefined : flapping(history, config, nowWallMs);
   if (flap) findings.push(flap);
   return findings;
 }

@@ -148,6 +148,14 @@ test('a burst of reconnects with short sessions: flapping', () => {
   assert.deepEqual(diagnose(history({ connects, sessions: healthy }), endpoint({ idleTimeoutSeconds: 45 }), NOW), []);
 });
 
+test('reconnect churn explained by an idle timeout is reported as that, not as flapping', () => {
+  const connects = [50, 40, 30, 20, 10, 5].map((s) => NOW - s * 1000);
+  const sessions: SessionRecord[] = connects.map((t) => ({ openedAt: t + 100, endedAt: t + 2_100, ageMs: 2_000, cause: 'reset', detail: '' }));
+  const drops = connects.map((t) => ({ ...drop(0, 2_000), at: t + 2_100 }));
+  const findings = diagnose(history({ connects, sessions, drops }), endpoint({ idleTimeoutSeconds: 45 }), NOW);
+  assert.deepEqual(findings.map((f) => f.finding), ['intermediary-idle-timeout']);
+});
+
 test('scattered drops give no finding', () => {
   const h = history({ drops: [drop(50, 3_000, 40_000), drop(40, 17_000, 400_000), drop(30, 55_000, 90_000), drop(20, 1_200, 7_000), drop(10, 31_000, 250_000)] });
   assert.deepEqual(diagnose(h, config, NOW), []);
