@@ -14,6 +14,7 @@ export type { LabEndpoint, LabOptions, RunningLab } from './lab.ts';
 const USAGE = `usage: npm run lab -- [options]
   --json                  print one JSON line {"endpoints":[...],...} instead of the human summary
   --write-settings PATH   merge "streamHealth.endpoints" into PATH (e.g. .vscode/settings.json)
+  --write-config PATH     write {"endpoints": [...]} to PATH for \`stream-health watch --config PATH\`
   --proxy KIND            auto (default) | nginx | haproxy | builtin
   --idle-timeout S        the proxy's idle timeout in seconds (default 5)
   --heartbeat-ms MS       server heartbeat of the heartbeating endpoints (default 2000)
@@ -23,6 +24,7 @@ const USAGE = `usage: npm run lab -- [options]
 export interface LabCliArgs {
   readonly json: boolean;
   readonly writeSettings?: string;
+  readonly writeConfig?: string;
   readonly options: LabOptions;
 }
 
@@ -34,6 +36,7 @@ export class LabUsageError extends Error {
 export function parseLabArgs(argv: readonly string[]): LabCliArgs {
   let json = false;
   let writeSettings: string | undefined;
+  let writeConfig: string | undefined;
   const options: { -readonly [K in keyof LabOptions]: LabOptions[K] } = {};
   const number = (flag: string, value: string | undefined, min: number): number => {
     const n = Number(value);
@@ -49,6 +52,10 @@ export function parseLabArgs(argv: readonly string[]): LabCliArgs {
       case '--write-settings':
         writeSettings = argv[++i];
         if (!writeSettings) throw new LabUsageError('--write-settings needs a file path');
+        break;
+      case '--write-config':
+        writeConfig = argv[++i];
+        if (!writeConfig) throw new LabUsageError('--write-config needs a file path');
         break;
       case '--proxy': {
         const value = argv[++i];
@@ -75,7 +82,13 @@ export function parseLabArgs(argv: readonly string[]): LabCliArgs {
         throw new LabUsageError(`unknown option ${arg}\n${USAGE}`);
     }
   }
-  return { json, writeSettings, options };
+  return { json, writeSettings, writeConfig, options };
+}
+
+/** Writes the CLI's `--config` file: `{"endpoints": [...]}`. */
+export function writeConfigFile(file: string, endpoints: RunningLab['endpoints']): void {
+  fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  fs.writeFileSync(file, `${JSON.stringify({ endpoints }, null, 2)}\n`);
 }
 
 /** Replaces `streamHealth.endpoints` in a JSON settings file (created if missing), keeping other keys. */
@@ -110,7 +123,7 @@ export function formatLab(lab: RunningLab): string {
     '',
     `"streamHealth.endpoints": ${JSON.stringify(lab.endpoints, null, 2)}`,
     '',
-    'Or watch from the terminal: npm run build && node dist/cli.cjs watch --config <file with {"endpoints": [...]}>',
+    'Or watch from the terminal: run the lab with --write-config lab.json, then npm run build && node dist/cli.cjs watch --config lab.json',
     'Ctrl-C stops the lab.',
   ];
   return lines.join('\n');
@@ -135,6 +148,7 @@ async function main(argv: readonly string[]): Promise<number> {
   process.on('SIGTERM', shutdown);
   try {
     if (args.writeSettings) writeSettingsFile(args.writeSettings, lab.endpoints);
+    if (args.writeConfig) writeConfigFile(args.writeConfig, lab.endpoints);
   } catch (error) {
     process.stderr.write(`${(error as Error).message}\n`);
     await lab.stop();
@@ -145,6 +159,7 @@ async function main(argv: readonly string[]): Promise<number> {
   } else {
     process.stdout.write(`${formatLab(lab)}\n`);
     if (args.writeSettings) process.stdout.write(`Wrote "streamHealth.endpoints" to ${args.writeSettings}\n`);
+    if (args.writeConfig) process.stdout.write(`Wrote the CLI config to ${args.writeConfig}: node dist/cli.cjs watch --config ${args.writeConfig}\n`);
   }
   // Keep running until a signal: the lab's own handles are unref'd where they can be.
   setInterval(() => {}, 1 << 30);

@@ -5,12 +5,13 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { LabUsageError, parseLabArgs, writeSettingsFile } from '../../../src/lab/main.ts';
+import { LabUsageError, parseLabArgs, writeConfigFile, writeSettingsFile } from '../../../src/lab/main.ts';
 
 test('parseLabArgs reads every flag and rejects unknown or malformed ones', () => {
-  const args = parseLabArgs(['--json', '--write-settings', 'x.json', '--proxy', 'haproxy', '--idle-timeout', '3', '--heartbeat-ms', '500', '--freeze-every', '0']);
+  const args = parseLabArgs(['--json', '--write-settings', 'x.json', '--write-config', 'c.json', '--proxy', 'haproxy', '--idle-timeout', '3', '--heartbeat-ms', '500', '--freeze-every', '0']);
   assert.equal(args.json, true);
   assert.equal(args.writeSettings, 'x.json');
+  assert.equal(args.writeConfig, 'c.json');
   assert.deepEqual(args.options, { proxy: 'haproxy', proxyIdleSeconds: 3, heartbeatMs: 500, freezeEverySeconds: 0 });
   assert.throws(() => parseLabArgs(['--bogus']), LabUsageError);
   assert.throws(() => parseLabArgs(['--proxy', 'envoy']), /--proxy must be/);
@@ -30,6 +31,9 @@ test('writeSettingsFile replaces streamHealth.endpoints and keeps the other sett
     assert.deepEqual(JSON.parse(fs.readFileSync(file, 'utf8')), { 'editor.fontSize': 14, 'streamHealth.endpoints': [endpoint] });
     fs.writeFileSync(file, '{ // a comment\n}');
     assert.throws(() => writeSettingsFile(file, [endpoint]), /not plain JSON/);
+    const config = path.join(dir, 'lab.json');
+    writeConfigFile(config, [endpoint]);
+    assert.deepEqual(JSON.parse(fs.readFileSync(config, 'utf8')), { endpoints: [endpoint] });
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
