@@ -31,6 +31,8 @@ export interface LabCliArgs {
 export class LabUsageError extends Error {
   readonly code = 'SH_ERR_LAB_USAGE';
   override readonly name = 'LabUsageError';
+  /** Set for --help: print the usage on stdout and exit 0. */
+  helpRequested = false;
 }
 
 export function parseLabArgs(argv: readonly string[]): LabCliArgs {
@@ -76,8 +78,11 @@ export function parseLabArgs(argv: readonly string[]): LabCliArgs {
         options.freezeForSeconds = number(arg, argv[++i], 0);
         break;
       case '--help':
-      case '-h':
-        throw new LabUsageError(USAGE);
+      case '-h': {
+        const help = new LabUsageError(USAGE);
+        help.helpRequested = true;
+        throw help;
+      }
       default:
         throw new LabUsageError(`unknown option ${arg}\n${USAGE}`);
     }
@@ -134,6 +139,10 @@ async function main(argv: readonly string[]): Promise<number> {
   try {
     args = parseLabArgs(argv);
   } catch (error) {
+    if (error instanceof LabUsageError && error.helpRequested) {
+      process.stdout.write(`${error.message}\n`);
+      return 0;
+    }
     process.stderr.write(`${(error as Error).message}\n`);
     return 2;
   }
