@@ -34,5 +34,19 @@ export const systemClock: Clock = {
 };
 
 export function isoTime(clock: Pick<Clock, 'wallNow'>): string {
-  return new Date(clock.wallNow()).toISOString();
+  return isoAt(clock.wallNow());
+}
+
+// One-entry cache: a busy stream emits many events within the same millisecond, and formatting a
+// Date is a large part of an event's cost.
+let cachedMs = Number.NaN;
+let cachedIso = '';
+
+/** ISO 8601 for epoch milliseconds, formatted once per distinct millisecond. */
+export function isoAt(ms: number): string {
+  if (ms !== cachedMs) {
+    cachedIso = new Date(ms).toISOString();
+    cachedMs = ms;
+  }
+  return cachedIso;
 }

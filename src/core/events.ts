@@ -107,15 +107,20 @@ export class Emitter<T> {
   static onListenerError: (error: unknown) => void = (error) => console.error('stream-health: listener failed:', error);
 
   private listeners = new Set<Listener<T>>();
+  /** Copy-on-write snapshot emit() iterates, so adding or removing a listener mid-emit is safe without copying per event. */
+  private snapshot: readonly Listener<T>[] = [];
 
   /** Returns a function that unsubscribes; calling it twice is harmless. */
   on(listener: Listener<T>): () => void {
     this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    this.snapshot = [...this.listeners];
+    return () => {
+      if (this.listeners.delete(listener)) this.snapshot = [...this.listeners];
+    };
   }
 
   emit(value: T): void {
-    for (const listener of [...this.listeners]) {
+    for (const listener of this.snapshot) {
       // A throwing listener (a UI bug) must not break the session that emitted.
       try {
         listener(value);
@@ -127,6 +132,7 @@ export class Emitter<T> {
 
   clear(): void {
     this.listeners.clear();
+    this.snapshot = [];
   }
 
   get size(): number {

@@ -2,7 +2,7 @@
 // error, history snapshot/restore, and the user actions. What the CLI and the extension drive.
 
 import type { Clock } from './clock.ts';
-import { systemClock } from './clock.ts';
+import { isoTime, systemClock } from './clock.ts';
 import type { EndpointConfig } from './config.ts';
 import { diagnose } from './diagnosis.ts';
 import { UnknownEndpointError } from './errors.ts';
@@ -87,7 +87,7 @@ export class Monitor implements MonitorApi {
       const previous = before.get(f.finding);
       if (previous !== undefined && f.evidence <= previous) continue;
       this.events.emit({
-        ts: new Date(this.clock.wallNow()).toISOString(),
+        ts: isoTime(this.clock),
         endpoint: name,
         event: 'diagnosis',
         finding: f.finding,

@@ -3,6 +3,7 @@
 
 import { Backoff } from './backoff.ts';
 import type { Clock, TimerHandle } from './clock.ts';
+import { isoAt, isoTime } from './clock.ts';
 import type { EndpointConfig } from './config.ts';
 import { idleWindowMs } from './config.ts';
 import { formatDuration } from './diagnosis.ts';
@@ -112,7 +113,7 @@ export class Session {
   }
 
   private emit(body: EventBody): void {
-    this.options.emit({ ts: new Date(this.clock.wallNow()).toISOString(), endpoint: this.name, ...body } as StreamEvent);
+    this.options.emit({ ts: isoTime(this.clock), endpoint: this.name, ...body } as StreamEvent);
   }
 
   private get history(): EndpointHistoryStore {
@@ -296,12 +297,15 @@ export class Session {
       // A gap over half the window was just recorded: findings such as no-server-heartbeat may now apply.
       this.options.onRecorded?.();
     }
+    // The per-message path (a gRPC Watch message is a heartbeat): events built as literals in the
+    // contract's field order, no spread, and the ISO timestamp cached per millisecond.
     if (activity.heartbeat) {
-      this.lastHeartbeatInWall = this.lastInboundWall;
-      this.history.recordHeartbeat('in', this.lastInboundWall, activity.heartbeat);
-      this.emit({ event: 'heartbeat', direction: 'in', kind: activity.heartbeat });
+      const wall = this.lastInboundWall;
+      this.lastHeartbeatInWall = wall;
+      this.history.recordHeartbeat('in', wall, activity.heartbeat);
+      this.options.emit({ ts: isoAt(wall), endpoint: this.config.name, event: 'heartbeat', direction: 'in', kind: activity.heartbeat });
     } else if (this.options.emitMessages) {
-      this.emit({ event: 'message', bytes: activity.bytes });
+      this.options.emit({ ts: isoAt(this.lastInboundWall), endpoint: this.config.name, event: 'message', bytes: activity.bytes });
     }
   }
 

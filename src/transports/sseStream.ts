@@ -39,23 +39,39 @@ export class EventSizeGuard {
     this.limit = limit;
   }
 
-  /** Throws OversizeEventError as soon as the pending event passes the limit. */
+  /**
+   * Throws OversizeEventError as soon as the pending event passes the limit. Line breaks are found with
+   * `Uint8Array.indexOf` (native code) and the bytes between them counted in one step: a per-byte loop
+   * here was a quarter of a monitored SSE client's CPU.
+   */
   check(chunk: Uint8Array): void {
-    for (let i = 0; i < chunk.length; i++) {
-      const byte = chunk[i]!;
-      if (byte === LF && this.lastWasCr) {
+    const n = chunk.length;
+    // Next LF / CR at or after `i`; -1 = none left in this chunk; re-searched only once `i` passes it.
+    let nextLf = -2;
+    let nextCr = -2;
+    let i = 0;
+    while (i < n) {
+      if (this.lastWasCr) {
         this.lastWasCr = false;
-        continue; // second half of CRLF
+        if (chunk[i] === LF) {
+          i++;
+          continue; // second half of CRLF
+        }
       }
-      this.lastWasCr = byte === CR;
-      if (byte === LF || byte === CR) {
-        if (this.lineBytes === 0) this.eventBytes = 0; // blank line: event dispatched
-        this.lineBytes = 0;
-        continue;
+      if (nextLf !== -1 && nextLf < i) nextLf = chunk.indexOf(LF, i);
+      if (nextCr !== -1 && nextCr < i) nextCr = chunk.indexOf(CR, i);
+      const end = nextLf === -1 ? (nextCr === -1 ? n : nextCr) : nextCr === -1 ? nextLf : Math.min(nextLf, nextCr);
+      const length = end - i;
+      if (length > 0) {
+        this.lineBytes += length;
+        this.eventBytes += length;
+        if (this.eventBytes > this.limit) throw new OversizeEventError(this.limit);
       }
-      this.lineBytes++;
-      this.eventBytes++;
-      if (this.eventBytes > this.limit) throw new OversizeEventError(this.limit);
+      if (end === n) return;
+      if (this.lineBytes === 0) this.eventBytes = 0; // blank line: event dispatched
+      this.lineBytes = 0;
+      this.lastWasCr = chunk[end] === CR;
+      i = end + 1;
     }
   }
 }

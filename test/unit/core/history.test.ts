@@ -6,6 +6,27 @@ import { RingBuffer } from '../../../src/core/ringBuffer.ts';
 
 const T0 = Date.UTC(2026, 0, 1);
 
+test('a ring buffer matches a plain array model at every fill level and wrap position', () => {
+  for (const capacity of [1, 2, 3, 7]) {
+    const ring = new RingBuffer<number>(capacity);
+    const model: number[] = [];
+    for (let i = 0; i < capacity * 3 + 2; i++) {
+      ring.push(i);
+      model.push(i);
+      if (model.length > capacity) model.shift();
+      assert.deepEqual(ring.toArray(), model, `capacity ${capacity} after ${i + 1} pushes`);
+      assert.equal(ring.length, model.length);
+      assert.equal(ring.last(), model.at(-1));
+      for (let n = 0; n <= capacity + 1; n++) assert.deepEqual(ring.tail(n), n === 0 ? [] : model.slice(-n), `tail(${n})`);
+    }
+    ring.clear();
+    assert.deepEqual(ring.toArray(), []);
+    assert.equal(ring.last(), undefined);
+    ring.push(42);
+    assert.deepEqual(ring.toArray(), [42]);
+  }
+});
+
 test('ring buffers stay bounded and keep the newest items', () => {
   const ring = new RingBuffer<number>(5);
   for (let i = 0; i < 1000; i++) ring.push(i);

@@ -43,6 +43,61 @@ describe('EventSizeGuard', () => {
     guard.check(bytes('\n'));
     assert.throws(() => guard.check(bytes('data: x')), OversizeEventError);
   });
+
+  test('agrees with a byte-by-byte reference on random streams, chunkings and limits', () => {
+    // The reference is the straightforward per-byte walk the indexOf version replaced.
+    const reference = (limit: number) => {
+      let eventBytes = 0;
+      let lineBytes = 0;
+      let lastWasCr = false;
+      return (chunk: Uint8Array) => {
+        for (const byte of chunk) {
+          if (byte === 0x0a && lastWasCr) {
+            lastWasCr = false;
+            continue;
+          }
+          lastWasCr = byte === 0x0d;
+          if (byte === 0x0a || byte === 0x0d) {
+            if (lineBytes === 0) eventBytes = 0;
+            lineBytes = 0;
+            continue;
+          }
+          lineBytes++;
+          eventBytes++;
+          if (eventBytes > limit) throw new OversizeEventError(limit);
+        }
+      };
+    };
+    let seed = 12345;
+    const rand = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    const alphabet = [0x0a, 0x0d, 0x61, 0x62, 0x3a, 0x20];
+    let tripped = 0;
+    for (let trial = 0; trial < 400; trial++) {
+      const limit = 1 + rand(24);
+      const stream = Uint8Array.from({ length: 20 + rand(200) }, () => alphabet[rand(alphabet.length)]!);
+      const fast = new EventSizeGuard(limit);
+      const slow = reference(limit);
+      let offset = 0;
+      while (offset < stream.length) {
+        const chunk = stream.subarray(offset, offset + 1 + rand(40));
+        offset += chunk.length;
+        let fastThrew = false;
+        let slowThrew = false;
+        try { fast.check(chunk); } catch (error) { assert.ok(error instanceof OversizeEventError); fastThrew = true; }
+        try { slow(chunk); } catch { slowThrew = true; }
+        assert.equal(fastThrew, slowThrew, `trial ${trial}, limit ${limit}, offset ${offset}`);
+        if (slowThrew) {
+          tripped++;
+          break;
+        }
+      }
+    }
+    // Both outcomes must have been exercised for the comparison to mean anything.
+    assert.ok(tripped > 20 && tripped < 380, `tripped ${tripped} of 400`);
+  });
 });
 
 describe('createSseReader', () => {
