@@ -94,6 +94,11 @@ export class EndpointHistoryStore {
     this.warnings += 1;
   }
 
+  /** Record counts, so a caller can tell cheaply whether there is anything to diagnose. */
+  counts(): { readonly sessions: number; readonly drops: number; readonly errors: number } {
+    return { sessions: this.sessions.length, drops: this.drops.length, errors: this.errors.length };
+  }
+
   lastDrop(): DropRecord | undefined {
     return this.drops.last();
   }

@@ -9,6 +9,16 @@ import type { ProbeResult } from './transport.ts';
 export const PROBE_FAILURES_TO_DROP = 2;
 /** Probe timeout when the idle window is off: this many heartbeat intervals. */
 export const PROBE_TIMEOUT_HEARTBEATS = 3;
+/**
+ * Each interval is heartbeatMs x (1 +- this), uniform via the clock's random(): streams opened together
+ * drift apart instead of probing in bursts. Small enough that the cadence stays what the user set.
+ */
+export const PROBE_JITTER = 0.1;
+
+/** The delay before the next probe for a random value r in [0, 1); r = 0.5 gives exactly heartbeatMs. */
+export function jitteredIntervalMs(heartbeatMs: number, r: number): number {
+  return heartbeatMs * (1 + PROBE_JITTER * (2 * r - 1));
+}
 
 export interface KeepaliveOptions {
   readonly clock: Clock;
@@ -93,7 +103,7 @@ export class Keepalive {
       if (!this.running) return;
       this.sendProbe();
       this.scheduleNext();
-    }, this.options.heartbeatMs);
+    }, jitteredIntervalMs(this.options.heartbeatMs, this.options.clock.random()));
   }
 
   private sendProbe(): void {

@@ -1,10 +1,10 @@
 // The Monitor: one Session per configured endpoint, one event stream, diagnosis after every drop or
-// error, history snapshot/restore, and the user actions. What the CLI and the extension drive.
+// error and on a slow timer (time-based findings), history snapshot/restore, and the user actions. What the CLI and the extension drive.
 
-import type { Clock } from './clock.ts';
+import type { Clock, TimerHandle } from './clock.ts';
 import { isoTime, systemClock } from './clock.ts';
 import type { EndpointConfig } from './config.ts';
-import { diagnose } from './diagnosis.ts';
+import { diagnose, DIAGNOSIS } from './diagnosis.ts';
 import { UnknownEndpointError } from './errors.ts';
 import type { StreamEvent } from './events.ts';
 import { Emitter } from './events.ts';
@@ -12,6 +12,12 @@ import { HistoryBook } from './history.ts';
 import type { EndpointStatus, Finding, HistorySnapshot, MonitorApi, MonitorOptions } from './model.ts';
 import { Session } from './session.ts';
 import type { SessionState } from './states.ts';
+
+/**
+ * How often findings are re-evaluated without a drop: time-based ones (flapping, the lookback window)
+ * appear and clear with time alone. Cheap: endpoints whose history cannot yield a finding are skipped.
+ */
+export const REDIAGNOSE_INTERVAL_MS = 30_000;
 
 export interface TransitionChange {
   endpoint: string;
@@ -28,6 +34,7 @@ export class Monitor implements MonitorApi {
   private readonly events = new Emitter<StreamEvent>();
   private readonly transitions = new Emitter<TransitionChange>();
   private disposed = false;
+  private rediagnoseTimer: TimerHandle | null = null;
   /** Problems found by the last restoreHistory(), for the caller to warn about. */
   lastRestoreProblems: string[] = [];
 
@@ -56,6 +63,24 @@ export class Monitor implements MonitorApi {
       this.findings.set(config.name, diagnose(this.book.get(config.name).toJSON(), config, this.clock.wallNow()));
       session.start();
     }
+    this.scheduleRediagnosis();
+  }
+
+  /** One unref'd timer for all endpoints, armed while there is at least one. */
+  private scheduleRediagnosis(): void {
+    if (this.rediagnoseTimer || this.disposed || this.sessions.size === 0) return;
+    this.rediagnoseTimer = this.clock.setTimeout(() => {
+      this.rediagnoseTimer = null;
+      if (this.disposed) return;
+      for (const name of this.sessions.keys()) {
+        const counts = this.book.get(name).counts();
+        // No drops, no errors and too few sessions to flap: nothing time can turn into a finding.
+        const quiet = counts.drops === 0 && counts.errors === 0 && counts.sessions < DIAGNOSIS.flappingConnects;
+        if (quiet && (this.findings.get(name)?.length ?? 0) === 0) continue;
+        this.rediagnose(name);
+      }
+      this.scheduleRediagnosis();
+    }, REDIAGNOSE_INTERVAL_MS);
   }
 
   private createSession(config: EndpointConfig): Session {
@@ -112,7 +137,7 @@ export class Monitor implements MonitorApi {
     return [...this.sessions.values()].map((s) => s.status());
   }
 
-  /** The full findings (with fixes) for one endpoint, as of the last drop or error. */
+  /** The full findings (with fixes) for one endpoint, as of the last drop, error or periodic re-evaluation. */
   findingsFor(endpoint: string): readonly Finding[] {
     return this.findings.get(endpoint) ?? [];
   }
@@ -156,6 +181,8 @@ export class Monitor implements MonitorApi {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
+    if (this.rediagnoseTimer) this.clock.clearTimeout(this.rediagnoseTimer);
+    this.rediagnoseTimer = null;
     for (const session of this.sessions.values()) session.dispose();
     this.sessions.clear();
     this.events.clear();

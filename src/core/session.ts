@@ -63,6 +63,8 @@ export class Session {
   /** Identifies the current connect attempt; bumped when it ends so late sink calls are ignored. */
   private generation = 0;
   private backoffTimer: TimerHandle | null = null;
+  /** Resets the backoff once the stream has stayed open for resetAfterMs: the one place that rule lives. */
+  private backoffResetTimer: TimerHandle | null = null;
   private disposed = false;
   private readonly resume: ResumeState = {};
   /** SSE `retry:` from the server, applied to later reconnects. */
@@ -266,6 +268,11 @@ export class Session {
     this.emit({ event: 'open', detail: this.openDetail });
     this.watchdog.start();
     this.startKeepalive();
+    this.backoffResetTimer = this.clock.setTimeout(() => {
+      this.backoffResetTimer = null;
+      // Only a session that outlived its window proves the path works; an instant drop must keep growing the delay.
+      if (isLive(this.stateValue)) this.backoff.reset();
+    }, this.resetAfterMs);
   }
 
   /** Client heartbeats need the transport object; a transport may open before its factory returned it. */
@@ -367,31 +374,29 @@ export class Session {
         ...(info.httpStatus !== undefined ? { httpStatus: info.httpStatus } : {}),
         ...(info.htmlErrorPage ? { htmlErrorPage: true } : {}),
       });
-      this.afterFailure(info.retryable, info.retryAfterMs, undefined, detail);
+      this.afterFailure(info.retryable, info.retryAfterMs, detail);
     } else if (isLive(this.stateValue)) {
-      const ageMs = this.recordDrop(info.cause, detail, extra);
+      this.recordDrop(info.cause, detail, extra);
       this.transition(SessionState.Dropped);
-      this.afterFailure(info.retryable, info.retryAfterMs, ageMs, detail);
+      this.afterFailure(info.retryable, info.retryAfterMs, detail);
     }
   }
 
   /** The core ends a live stream itself (watchdog, failed liveness probe). */
   private abort(cause: DropCause, detail: string, extra: DropExtra): void {
-    const ageMs = this.recordDrop(cause, detail, extra);
+    this.recordDrop(cause, detail, extra);
     this.detachTransport(cause, detail);
     this.transition(SessionState.Dropped);
-    this.afterFailure(true, undefined, ageMs, detail);
+    this.afterFailure(true, undefined, detail);
   }
 
   // ---- after a failure ----------------------------------------------------------------------
 
-  private afterFailure(retryable: boolean, retryAfterMs: number | undefined, sessionAgeMs: number | undefined, detail: string): void {
+  private afterFailure(retryable: boolean, retryAfterMs: number | undefined, detail: string): void {
     if (!retryable) {
       this.fail(`${detail} (not retried; fix the cause, then reconnect)`);
       return;
     }
-    // Only a session that outlived its window proves the path works; an instant drop must keep growing the delay.
-    if (sessionAgeMs !== undefined && sessionAgeMs >= this.resetAfterMs) this.backoff.reset();
     const delayMs = this.backoff.next(retryAfterMs ?? this.serverRetryHintMs);
     if (this.backoff.exhausted) {
       this.fail(`gave up after ${this.backoff.attempts} failed attempts (reconnect.maxAttempts); last: ${detail}`);
@@ -415,8 +420,8 @@ export class Session {
 
   // ---- records ------------------------------------------------------------------------------
 
-  /** Records and emits a drop of the live stream; returns the stream's age. */
-  private recordDrop(cause: DropCause, detail: string, extra: DropExtra): number {
+  /** Records and emits a drop of the live stream. */
+  private recordDrop(cause: DropCause, detail: string, extra: DropExtra): void {
     const now = this.clock.now();
     const wall = this.clock.wallNow();
     const streamAgeMs = Math.round(now - this.openedMono);
@@ -428,7 +433,6 @@ export class Session {
     const { peerAlive: _peerAlive, htmlErrorPage: _html, ...wire } = extra;
     this.emit({ event: 'drop', cause, streamAgeMs, silenceMs, detail, ...wire });
     this.options.onRecorded?.();
-    return streamAgeMs;
   }
 
   private recordError(error: Omit<ErrorRecord, 'at'>): void {
@@ -442,6 +446,8 @@ export class Session {
   // ---- timers and teardown ------------------------------------------------------------------
 
   private stopStreamTimers(): void {
+    if (this.backoffResetTimer) this.clock.clearTimeout(this.backoffResetTimer);
+    this.backoffResetTimer = null;
     this.watchdog.stop();
     this.keepalive?.stop();
     this.keepalive = null;

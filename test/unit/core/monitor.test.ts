@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { UnknownEndpointError } from '../../../src/core/errors.ts';
-import { deepEqual } from '../../../src/core/monitor.ts';
+import { deepEqual, REDIAGNOSE_INTERVAL_MS } from '../../../src/core/monitor.ts';
 import { endpoint } from '../../support/endpoint.ts';
 import { flush } from '../../support/fakeClock.ts';
 import { harness } from '../../support/harness.ts';
@@ -47,6 +47,57 @@ test('emits a diagnosis event when a finding appears and again only when its evi
   assert.equal(status.findings[0]?.finding, 'intermediary-idle-timeout');
   assert.match(status.findings[0]!.fix, /heartbeat/);
   assert.equal(status.lastDrop?.cause, 'reset');
+  h.monitor.dispose();
+});
+
+test('findings are re-evaluated on a slow timer: flapping evidence grows and then clears without a drop', async () => {
+  const h = harness();
+  h.fake.onConnect = (conn) => queueMicrotask(() => conn.open());
+  await h.start(endpoint({ heartbeatSeconds: 0, idleTimeoutSeconds: 60, reconnect: { initialDelaySeconds: 1, maxDelaySeconds: 1, jitter: 0 } }));
+  // Five short sessions of different ages, each busy until it dies, so neither an idle-timeout nor a
+  // lifetime-limit cluster explains the churn.
+  for (let i = 0; i < 5; i++) {
+    await h.tick(1_000 + i * 700);
+    h.fake.last.data();
+    h.fake.last.end({ cause: 'reset', detail: 'terminated' });
+    await h.tick(1_000);
+  }
+  const flaps = () => h.of('diagnosis').filter((d) => d.finding === 'flapping').map((d) => d.evidence);
+  const statusFindings = () => h.monitor.status()[0]!.findings.map((f) => f.finding);
+  assert.deepEqual(flaps(), [5], 'flapping reported at the fifth drop');
+  assert.equal(h.monitor.status()[0]!.state, 'open', 'a sixth session is open');
+  const dropsBefore = h.of('drop').length;
+  // Data every second keeps the stream busy: no stale state, no watchdog, no silence finding.
+  const busy = async (ms: number) => {
+    for (let t = 0; t < ms; t += 1_000) {
+      h.fake.last.data();
+      await h.tick(1_000);
+    }
+  };
+  // 17 s have passed; the sixth session is 13 s old at the first re-evaluation: still short, one more flap.
+  assert.equal(h.of('diagnosis').length, 1);
+  await busy(REDIAGNOSE_INTERVAL_MS - 17_000);
+  assert.deepEqual(flaps(), [5, 6], 'evidence grew without a drop');
+  await busy(REDIAGNOSE_INTERVAL_MS);
+  assert.deepEqual(flaps(), [5, 6], 'no event when nothing changed');
+  assert.deepEqual(statusFindings(), ['flapping'], 'still flapping: the open session has not lived 60 s');
+  // The session passes 60 s of age before the next re-evaluation.
+  await busy(REDIAGNOSE_INTERVAL_MS);
+  assert.equal(h.of('drop').length, dropsBefore, 'no drop in the meantime');
+  assert.deepEqual(statusFindings(), [], 'flapping cleared once a session outlived the window');
+  assert.deepEqual(h.monitor.findingsFor('orders-mcp'), []);
+  assert.deepEqual(flaps(), [5, 6], 'clearing emits no diagnosis event');
+  h.monitor.dispose();
+  assert.equal(h.clock.pendingTimers, 0);
+});
+
+test('the re-evaluation timer skips endpoints with nothing to diagnose and emits nothing for them', async () => {
+  const h = harness();
+  await h.start(endpoint({ heartbeatSeconds: 0, idleTimeoutSeconds: 0 }));
+  h.fake.last.open();
+  await h.tick(REDIAGNOSE_INTERVAL_MS * 4);
+  assert.equal(h.of('diagnosis').length, 0);
+  assert.deepEqual(h.monitor.status()[0]!.findings, []);
   h.monitor.dispose();
 });
 

@@ -82,13 +82,42 @@ test('resets backoff after a session outlives the idle window', async () => {
   await h.start(endpoint({ heartbeatSeconds: 0, idleTimeoutSeconds: 10, reconnect: NO_JITTER }));
   await h.tick(1_000 + 2_000 + 4_000);
   assert.equal(h.monitor.status()[0]!.state, 'open');
-  for (let i = 0; i < 4; i++) {
+  assert.equal(h.monitor.status()[0]!.attempt, 3, 'a fresh stream has not proved the path yet');
+  for (let i = 0; i < 3; i++) {
     await h.tick(3_000);
     h.fake.last.data();
   }
+  await h.tick(999);
+  assert.equal(h.monitor.status()[0]!.attempt, 3, 'not reset before the window has passed');
+  await h.tick(1);
+  assert.equal(h.monitor.status()[0]!.attempt, 0, 'reset while still open, once the stream outlived the window');
+  await h.tick(2_000);
+  h.fake.last.data();
   h.fake.last.end({ cause: 'eof', detail: 'server closed' });
   assert.deepEqual(h.of('backoff').map((e) => e.delayMs), [1000, 2000, 4000, 1000]);
   assert.equal(h.of('backoff').at(-1)!.attempt, 2);
+  h.monitor.dispose();
+});
+
+test('a stream dropped just before the window does not reset the backoff, and leaves no reset timer behind', async () => {
+  const h = harness();
+  let fails = 2;
+  h.fake.onConnect = (c) => queueMicrotask(() => (fails-- > 0 ? c.end({ error: 'connect-failed', detail: 'refused' }) : c.open()));
+  await h.start(endpoint({ heartbeatSeconds: 0, idleTimeoutSeconds: 10, reconnect: NO_JITTER }));
+  await h.tick(1_000 + 2_000);
+  assert.equal(h.monitor.status()[0]!.state, 'open');
+  for (let i = 0; i < 3; i++) {
+    await h.tick(3_000);
+    h.fake.last.data();
+  }
+  await h.tick(999);
+  h.fake.last.end({ cause: 'eof', detail: 'server closed' });
+  assert.deepEqual(h.of('backoff').map((e) => e.delayMs), [1000, 2000, 4000], 'the delay kept growing');
+  assert.equal(h.monitor.status()[0]!.attempt, 3);
+  // Only the backoff timer and the monitor's re-evaluation timer are pending: the reset timer went with the stream.
+  assert.equal(h.clock.pendingTimers, 2);
+  await h.tick(1);
+  assert.equal(h.monitor.status()[0]!.attempt, 3, 'no late reset from the dropped stream');
   h.monitor.dispose();
 });
 
