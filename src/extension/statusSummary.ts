@@ -33,8 +33,13 @@ export const DOWN_AFTER_ATTEMPTS = 3;
 
 const RECONNECTING: readonly SessionState[] = ['idle', 'connecting', 'dropped', 'backoff'];
 
+/**
+ * Down: `failed`, or reconnecting after several attempts of which the last could not even open a
+ * stream (`lastError` is cleared by a successful open). A stream an intermediary cuts every few
+ * seconds also climbs the attempt count, but each attempt opens: that is churn, not down.
+ */
 export function isDown(s: EndpointStatus): boolean {
-  return s.state === 'failed' || (RECONNECTING.includes(s.state) && s.attempt >= DOWN_AFTER_ATTEMPTS);
+  return s.state === 'failed' || (RECONNECTING.includes(s.state) && s.attempt >= DOWN_AFTER_ATTEMPTS && s.lastError !== undefined);
 }
 
 export function dropsInLastHour(history: HistorySnapshot | undefined, name: string, now: number): number {

@@ -31,7 +31,7 @@ export function cardText(status: EndpointStatus, lane: Lane | undefined, now: nu
   const clientMedian = medianInterval(lane?.heartbeatsOut ?? []);
   const cadenceParts = [
     `server ${serverMedian !== undefined ? `~${formatDuration(serverMedian)}` : 'none seen'}`,
-    `client ${status.heartbeatSeconds > 0 ? `${status.heartbeatSeconds} s` : 'off'}${clientMedian !== undefined ? ` (~${formatDuration(clientMedian)})` : ''}`,
+    clientCadence(status, clientMedian),
   ];
   // The status and the folded events can each be a little ahead of the other: show the newer.
   const lastIn = newest(status.lastHeartbeatInAt, lane?.heartbeatsIn.at(-1));
@@ -59,6 +59,13 @@ export function cardText(status: EndpointStatus, lane: Lane | undefined, now: nu
       : '',
     note,
   };
+}
+
+/** Plain SSE has no channel back to the server, so its heartbeatSeconds sends nothing: say so. */
+function clientCadence(status: EndpointStatus, observedMs: number | undefined): string {
+  if (status.kind === 'sse') return 'client none (plain SSE)';
+  const configured = status.heartbeatSeconds > 0 ? `${status.heartbeatSeconds} s` : 'off';
+  return `client ${configured}${observedMs !== undefined ? ` (~${formatDuration(observedMs)})` : ''}`;
 }
 
 function newest(a: number | undefined, b: number | undefined): number | undefined {

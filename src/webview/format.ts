@@ -107,10 +107,17 @@ export function causeLabel(cause: string): string {
   return (CAUSE_LABELS as Record<string, string>)[cause] ?? cause;
 }
 
-/** A drop cause with its status code when one is known: "HTTP status 504". */
+/**
+ * A drop cause with its status code when one is known: "HTTP status 504". A code that belongs to
+ * another layer than the cause names its layer, so "connection reset 13" reads "connection reset
+ * (gRPC status 13)".
+ */
 export function describeDrop(drop: { cause: DropCause; httpStatus?: number; grpcCode?: number; wsCloseCode?: number }): string {
-  const code = drop.httpStatus ?? drop.grpcCode ?? drop.wsCloseCode;
-  return code === undefined ? causeLabel(drop.cause) : `${causeLabel(drop.cause)} ${code}`;
+  const label = causeLabel(drop.cause);
+  if (drop.httpStatus !== undefined) return drop.cause === 'http-status' ? `${label} ${drop.httpStatus}` : `${label} (HTTP status ${drop.httpStatus})`;
+  if (drop.grpcCode !== undefined) return drop.cause === 'grpc-status' ? `${label} ${drop.grpcCode}` : `${label} (gRPC status ${drop.grpcCode})`;
+  if (drop.wsCloseCode !== undefined) return drop.cause === 'ws-close' ? `${label} ${drop.wsCloseCode}` : `${label} (WebSocket close ${drop.wsCloseCode})`;
+  return label;
 }
 
 /** "1 drop", "3 drops". */

@@ -26,7 +26,13 @@ test('a stale or reconnecting stream gives the warning level; a failed one the e
   assert.equal(failed.text, '$(pulse) 0/2');
   assert.match(failed.accessibilityLabel, /1 down/);
   // Repeatedly failing reconnects count as down too.
-  assert.equal(summarize({ statuses: [status('a', 'backoff', { attempt: 5 })], blocked: [], issues: [], now: NOW }).level, 'error');
+  const refused = { cause: 'connect-failed' as const, message: 'ECONNREFUSED', at: NOW - 1000 };
+  assert.equal(summarize({ statuses: [status('a', 'backoff', { attempt: 5, lastError: refused })], blocked: [], issues: [], now: NOW }).level, 'error');
+  // Reconnects that open and are cut again (an idle-killing proxy) raise the attempt count but are not down.
+  const churning = summarize({ statuses: [status('a', 'open'), status('b', 'backoff', { attempt: 5 })], blocked: [], issues: [], now: NOW });
+  assert.equal(churning.level, 'warning');
+  assert.match(churning.accessibilityLabel, /1 stale or reconnecting/);
+  assert.doesNotMatch(churning.accessibilityLabel, /down/);
 });
 
 test('paused endpoints leave the denominator; blocked ones are counted separately', () => {

@@ -45,6 +45,10 @@ test('every state has a label and a distinct icon, so colour is never the only s
 test('describes a drop with its status code when known', () => {
   assert.equal(describeDrop({ cause: 'http-status', httpStatus: 504 }), 'HTTP status 504');
   assert.equal(describeDrop({ cause: 'watchdog' }), 'silent death (watchdog)');
+  // A code from another layer than the cause says which layer it is (gRPC 13 on a reset stream).
+  assert.equal(describeDrop({ cause: 'reset', grpcCode: 13 }), 'connection reset (gRPC status 13)');
+  assert.equal(describeDrop({ cause: 'grpc-status', grpcCode: 14 }), 'gRPC status 14');
+  assert.equal(describeDrop({ cause: 'ws-close', wsCloseCode: 1006 }), 'WebSocket close 1006');
   assert.equal(causeLabel('something-new'), 'something-new');
   assert.equal(plural(1, 'drop'), '1 drop');
   assert.equal(plural(0, 'drop'), '0 drops');
