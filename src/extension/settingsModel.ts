@@ -99,7 +99,10 @@ export function resolveEndpointSettings(
     const withDefaults = Array.isArray(layer.value) ? layer.value.map((e) => applyDefaults(e, options.defaults)) : layer.value;
     const parsed = parseEndpoints(withDefaults);
     for (const issue of parsed.issues) {
-      issues.push({ level: layer.level, name: issue.name, text: `${layer.label}: ${formatConfigIssue(issue)}` });
+      // The index alone makes people count entries; the name (when usable) finds the entry at once.
+      const text = formatConfigIssue(issue);
+      const named = issue.name !== undefined && !text.includes(`"${issue.name}"`) ? ` (entry "${issue.name}")` : '';
+      issues.push({ level: layer.level, name: issue.name, text: `${layer.label}: ${text}${named}` });
     }
     for (const endpoint of parsed.endpoints) {
       // Re-insert so the merged order follows the most specific definition.

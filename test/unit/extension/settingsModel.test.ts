@@ -44,7 +44,8 @@ test('an invalid entry is reported with its layer, index and field while the oth
   );
   assert.deepEqual(result.endpoints.map((e) => e.name), ['ok']);
   const texts = result.issues.map((i) => i.text);
-  assert.ok(texts.includes('User settings: endpoints[1].url: not a URL'), texts.join('\n'));
+  // The entry's name is in the text too, so nobody has to count entries to find it.
+  assert.ok(texts.includes('User settings: endpoints[1].url: not a URL (entry "bad")'), texts.join('\n'));
   assert.ok(texts.some((t) => t.startsWith('User settings: endpoints[2].url: websocket endpoints need a ws: or wss: URL')), texts.join('\n'));
   assert.equal(result.issues[0]!.name, 'bad');
 });
