@@ -92,6 +92,8 @@ export class EndpointCard {
       setText(this.fields[key].value, value);
       this.fields[key].row.hidden = value === '';
     }
+    // The stream detail is clamped to two lines (gRPC's is long); the whole text is on hover.
+    this.fields.detail.value.setAttribute('title', text.detail);
     const paused = status.state === 'paused';
     setText(this.pauseButton, paused ? 'Resume' : 'Pause');
     this.pauseButton.setAttribute('aria-label', `${paused ? 'Resume' : 'Pause'} monitoring ${status.name}`);

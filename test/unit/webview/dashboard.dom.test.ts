@@ -83,7 +83,7 @@ test('renders a card per endpoint with state text, live age and drop counts', as
   const { root, app, window } = await mount();
   app.receive(snapshot(
     [
-      status({ name: 'orders-mcp', kind: 'mcp', state: 'open', lastHeartbeatInAt: NOW - 3000 }),
+      status({ name: 'orders-mcp', kind: 'mcp', state: 'open', lastHeartbeatInAt: NOW - 3000, openDetail: 'MCP 2025-11-25, HTTP/1.1, GET stream' }),
       status({ name: 'feed', state: 'backoff', attempt: 3, openedAt: undefined, nextAttemptAt: NOW + 4200, lastDrop: drop(NOW - 2000, { cause: 'watchdog', silenceMs: 45_000 }) }),
     ],
     { feed: history({ drops: [drop(NOW - 2000, { cause: 'watchdog' }), drop(NOW - 2 * 3_600_000)] }) },
@@ -93,6 +93,10 @@ test('renders a card per endpoint with state text, live age and drop counts', as
   const [orders, feed] = [cards[0]!, cards[1]!];
   assert.equal(orders.querySelector('[data-testid="state-badge"]')!.textContent, '●Open');
   assert.match(orders.querySelector('[data-testid="field-age"]')!.textContent!, /^4\d s$/);
+  // The stream detail is clamped to two lines by CSS, so the whole text must be on hover.
+  const detail = orders.querySelector('[data-testid="field-detail"]')!;
+  assert.equal(detail.textContent, 'MCP 2025-11-25, HTTP/1.1, GET stream');
+  assert.equal(detail.getAttribute('title'), 'MCP 2025-11-25, HTTP/1.1, GET stream');
   assert.equal(feed.querySelector('[data-testid="state-badge"]')!.textContent, '↻Reconnecting');
   assert.match(feed.querySelector('[data-testid="field-reconnect"]')!.textContent!, /^attempt 3, next in [45](\.\d)? s$/);
   assert.equal(feed.querySelector('[data-testid="field-drops"]')!.textContent, '1 drop in 1 h · 2 in 24 h');
