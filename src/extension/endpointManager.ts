@@ -181,6 +181,11 @@ export class EndpointManager extends Disposable {
     return this.resolved.issues;
   }
 
+  /** The invalid entries' warnings for the dashboard, redacted like the notifications. */
+  invalidEntries(): readonly string[] {
+    return this.resolved.issues.map((i) => this.deps.redactor.redact(i.text));
+  }
+
   blocked(): readonly BlockedEndpoint[] {
     return this.resolved.blocked;
   }

@@ -20,6 +20,8 @@ export interface ToWebviewSnapshot {
   readonly endpoints: readonly EndpointStatus[];
   readonly history: HistorySnapshot;
   readonly blocked: readonly BlockedEndpoint[];
+  /** Settings entries skipped as invalid, one redacted sentence each (absent from older senders). */
+  readonly invalid?: readonly string[];
   /** Extension wall-clock epoch ms when the snapshot was taken (the webview corrects its clock skew). */
   readonly now: number;
 }
@@ -33,6 +35,7 @@ export interface ToWebviewUpdate {
   readonly type: 'update';
   readonly endpoints: readonly EndpointStatus[];
   readonly blocked: readonly BlockedEndpoint[];
+  readonly invalid?: readonly string[];
   readonly events: readonly StreamEvent[];
   readonly now: number;
 }

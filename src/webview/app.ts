@@ -27,6 +27,8 @@ export class DashboardApp {
   private readonly store = new HistoryStore();
   private statuses: readonly EndpointStatus[] = [];
   private blocked: readonly BlockedEndpoint[] = [];
+  private invalid: readonly string[] = [];
+  private invalidKey: string | undefined;
   /** Extension clock minus ours, so ages agree with the extension even across machines. */
   private skewMs = 0;
   private state: DashboardViewState;
@@ -37,6 +39,7 @@ export class DashboardApp {
   private readonly cardsEl: HTMLElement;
   private readonly emptyEl: HTMLElement;
   private readonly blockedEl: HTMLElement;
+  private readonly invalidEl: HTMLElement;
   private readonly summaryEl: HTMLElement;
   private readonly timeline: Timeline;
   private readonly forensicsEl: HTMLElement;
@@ -87,6 +90,7 @@ export class DashboardApp {
 
     this.summaryEl = h(doc, 'p', { class: 'summary', testid: 'summary', attrs: { 'aria-live': 'polite' } });
     this.blockedEl = h(doc, 'section', { class: 'blocked', testid: 'blocked', attrs: { 'aria-label': 'Endpoints not started' } });
+    this.invalidEl = h(doc, 'section', { class: 'blocked', testid: 'invalid', attrs: { 'aria-label': 'Invalid settings entries' } });
     this.emptyEl = h(doc, 'p', { class: 'empty', testid: 'empty' });
     this.cardsEl = h(doc, 'div', { class: 'cards', testid: 'cards' });
     this.timeline = new Timeline(doc);
@@ -107,6 +111,7 @@ export class DashboardApp {
       h(doc, 'div', { class: 'toolbar-controls' }, [this.filterInput, windowGroup, exportButton('json'), exportButton('csv')]),
     ]));
     root.appendChild(this.blockedEl);
+    root.appendChild(this.invalidEl);
     // At a glance first (every endpoint's state), then what to change (findings, snippets folded
     // away until asked for), then the history behind it.
     root.appendChild(section('Endpoints', 'endpoints', h(doc, 'div', {}, [this.emptyEl, this.cardsEl])));
@@ -140,6 +145,7 @@ export class DashboardApp {
     if (!fromHtml) this.skewMs = message.now - Date.now();
     this.statuses = message.endpoints;
     this.blocked = message.blocked;
+    this.invalid = message.invalid ?? [];
     this.hasData = true;
     const now = this.now();
     // Trimming walks every list; once in a while is enough for a window measured in hours.
@@ -181,9 +187,10 @@ export class DashboardApp {
     const visible = this.visible();
     setText(this.summaryEl, summaryLine(this.statuses, this.blocked.length));
     this.renderBlocked();
+    this.renderInvalid();
 
     if (this.statuses.length === 0) {
-      setText(this.emptyEl, this.blocked.length > 0
+      setText(this.emptyEl, this.blocked.length > 0 || this.invalid.length > 0
         ? 'No endpoint is running.'
         : 'No endpoints configured. Run "Stream Health: Add Endpoint…" or edit the streamHealth.endpoints setting.');
       this.emptyEl.hidden = false;
@@ -234,6 +241,19 @@ export class DashboardApp {
       h(this.doc, 'li', { testid: 'blocked-endpoint', attrs: { 'data-endpoint': b.name } }, [
         h(this.doc, 'strong', { text: b.name }), ': ', b.reason,
       ]))));
+  }
+
+  /** Skipped settings entries: without this a typo in one entry only shows as a missing card. */
+  private renderInvalid(): void {
+    // render() runs on every tick; the list changes only when the settings do.
+    const key = this.invalid.join('\n');
+    if (key === this.invalidKey) return;
+    this.invalidKey = key;
+    clear(this.invalidEl);
+    this.invalidEl.hidden = this.invalid.length === 0;
+    if (this.invalid.length === 0) return;
+    this.invalidEl.appendChild(h(this.doc, 'h2', { text: 'Invalid settings entries (skipped; the others keep running)' }));
+    this.invalidEl.appendChild(h(this.doc, 'ul', {}, this.invalid.map((text) => h(this.doc, 'li', { testid: 'invalid-entry', text }))));
   }
 
   private renderForensics(visible: readonly EndpointStatus[]): void {

@@ -105,6 +105,23 @@ test('renders a card per endpoint with state text, live age and drop counts', as
   await window.happyDOM.close();
 });
 
+test('invalid settings entries are listed as text above the cards, and the list goes when they are fixed', async () => {
+  const { root, app, window } = await mount();
+  const warning = `User settings: endpoints[1].url: not a URL (entry "${XSS_NAME}")`;
+  app.receive({ ...snapshot([status({ name: 'ok' })]), invalid: [warning] });
+  const section = root.querySelector('[data-testid="invalid"]') as unknown as { hidden: boolean; textContent: string };
+  assert.equal(section.hidden, false);
+  const items = root.querySelectorAll('[data-testid="invalid-entry"]');
+  assert.equal(items.length, 1);
+  assert.equal(items[0]!.textContent, warning);
+  assert.equal(root.querySelectorAll('img').length, 0, 'the entry text is not parsed as HTML');
+  assert.equal(root.querySelectorAll('[data-testid="card"]').length, 1, 'the valid endpoint keeps its card');
+  app.receive({ type: 'update', endpoints: [status({ name: 'ok' })], blocked: [], invalid: [], events: [], now: NOW + 1000 });
+  assert.equal(section.hidden, true);
+  assert.equal(root.querySelectorAll('[data-testid="invalid-entry"]').length, 0);
+  await window.happyDOM.close();
+});
+
 test('card buttons post typed actions; Pause turns into Resume for a paused endpoint', async () => {
   const { root, app, posted, window } = await mount();
   app.receive(snapshot([status({ name: 'a', state: 'paused', reason: 'Paused by you' })]));

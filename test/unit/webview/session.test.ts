@@ -23,6 +23,7 @@ class FakeModel implements DashboardModel {
     return { dispose: () => void this.listeners.delete(listener) };
   }
   blocked() { return [{ name: 'ws', reason: 'untrusted' }]; }
+  invalidEntries() { return ['User settings: endpoints[1].url: not a URL (entry "typo")']; }
   reconnect(e?: string) { this.calls.push(`reconnect ${e}`); }
   pause(e?: string) { this.calls.push(`pause ${e}`); }
   resume(e?: string) { this.calls.push(`resume ${e}`); }
@@ -69,6 +70,7 @@ test('nothing is posted before ready; ready gets a full snapshot', () => {
   const initial = session.initialState();
   assert.equal(initial.snapshot.type, 'snapshot');
   assert.deepEqual(initial.snapshot.blocked, [{ name: 'ws', reason: 'untrusted' }]);
+  assert.deepEqual(initial.snapshot.invalid, ['User settings: endpoints[1].url: not a URL (entry "typo")']);
   model.emit(hb(1));
   advance(1000);
   assert.equal(posted.length, 0);
