@@ -63,7 +63,7 @@ export function cardText(status: EndpointStatus, lane: Lane | undefined, now: nu
 
 /** Plain SSE has no channel back to the server, so its heartbeatSeconds sends nothing: say so. */
 function clientCadence(status: EndpointStatus, observedMs: number | undefined): string {
-  if (status.kind === 'sse') return 'client none (plain SSE)';
+  if (status.kind === 'sse') return 'client none (SSE)';
   const configured = status.heartbeatSeconds > 0 ? `${status.heartbeatSeconds} s` : 'off';
   return `client ${configured}${observedMs !== undefined ? ` (~${formatDuration(observedMs)})` : ''}`;
 }

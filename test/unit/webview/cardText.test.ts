@@ -49,5 +49,5 @@ test('a failed endpoint explains why; without a reason the last error is shown',
 
 test('plain SSE says it has no client heartbeat, whatever heartbeatSeconds is', () => {
   // heartbeatSeconds sends nothing on plain SSE (no channel back); "client 15 s" would be a false claim.
-  assert.equal(cardText(status({ name: 's', kind: 'sse', heartbeatSeconds: 15 }), undefined, NOW).cadence, 'server none seen · client none (plain SSE)');
+  assert.equal(cardText(status({ name: 's', kind: 'sse', heartbeatSeconds: 15 }), undefined, NOW).cadence, 'server none seen · client none (SSE)');
 });
