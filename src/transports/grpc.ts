@@ -117,6 +117,8 @@ class GrpcConnection {
   private call: grpc.ClientReadableStream<Buffer> | null = null;
   private readonly probes = new Set<grpc.ClientUnaryCall>();
   private metadata: grpc.Metadata | null = null;
+  /** The Health/Check request, encoded once: every probe sends the same bytes. */
+  private checkRequest: Buffer | null = null;
   private connectTimer: NodeJS.Timeout | null = null;
   private opened = false;
   private ended = false;
@@ -253,10 +255,10 @@ class GrpcConnection {
       }
       const { config } = this.context;
       const deadlineMs = Math.min(PROBE_DEADLINE_MAX_MS, Math.max(PROBE_DEADLINE_MIN_MS, config.heartbeatSeconds * 1000));
-      const service = this.isHealthWatch ? config.grpc.service : '';
+      this.checkRequest ??= encodeHealthCheckRequest(this.isHealthWatch ? config.grpc.service : '');
       const started = performance.now();
       const call = client.makeUnaryRequest(
-        HEALTH_CHECK_METHOD, identity, identity, encodeHealthCheckRequest(service), this.metadata.clone(),
+        HEALTH_CHECK_METHOD, identity, identity, this.checkRequest, this.metadata.clone(),
         { deadline: Date.now() + deadlineMs },
         (error: grpc.ServiceError | null, response?: Buffer) => {
           this.probes.delete(call);

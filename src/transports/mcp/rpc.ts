@@ -108,6 +108,9 @@ function notRpcFailure(status: number, type: string, text: string, what: string)
   };
 }
 
+/** How long an answered SSE response may stay open before it is closed (and its connection with it). */
+const RESPONSE_DRAIN_MS = 2_000;
+
 async function readSseResponse(ctx: McpContext, response: HttpResponse, id: RpcId, what: string): Promise<PostOutcome> {
   let found: RpcMessage | undefined;
   let bytes = 0;
@@ -130,12 +133,37 @@ async function readSseResponse(ctx: McpContext, response: HttpResponse, id: RpcI
     onRetry() {},
     warning: (m) => ctx.sink.warning(m),
   });
+  // Listeners rather than `for await ... break`: breaking out destroys the body, which throws the
+  // connection away, so every ping paid a new TCP connection. Once the answer is in, the rest of the
+  // body (normally just its end) drains and the connection goes back to the pool for the next probe.
+  const body = response.body;
+  body.on('error', () => undefined);
   try {
-    for await (const chunk of response.body) {
-      reader.push(chunk as Buffer);
-      if (found) break;
-    }
-  } finally {
+    await new Promise<void>((resolve, reject) => {
+      body.on('data', (chunk: Buffer) => {
+        if (found) return;
+        try {
+          reader.push(chunk);
+        } catch (error) {
+          reject(error);
+          return;
+        }
+        if (found) resolve();
+      });
+      body.once('end', () => resolve());
+      body.once('close', () => resolve());
+      body.once('error', reject);
+    });
+  } catch (error) {
+    discard(response);
+    throw error;
+  }
+  if (found && !body.readableEnded && !body.destroyed) {
+    // A server that keeps the response stream open gets it closed for it after a short grace.
+    const timer = setTimeout(() => discard(response), RESPONSE_DRAIN_MS);
+    timer.unref();
+    body.once('close', () => clearTimeout(timer));
+  } else if (!found) {
     discard(response);
   }
   if (!found) throw new ProtocolViolation(`${what}: the server's event stream ended without the response`);
