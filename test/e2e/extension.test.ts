@@ -186,13 +186,26 @@ describe('Stream Health in a real VS Code', { timeout: SUITE_TIMEOUT_MS }, () =>
     await wb.runCommand('Stream Health: Export Report…');
     await wb.pickItem('JSON', 'Export Report');
     // code-server's save dialog is VS Code's own path input, prefilled with the workspace folder.
-    await wb.quickInput.filter({ hasText: 'Export Stream Health Report' }).waitFor({ state: 'visible' });
-    await wb.page.keyboard.press('Enter');
-    const file = await wb.waitFor(
-      'the report file',
-      async () => readdirSync(trusted).find((f) => !before.has(f) && /^stream-health-report-.*\.json$/.test(f)),
-      (f) => f !== undefined,
-    );
+    const dialog = wb.quickInput.filter({ hasText: 'Export Stream Health Report' });
+    await dialog.waitFor({ state: 'visible' });
+    // On a loaded machine an Enter pressed while the dialog is still filling in its path and
+    // listing the folder is lost (seen: the dialog stayed open, prefilled, for 30 s). Wait for the
+    // prefilled name and the listing; press again (at most twice) only while the dialog is still open.
+    const input = dialog.locator('.quick-input-box input');
+    await wb.waitFor('the prefilled report name', () => input.inputValue(), (v) => /stream-health-report-.*\.json$/.test(v));
+    await dialog.locator('.monaco-list-row').first().waitFor({ state: 'visible' });
+    const newReport = async () => readdirSync(trusted).find((f) => !before.has(f) && /^stream-health-report-.*\.json$/.test(f));
+    for (let press = 0; press < 3; press++) {
+      if (press > 0 && !(await dialog.isVisible())) break;
+      await input.press('Enter');
+      try {
+        await wb.waitFor('the report file', newReport, (f) => f !== undefined, 5000);
+        break;
+      } catch {
+        // still no file: loop, pressing again only if the dialog is still open
+      }
+    }
+    const file = await wb.waitFor('the report file', newReport, (f) => f !== undefined);
     const path = join(trusted, file!);
     const report = await wb.waitFor('a complete report', async () => JSON.parse(readFileSync(path, 'utf8')) as Report, (r) => r.tool === 'stream-health');
     const silentHistory = report.history.endpoints['sse-silent'];
