@@ -20,6 +20,9 @@ const CHROMIUM_ARGS = [
 
 export const UI_TIMEOUT_MS = 30_000;
 
+/** The command palette's input label (VS Code 1.139), to tell it apart from a command's own pick. */
+const COMMAND_PALETTE_LABEL = /Type the name of a command to run/;
+
 export async function launchBrowser(): Promise<Browser> {
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
   onCleanup(() => browser.close());
@@ -88,6 +91,9 @@ export class Workbench {
   async pickItem(label: string, title?: string): Promise<void> {
     const widget = title ? this.quickInput.filter({ hasText: title }) : this.quickInput;
     await widget.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+    // Right after runCommand the palette can still be on screen (inert, closing) before the command's
+    // own pick replaces it; typing into it then fails. Wait until the input is no longer the palette's.
+    await this.waitFor('the command palette to give way to the pick', async () => (await this.quickInputBox.getAttribute('aria-label')) ?? '', (l) => !COMMAND_PALETTE_LABEL.test(l));
     await this.acceptExact(label, label);
   }
 
@@ -102,13 +108,14 @@ export class Workbench {
       .first();
     const deadline = performance.now() + UI_TIMEOUT_MS;
     for (;;) {
-      await this.quickInputBox.fill(filter);
       try {
+        // fill() itself can fail while the widget is between two picks (inert): retry that too.
+        await this.quickInputBox.fill(filter, { timeout: 5000 });
         await exact.waitFor({ state: 'visible', timeout: 5000 });
         break;
       } catch (err) {
         if (performance.now() > deadline) throw err;
-        await this.quickInputBox.fill('');
+        await this.quickInputBox.fill('', { timeout: 5000 }).catch(() => {});
       }
     }
     await exact.click();
