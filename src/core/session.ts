@@ -298,7 +298,7 @@ export class Session {
     this.history.noteSilence(now - this.lastInboundMono);
     this.lastInboundMono = now;
     this.lastInboundWall = this.clock.wallNow();
-    this.watchdog.activity();
+    this.watchdog.activity(now);
     if (this.stateValue === SessionState.Stale) {
       this.transition(SessionState.Open);
       // A gap over half the window was just recorded: findings such as no-server-heartbeat may now apply.

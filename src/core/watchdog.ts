@@ -53,9 +53,12 @@ export class Watchdog {
     this.arm();
   }
 
-  /** Inbound activity: only the timestamp moves; the pending timer re-arms itself when it fires. */
-  activity(): void {
-    this.lastActivityMono = this.options.clock.now();
+  /**
+   * Inbound activity: only the timestamp moves; the pending timer re-arms itself when it fires. `nowMono`
+   * lets a caller that just read the clock (once per stream message) pass it instead of reading it again.
+   */
+  activity(nowMono: number = this.options.clock.now()): void {
+    this.lastActivityMono = nowMono;
     this.staleReported = false;
   }
 
