@@ -36,6 +36,10 @@ export class ExtensionDashboardModel implements DashboardModel {
     return this.manager.blocked();
   }
 
+  invalidEntries(): readonly string[] {
+    return this.manager.invalidEntries();
+  }
+
   reconnect(endpoint?: string): void {
     if (endpoint === undefined || !this.manager.whyUnavailable(endpoint)) this.manager.reconnect(endpoint);
   }

@@ -2,7 +2,7 @@
 // Playwright through Debian's Chromium, against the lab's real servers behind a real idle-killing proxy.
 // One code-server, one browser and one lab are shared by every test; each test waits on observable state.
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, afterEach, before, describe, test } from 'node:test';
@@ -237,6 +237,25 @@ describe('Stream Health in a real VS Code', { timeout: SUITE_TIMEOUT_MS }, () =>
     assert.equal(parsed.endpoints[0]!.url, sse.url);
     assert.equal(parsed.endpoints[0]!.kind, 'sse');
     await wb.waitFor('added-sse open', () => cardState('added-sse'), (s) => s === 'open');
+  });
+
+  test('an invalid settings entry is listed on the dashboard by name while the others keep running', async () => {
+    const settingsFile = join(trusted, '.vscode', 'settings.json');
+    const saved = readFileSync(settingsFile, 'utf8');
+    const settings = JSON.parse(saved) as Record<string, unknown[]>;
+    const cardsBefore = await wb.webview('[data-testid="card"]').count();
+    writeFileSync(settingsFile, JSON.stringify({ ...settings, 'streamHealth.endpoints': [...settings['streamHealth.endpoints']!, { name: 'typo-url', kind: 'sse', url: 'htp://127.0.0.1:1/events' }] }, null, 2));
+    try {
+      const listed = await wb.waitFor('the invalid entry on the dashboard', () => wb.webview('[data-testid="invalid-entry"]').allInnerTexts(), (t) => t.length > 0);
+      assert.equal(listed.length, 1, listed.join('\n'));
+      assert.match(listed[0]!, /endpoints\[\d+\]\.url: .*htp: \(entry "typo-url"\)/);
+      assert.equal(await wb.webview('[data-testid="card"]').count(), cardsBefore, 'no card for the invalid entry, none lost');
+      assert.equal(await cardState('sse-heartbeat'), 'open');
+    } finally {
+      writeFileSync(settingsFile, saved);
+    }
+    await wb.waitFor('the list gone once fixed', () => wb.webview('[data-testid="invalid-entry"]').count(), (n) => n === 0);
+    await wb.runCommand('Notifications: Clear All Notifications');
   });
 
   test('a window reload restores the dashboard and the history', async () => {

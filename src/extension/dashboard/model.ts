@@ -12,7 +12,7 @@ export interface DashboardModel {
   /** Endpoints configured in an untrusted workspace that were not started, with the reason. */
   blocked(): readonly { readonly name: string; readonly reason: string }[];
   /** Settings entries skipped as invalid, one redacted sentence each ("User settings: endpoints[2].url: ..."). */
-  invalidEntries?(): readonly string[];
+  invalidEntries(): readonly string[];
   reconnect(endpoint?: string): void;
   pause(endpoint?: string): void;
   resume(endpoint?: string): void;

@@ -122,7 +122,7 @@ export class DashboardSession {
       endpoints: this.model.status(),
       history: this.model.history(),
       blocked: this.model.blocked(),
-      invalid: this.model.invalidEntries?.() ?? [],
+      invalid: this.model.invalidEntries(),
       now: this.wallNow(),
     };
   }
@@ -140,7 +140,7 @@ export class DashboardSession {
       this.sendSnapshot();
       return;
     }
-    this.post({ type: 'update', endpoints, blocked: this.model.blocked(), invalid: this.model.invalidEntries?.() ?? [], events: batch.events, now: this.wallNow() });
+    this.post({ type: 'update', endpoints, blocked: this.model.blocked(), invalid: this.model.invalidEntries(), events: batch.events, now: this.wallNow() });
   }
 
   private sendSnapshot(): void {
