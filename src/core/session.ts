@@ -308,8 +308,10 @@ export class Session {
     // contract's field order, no spread, and the ISO timestamp cached per millisecond.
     if (activity.heartbeat) {
       const wall = this.lastInboundWall;
-      this.lastHeartbeatInWall = wall;
-      this.history.recordHeartbeat('in', wall, activity.heartbeat);
+      if (!activity.probeReply) {
+        this.lastHeartbeatInWall = wall;
+        this.history.recordHeartbeat('in', wall, activity.heartbeat);
+      }
       this.options.emit({ ts: isoAt(wall), endpoint: this.config.name, event: 'heartbeat', direction: 'in', kind: activity.heartbeat });
     } else if (this.options.emitMessages) {
       this.options.emit({ ts: isoAt(this.lastInboundWall), endpoint: this.config.name, event: 'message', bytes: activity.bytes });

@@ -31,6 +31,12 @@ export interface Activity {
   readonly bytes: number;
   /** Set when the item is a server heartbeat (SSE comment, WS ping, gRPC keepalive message...). */
   readonly heartbeat?: HeartbeatKind;
+  /**
+   * The item answers our own probe (a WS pong, an HTTP+SSE ping result): it proves the stream is alive
+   * and is reported as a `heartbeat` event, but it is not the server's heartbeat, so it must not count
+   * toward the server's cadence or hide a `no-server-heartbeat` finding.
+   */
+  readonly probeReply?: boolean;
 }
 
 /**

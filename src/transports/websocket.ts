@@ -246,7 +246,7 @@ class WsConnection {
 
   private onPong(data: Buffer): void {
     if (this.ended) return;
-    this.context.sink.activity({ bytes: data.length, heartbeat: 'ws-pong' });
+    this.context.sink.activity({ bytes: data.length, heartbeat: 'ws-pong', probeReply: true });
     const probe = this.pending.get(data.toString('latin1'));
     if (!probe) return;
     this.pending.delete(data.toString('latin1'));

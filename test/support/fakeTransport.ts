@@ -37,6 +37,11 @@ export class FakeConnection implements Transport {
     this.context.sink.activity({ bytes: 1, heartbeat: kind });
     return this;
   }
+  /** An inbound answer to our own probe on the stream (a WebSocket pong). */
+  probeReply(kind = 'ws-pong'): this {
+    this.context.sink.activity({ bytes: 1, heartbeat: kind, probeReply: true });
+    return this;
+  }
   end(info: Partial<EndInfo> = {}): void {
     if (this.ended) return;
     this.ended = true;

@@ -84,7 +84,7 @@ export async function runLegacySse(ctx: McpContext, trail: readonly string[] = [
       onStreamPayload(ctx, event.data, bytes, answerPing, (message) => {
         if (!settle(message)) return false;
         // Answers to our requests arrive on the stream: inbound activity like any other.
-        sink.activity({ bytes, ...(message.result && Object.keys(message.result).length === 0 ? { heartbeat: 'mcp-ping' } : {}) });
+        sink.activity({ bytes, ...(message.result && Object.keys(message.result).length === 0 ? { heartbeat: 'mcp-ping', probeReply: true } : {}) });
         return true;
       });
     },

@@ -28,6 +28,23 @@ test('connects, opens, and reports heartbeats and messages as events', async () 
   h.monitor.dispose();
 });
 
+test('a reply to our own probe keeps the stream alive but is not counted as a server heartbeat', async () => {
+  const h = harness();
+  await h.start(endpoint({ heartbeatSeconds: 0, idleTimeoutSeconds: 10 }));
+  h.fake.last.open();
+  await h.tick(9_000);
+  h.fake.last.probeReply('ws-pong');
+  await h.tick(9_000);
+  assert.equal(h.of('drop').length, 0, 'the pong counted as stream activity for the watchdog');
+  assert.deepEqual(h.of('heartbeat').map((e) => [e.direction, e.kind]), [['in', 'ws-pong']]);
+  const history = h.monitor.history().endpoints['orders-mcp']!;
+  assert.equal(history.heartbeats.in.count, 0, 'no server heartbeat recorded');
+  assert.equal(h.monitor.status()[0]!.lastHeartbeatInAt, undefined);
+  h.fake.last.heartbeat('ws-ping');
+  assert.equal(h.monitor.history().endpoints['orders-mcp']!.heartbeats.in.count, 1);
+  h.monitor.dispose();
+});
+
 test('message events are off unless asked for', async () => {
   const h = harness();
   await h.start(endpoint());
