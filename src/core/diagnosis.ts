@@ -185,8 +185,11 @@ function noServerHeartbeat(drops: DropRecord[], history: EndpointHistory, config
 }
 
 function gatewayTimeout(drops: DropRecord[], history: EndpointHistory, config: EndpointConfig, since: number): Finding | undefined {
+  // An HTML page with a 2xx-4xx status is a wrong URL or a login page, not a gateway giving up: the
+  // error event already says what came back, and blaming a proxy timeout would mislead.
   const isGateway = (r: { httpStatus?: number; htmlErrorPage?: boolean }) =>
-    r.htmlErrorPage === true || (r.httpStatus !== undefined && (GATEWAY_STATUSES as readonly number[]).includes(r.httpStatus));
+    (r.htmlErrorPage === true && (r.httpStatus === undefined || r.httpStatus >= 500))
+    || (r.httpStatus !== undefined && (GATEWAY_STATUSES as readonly number[]).includes(r.httpStatus));
   const hits = [...drops.filter(isGateway), ...history.errors.filter((e) => e.at >= since && isGateway(e))];
   if (hits.length === 0) return undefined;
   const statuses = [...new Set(hits.map((h) => h.httpStatus).filter((s): s is number => s !== undefined))].sort();

@@ -130,6 +130,10 @@ test('502/504/524 or an HTML error page: gateway timeout', () => {
   assert.match(f!.message, /HTTP 502\/524/);
   assert.match(f!.fix, /Cloudflare/);
   assert.deepEqual(diagnose(history({ errors: [{ at: NOW, cause: 'http-status', message: 'HTTP 500', httpStatus: 500 }] }), config, NOW), []);
+  // An HTML page from a failing upstream (500 with HTML) is a gateway page; a 200 HTML page is a wrong URL or a login page.
+  const [html500] = diagnose(history({ errors: [{ at: NOW, cause: 'http-status', message: 'HTTP 500', httpStatus: 500, htmlErrorPage: true }] }), config, NOW);
+  assert.equal(html500?.finding, 'gateway-timeout');
+  assert.deepEqual(diagnose(history({ errors: [{ at: NOW, cause: 'http-status', message: 'HTTP 200 text/html', httpStatus: 200, htmlErrorPage: true }] }), config, NOW), []);
 });
 
 test('a burst of reconnects with short sessions: flapping', () => {
