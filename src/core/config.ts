@@ -102,7 +102,8 @@ export interface ConfigIssue {
 }
 
 export function formatConfigIssue(issue: ConfigIssue): string {
-  const where = issue.field ? `endpoints[${issue.index}].${issue.field}` : `endpoints[${issue.index}]`;
+  const entry = issue.index < 0 ? 'endpoints' : `endpoints[${issue.index}]`;
+  const where = issue.field ? `${entry}.${issue.field}` : entry;
   return `${where}: ${issue.message}`;
 }
 
@@ -159,10 +160,14 @@ function parseEndpoint(entry: unknown, index: number, issues: ConfigIssue[]): En
   }
   const url = typeof entry.url === 'string' ? entry.url.trim() : '';
   let parsedUrl: URL | undefined;
-  try {
-    parsedUrl = new URL(url);
-  } catch {
-    issue('url', 'not a URL');
+  if (entry.url === undefined || url === '') {
+    issue('url', 'required: the stream URL, e.g. "https://example.com/mcp"');
+  } else {
+    try {
+      parsedUrl = new URL(url);
+    } catch {
+      issue('url', 'not a URL');
+    }
   }
   if (parsedUrl && typeof kind === 'string' && kind in URL_SCHEMES) {
     const allowed = URL_SCHEMES[kind as EndpointKind];

@@ -1,0 +1,64 @@
+// Endpoint configuration: defaults filled in, and every bad field reported as `endpoints[i].field`
+// without hiding the entries that are fine.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { DEFAULTS, formatConfigIssue, parseEndpoints, secretNames } from '../../../src/core/config.ts';
+
+const messages = (raw: unknown) => parseEndpoints(raw).issues.map(formatConfigIssue);
+
+test('a minimal entry gets every default', () => {
+  const { endpoints, issues } = parseEndpoints([{ name: 'orders', kind: 'mcp', url: 'https://example.com/mcp' }]);
+  assert.deepEqual(issues, []);
+  const [e] = endpoints;
+  assert.equal(e?.heartbeatSeconds, DEFAULTS.heartbeatSeconds);
+  assert.equal(e?.idleTimeoutSeconds, DEFAULTS.idleTimeoutSeconds);
+  assert.deepEqual(e?.reconnect, DEFAULTS.reconnect);
+  assert.deepEqual(e?.grpc, DEFAULTS.grpc);
+  assert.deepEqual(e?.tls, DEFAULTS.tls);
+  assert.equal(e?.maxMessageBytes, 1024 * 1024);
+});
+
+test('bad fields name the entry index and field; good entries survive', () => {
+  const raw = [
+    { name: 'ok', kind: 'sse', url: 'http://127.0.0.1/events' },
+    { name: 'no-url', kind: 'sse' },
+    { name: 'typo', kind: 'sse', url: 'htp//example' },
+    { name: 'scheme', kind: 'websocket', url: 'http://example.com/ws' },
+    { name: 'kind', kind: 'kafka', url: 'http://example.com' },
+    { name: 'creds', kind: 'sse', url: 'https://user:pw@example.com/e' },
+    { name: 'ok', kind: 'sse', url: 'http://127.0.0.1/other' },
+    'not an object',
+    { name: 'window', kind: 'grpc', url: 'grpc://127.0.0.1:50051', heartbeatSeconds: 30, idleTimeoutSeconds: 10 },
+    { name: 'header', kind: 'sse', url: 'http://x/e', headers: { 'X-A': 'a\r\nInjected: 1' } },
+  ];
+  const { endpoints } = parseEndpoints(raw);
+  assert.deepEqual(endpoints.map((e) => e.name), ['ok']);
+  assert.deepEqual(messages(raw), [
+    'endpoints[1].url: required: the stream URL, e.g. "https://example.com/mcp"',
+    'endpoints[2].url: not a URL',
+    'endpoints[3].url: websocket endpoints need a ws: or wss: URL, not http:',
+    'endpoints[4].kind: must be one of mcp, mcp-sse, sse, grpc, websocket',
+    'endpoints[5].url: credentials in the URL are not allowed; use headers with ${secret:NAME}',
+    'endpoints[6].name: "ok" is used by an earlier entry; names must be unique',
+    'endpoints[7]: not an object; expected { "name", "kind", "url", ... }',
+    'endpoints[8].idleTimeoutSeconds: must be at least heartbeatSeconds (30); 3 x is usual',
+    'endpoints[9].headers.X-A: must not contain line breaks',
+  ]);
+});
+
+test('numbers are range-checked and typed', () => {
+  assert.deepEqual(messages([{ name: 'n', kind: 'sse', url: 'http://x/e', heartbeatSeconds: -1, reconnect: { multiplier: '2', maxAttempts: 1.5 } }]), [
+    'endpoints[0].heartbeatSeconds: must be between 0 and 3600',
+    'endpoints[0].reconnect.multiplier: must be a number (got "2")',
+    'endpoints[0].reconnect.maxAttempts: must be a whole number',
+  ]);
+});
+
+test('no setting is no endpoints; a non-array is one clear issue', () => {
+  assert.deepEqual(parseEndpoints(undefined), { endpoints: [], issues: [] });
+  assert.deepEqual(messages({ name: 'x' }), ['endpoints: endpoints must be an array of endpoint objects']);
+});
+
+test('secret placeholders are found by name', () => {
+  assert.deepEqual(secretNames({ headers: { Authorization: 'Bearer ${secret:orders}', 'X-Key': '${secret:k.1}-${secret:orders}' } }), ['orders', 'k.1']);
+});
