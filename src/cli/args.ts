@@ -56,7 +56,8 @@ export function parseCommand(argv: readonly string[]): Command {
     throw new UsageError(error instanceof Error ? error.message.replace(/\. To specify a positional.*$/s, '') : String(error));
   }
   const { values, positionals } = parsed;
-  if (values.help || positionals.length === 0 || positionals[0] === 'help') return { command: 'help' };
+  if (values.help || positionals[0] === 'help') return { command: 'help' };
+  if (positionals.length === 0) throw new UsageError('a command is required: watch or probe-idle');
   const name = positionals[0]!;
   if (name !== 'watch' && name !== 'probe-idle') throw new UsageError(`unknown command "${name}"; use watch or probe-idle`);
   if (positionals.length > 1) throw new UsageError(`unexpected argument "${positionals[1]}"`);

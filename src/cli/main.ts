@@ -25,7 +25,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     return command.command === 'watch' ? await runWatch(command, io) : await runProbeIdle(command, io);
   } catch (error) {
     if (error instanceof UsageError) {
-      io.stderr.write(`stream-health: ${error.message}\n\n${USAGE}`);
+      // One line that says what is wrong; the full help would bury it.
+      io.stderr.write(`stream-health: ${error.message}\nRun "stream-health --help" for the commands and options.\n`);
       return EXIT.usage;
     }
     if (error instanceof CliConfigError) {

@@ -20,7 +20,7 @@ test('parses probe-idle with a default --max', () => {
 });
 
 test('help for --help, -h, help, or nothing', () => {
-  for (const argv of [['--help'], ['-h'], ['help'], [], ['watch', '--help']]) assert.deepEqual(parseCommand(argv), { command: 'help' });
+  for (const argv of [['--help'], ['-h'], ['help'], ['watch', '--help']]) assert.deepEqual(parseCommand(argv), { command: 'help' });
 });
 
 test('bad flags are usage errors that say what is wrong', () => {
@@ -37,6 +37,7 @@ test('bad flags are usage errors that say what is wrong', () => {
     [['probe-idle', '--url', 'http://x', '--kind', 'sse', '--verbose'], /--verbose does not apply to probe-idle/],
     [['probe-idle', '--config', 'a'], /--config does not apply to probe-idle/],
     [['probe-idle'], /probe-idle needs --url URL --kind KIND/],
+    [[], /a command is required: watch or probe-idle/],
     [['watch', 'extra', '--config', 'a'], /unexpected argument "extra"/],
   ];
   for (const [argv, pattern] of cases) {

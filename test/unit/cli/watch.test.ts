@@ -92,7 +92,11 @@ test('a missing secret names the environment variable to set', async () => {
 test('usage and configuration errors exit 2 with the message on stderr', async () => {
   const t = io(new FakeTransportFactory());
   assert.equal(await main(['watch', '--nope'], t.io), 2);
-  assert.match(t.err(), /Unknown option '--nope'[\s\S]*Usage:/);
+  assert.match(t.err(), /Unknown option '--nope'\nRun "stream-health --help"/);
+  assert.doesNotMatch(t.err(), /Usage:/, 'the one-line error is not buried under the full help');
+  const t0 = io(new FakeTransportFactory());
+  assert.equal(await main([], t0.io), 2, 'no command is a usage error');
+  assert.match(t0.err(), /a command is required/);
   const t2 = io(new FakeTransportFactory());
   assert.equal(await main(['watch', '--url', 'ftp://x', '--kind', 'sse'], t2.io), 2);
   assert.match(t2.err(), /--url: sse endpoints need a http: or https: URL, not ftp:/);
