@@ -13,6 +13,13 @@ import { startWsServer } from '../../src/lab/servers/websocket.ts';
 import { spawnLabServer } from '../../src/lab/process.ts';
 import type { LabProxy, LabProxyOptions, LabServer } from '../../src/lab/types.ts';
 
+// Proxy tests skip (saying why) on a machine without nginx or HAProxy; in CI that would hide the
+// real-intermediary proofs behind a green run, so there a missing proxy is a failure.
+test('CI has the real intermediaries installed', { skip: !process.env.CI && 'enforced only with CI set' }, () => {
+  assert.ok(nginxAvailable(), 'nginx is not installed: run bash scripts/setup.sh');
+  assert.ok(haproxyAvailable(), 'haproxy is not installed: run bash scripts/setup.sh');
+});
+
 const IDLE_S = 1;
 const HEARTBEAT_MS = 250;
 /** How long a heartbeated stream must survive: several proxy timeouts. */
