@@ -185,7 +185,7 @@ test('bad flags and bad config files exit 2 with the problem on stderr', async (
   const r1 = await run(['watch', '--frobnicate']);
   assert.equal(r1.code, 2);
   assert.match(r1.stderr, /Unknown option '--frobnicate'/);
-  assert.match(r1.stderr, /Usage:/);
+  assert.match(r1.stderr, /Run "stream-health --help"/);
   assert.equal(r1.stdout, '');
 
   const bad = join(dir, 'bad.json');
