@@ -56,7 +56,10 @@ export interface EndInfo {
   readonly retryable: boolean;
   /** Server hint for the next attempt (HTTP `Retry-After`, SSE `retry:`), clamped by the core. */
   readonly retryAfterMs?: number;
-  /** The server answered with an HTML (or other non-stream) error page where a stream was expected. */
+  /**
+   * The server answered with an HTML page where a stream was expected. A fact, not a verdict: the
+   * diagnosis decides from the status whether it was a gateway's (5xx) or a login/wrong-URL page.
+   */
   readonly htmlErrorPage?: boolean;
 }
 

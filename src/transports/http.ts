@@ -202,8 +202,9 @@ export async function statusFailure(response: HttpResponse, what: string, retrya
     detail: `${what} ${reason}${excerpt ? `: ${excerpt}` : ''}${hint}`,
     retryable,
     ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
-    // A gateway's page (5xx HTML) or a 2xx that is not a stream; a 401/404 HTML page is not a gateway's.
-    ...((htmlErrorPage && status >= 500) || ok ? { htmlErrorPage: true } : {}),
+    // The raw fact, as the other transports report it; whether the page is a gateway's is the
+    // diagnosis's call, made from the status (core/diagnosis.ts gatewayTimeout).
+    ...(htmlErrorPage ? { htmlErrorPage: true } : {}),
   };
 }
 
