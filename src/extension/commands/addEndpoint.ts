@@ -10,7 +10,7 @@ import {
   validateHeaderName, validateHeartbeat, validateName, validateSecretName, validateUrl,
 } from '../addEndpointInput.ts';
 import { appendEndpoint } from '../settingsReader.ts';
-import type { CommandContext } from './context.ts';
+import { KEEP_OPEN, type CommandContext } from './context.ts';
 
 export type SettingsTarget = 'user' | 'workspace';
 
@@ -51,7 +51,7 @@ async function addGiven(ctx: CommandContext, entry: unknown, target: SettingsTar
 }
 
 function input(step: number, options: vscode.InputBoxOptions): Thenable<string | undefined> {
-  return vscode.window.showInputBox({ ...options, title: `Stream Health: Add Endpoint (${step}/${TOTAL_STEPS})`, ignoreFocusOut: true });
+  return vscode.window.showInputBox({ ...options, title: `Stream Health: Add Endpoint (${step}/${TOTAL_STEPS})`, ...KEEP_OPEN });
 }
 
 /** Interactive path; undefined when the user cancels at any step. */
@@ -59,7 +59,7 @@ async function addInteractive(ctx: CommandContext): Promise<Record<string, unkno
   const title = (step: number) => `Stream Health: Add Endpoint (${step}/${TOTAL_STEPS})`;
   const kindPick = await vscode.window.showQuickPick(
     ENDPOINT_KINDS.map((kind) => ({ label: kind, description: KIND_DESCRIPTIONS[kind] })),
-    { title: title(1), placeHolder: 'What kind of stream?', ignoreFocusOut: true },
+    { title: title(1), placeHolder: 'What kind of stream?', ...KEEP_OPEN },
   );
   if (!kindPick || !isEndpointKind(kindPick.label)) return undefined;
   const kind = kindPick.label;
@@ -85,7 +85,7 @@ async function addInteractive(ctx: CommandContext): Promise<Record<string, unkno
       { label: 'Authorization: Bearer <secret>', description: 'token kept in VS Code SecretStorage', id: 'bearer' as const },
       { label: 'Another header with a secret value…', id: 'custom' as const },
     ],
-    { title: title(5), placeHolder: 'Does the stream need an authentication header?', ignoreFocusOut: true },
+    { title: title(5), placeHolder: 'Does the stream need an authentication header?', ...KEEP_OPEN },
   );
   if (!headerPick) return undefined;
   if (headerPick.id !== 'none') {
@@ -109,7 +109,7 @@ async function addInteractive(ctx: CommandContext): Promise<Record<string, unkno
   if (vscode.workspace.workspaceFolders?.length && vscode.workspace.isTrusted) {
     targets.push({ label: 'Workspace settings', description: 'this workspace only (.vscode/settings.json)', target: 'workspace' });
   }
-  const targetPick = targets.length === 1 ? targets[0] : await vscode.window.showQuickPick(targets, { title: title(6), placeHolder: 'Save the endpoint in…', ignoreFocusOut: true });
+  const targetPick = targets.length === 1 ? targets[0] : await vscode.window.showQuickPick(targets, { title: title(6), placeHolder: 'Save the endpoint in…', ...KEEP_OPEN });
   if (!targetPick) return undefined;
 
   const entry = buildEntry({ kind, url, name, heartbeatSeconds: Number(heartbeat.trim()), header });

@@ -2,7 +2,7 @@
 
 import * as vscode from 'vscode';
 import { buildReport, defaultReportName, isReportFormat, type ReportFormat } from '../report.ts';
-import { CommandInputError, type CommandContext } from './context.ts';
+import { CommandInputError, KEEP_OPEN, type CommandContext } from './context.ts';
 
 export interface ExportArgs {
   readonly format?: ReportFormat;
@@ -25,7 +25,7 @@ export async function exportReport(ctx: CommandContext, args: ExportArgs = {}): 
         { label: 'JSON', description: 'status, findings and full history', format: 'json' as const },
         { label: 'CSV', description: 'one row per session and drop', format: 'csv' as const },
       ],
-      { title: 'Stream Health: Export Report', placeHolder: 'Report format' },
+      { title: 'Stream Health: Export Report', placeHolder: 'Report format', ...KEEP_OPEN },
     );
     if (!pick) return undefined;
     format = pick.format;

@@ -8,7 +8,7 @@ import { runIdleProbe, type IdleProbeResult } from '../../core/idleProbe.ts';
 import { SECRET_HINT } from '../endpointManager.ts';
 import { formatDuration } from '../format.ts';
 import { describeProbe, heartbeatSecondsFor } from '../probeText.ts';
-import type { CommandContext } from './context.ts';
+import { KEEP_OPEN, type CommandContext } from './context.ts';
 import { ALL, pickEndpoint } from './pickEndpoint.ts';
 
 /** Longer than every documented default cutoff (AWS NLB 350 s) with margin. */
@@ -39,7 +39,7 @@ export async function measureIdleTimeout(ctx: CommandContext, name?: string, arg
   const config = ctx.manager.endpoints().find((e) => e.name === target)!;
   let maxSeconds = args.maxSeconds;
   if (maxSeconds === undefined && name === undefined) {
-    const choice = await vscode.window.showQuickPick(PROBE_CHOICES, { title: `Measure Idle Timeout of ${target}`, placeHolder: 'Wait for a cutoff for at most…' });
+    const choice = await vscode.window.showQuickPick(PROBE_CHOICES, { title: `Measure Idle Timeout of ${target}`, placeHolder: 'Wait for a cutoff for at most…', ...KEEP_OPEN });
     if (!choice) return undefined;
     maxSeconds = choice.seconds;
   }

@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import type { EndpointStatus } from '../../core/model.ts';
 import type { EndpointManager } from '../endpointManager.ts';
 import { formatDuration } from '../format.ts';
+import { KEEP_OPEN } from './context.ts';
 
 export const ALL = Symbol('all endpoints');
 
@@ -46,6 +47,7 @@ export async function pickEndpoint(
   pick.title = options.title;
   pick.placeholder = 'Pick an endpoint';
   pick.matchOnDetail = true;
+  pick.ignoreFocusOut = KEEP_OPEN.ignoreFocusOut;
   pick.items = items();
   const refresh = () => {
     // Keep the highlighted row across refreshes (items are new objects each time).

@@ -4,7 +4,7 @@
 import * as vscode from 'vscode';
 import { secretNames } from '../../core/config.ts';
 import { validateSecretName } from '../addEndpointInput.ts';
-import { CommandInputError, type CommandContext } from './context.ts';
+import { CommandInputError, KEEP_OPEN, type CommandContext } from './context.ts';
 
 /** Secret names the configured endpoints refer to, with the endpoints that use each. */
 function referenced(ctx: CommandContext): Map<string, string[]> {
@@ -24,10 +24,10 @@ async function pickSecretName(ctx: CommandContext, title: string, allowOther: bo
     void vscode.window.showInformationMessage('Stream Health: no endpoint header refers to a ${secret:NAME} placeholder.');
     return undefined;
   }
-  const choice = items.length === 1 && !allowOther ? items[0] : await vscode.window.showQuickPick(items, { title, placeHolder: 'Which secret?' });
+  const choice = items.length === 1 && !allowOther ? items[0] : await vscode.window.showQuickPick(items, { title, placeHolder: 'Which secret?', ...KEEP_OPEN });
   if (!choice) return undefined;
   if (choice.secret) return choice.secret;
-  const typed = await vscode.window.showInputBox({ title, prompt: 'Secret name, as in ${secret:NAME}', validateInput: validateSecretName });
+  const typed = await vscode.window.showInputBox({ title, prompt: 'Secret name, as in ${secret:NAME}', validateInput: validateSecretName, ...KEEP_OPEN });
   return typed?.trim();
 }
 
@@ -42,7 +42,7 @@ export async function setHeaderSecret(ctx: CommandContext, name?: string, value?
     title,
     prompt: `Value for \${secret:${secret}} (kept in VS Code SecretStorage, never in settings)`,
     password: true,
-    ignoreFocusOut: true,
+    ...KEEP_OPEN,
     validateInput: (t) => (t ? undefined : 'Enter a value (use Clear Header Secret to remove one)'),
   }));
   if (!text) return false;
