@@ -31,6 +31,11 @@ export interface TlsConfig {
   readonly caFile: string;
 }
 
+export interface WebSocketConfig {
+  /** Subprotocols offered in `Sec-WebSocket-Protocol`, in order of preference; empty = none offered. */
+  readonly protocols: readonly string[];
+}
+
 export interface EndpointConfig {
   readonly name: string;
   readonly kind: EndpointKind;
@@ -42,6 +47,7 @@ export interface EndpointConfig {
   readonly reconnect: ReconnectConfig;
   readonly grpc: GrpcConfig;
   readonly tls: TlsConfig;
+  readonly websocket: WebSocketConfig;
   /** Largest SSE line/event or WebSocket message accepted before the stream ends as `protocol-error`. */
   readonly maxMessageBytes: number;
 }
@@ -65,6 +71,7 @@ export const DEFAULTS = {
     keepaliveSeconds: 0,
   } satisfies GrpcConfig,
   tls: { rejectUnauthorized: true, caFile: '' } satisfies TlsConfig,
+  websocket: { protocols: [] as readonly string[] } satisfies WebSocketConfig,
   maxMessageBytes: 1024 * 1024,
 } as const;
 
@@ -88,6 +95,11 @@ const URL_SCHEMES: Readonly<Record<EndpointKind, readonly string[]>> = {
   grpc: ['http:', 'https:', 'grpc:', 'grpcs:'],
   websocket: ['ws:', 'wss:'],
 };
+
+/** An HTTP token (RFC 9110 5.6.2): the grammar of header names and of WebSocket subprotocols. */
+const HTTP_TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+/** More offered subprotocols than this is a mistake, not a negotiation. */
+const MAX_WS_PROTOCOLS = 16;
 
 export const SECRET_PLACEHOLDER = /\$\{secret:([A-Za-z0-9_.-]+)\}/g;
 const NAME_PATTERN = /^[^\s].{0,79}$/s;
@@ -182,7 +194,7 @@ function parseEndpoint(entry: unknown, index: number, issues: ConfigIssue[]): En
     if (!isObject(entry.headers)) issue('headers', 'must be an object of header name to string value');
     else {
       for (const [key, value] of Object.entries(entry.headers)) {
-        if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(key)) issue(`headers.${key}`, 'not a valid HTTP header name');
+        if (!HTTP_TOKEN.test(key)) issue(`headers.${key}`, 'not a valid HTTP header name');
         else if (typeof value !== 'string') issue(`headers.${key}`, 'must be a string');
         else if (/[\r\n]/.test(value)) issue(`headers.${key}`, 'must not contain line breaks');
         else headers[key] = value;
@@ -254,10 +266,27 @@ function parseEndpoint(entry: unknown, index: number, issues: ConfigIssue[]): En
   if (typeof rejectUnauthorized !== 'boolean') issue('tls.rejectUnauthorized', 'must be true or false');
   const tls: TlsConfig = { rejectUnauthorized: rejectUnauthorized !== false, caFile: str(t, 'caFile', 'tls.caFile', DEFAULTS.tls.caFile) };
 
+  const w = sub('websocket');
+  const protocols: string[] = [];
+  if (w.protocols !== undefined) {
+    if (!Array.isArray(w.protocols)) issue('websocket.protocols', 'must be an array of subprotocol names, e.g. ["graphql-transport-ws"]');
+    else if (w.protocols.length > MAX_WS_PROTOCOLS) issue('websocket.protocols', `at most ${MAX_WS_PROTOCOLS} subprotocols`);
+    else {
+      w.protocols.forEach((p: unknown, i: number) => {
+        const field = `websocket.protocols[${i}]`;
+        if (typeof p !== 'string' || !HTTP_TOKEN.test(p)) issue(field, "not a subprotocol name (letters, digits and !#$%&'*+-.^_`|~, no spaces or commas)");
+        else if (protocols.includes(p)) issue(field, `"${p}" is listed twice`);
+        else protocols.push(p);
+      });
+    }
+  }
+  if (protocols.length > 0 && typeof kind === 'string' && kind !== 'websocket') issue('websocket.protocols', `only websocket endpoints negotiate a subprotocol, this one is ${kind}`);
+  const websocket: WebSocketConfig = { protocols };
+
   const maxMessageBytes = num(entry, 'maxMessageBytes', 'maxMessageBytes', DEFAULTS.maxMessageBytes, LIMITS.maxMessageBytes, true);
 
   if (issues.length > 0) return undefined;
-  return { name, kind: kind as EndpointKind, url, headers, heartbeatSeconds, idleTimeoutSeconds, reconnect, grpc, tls, maxMessageBytes };
+  return { name, kind: kind as EndpointKind, url, headers, heartbeatSeconds, idleTimeoutSeconds, reconnect, grpc, tls, websocket, maxMessageBytes };
 }
 
 /** Names of every `${secret:NAME}` the entry's headers refer to. */

@@ -124,6 +124,21 @@ export function classifyConnectError(error: (Error & { code?: string }) | null):
   return { cause, error: kind, detail: `${code ? `${code}: ` : ''}${message}`, retryable: true };
 }
 
+/**
+ * The upgrade succeeded but the subprotocols disagree (`ws` refuses the socket). The server will
+ * answer the same way next time, so this fails instead of retrying, and says which setting to change.
+ */
+export function subprotocolMismatch(offered: readonly string[], chosen: string | undefined): EndInfo {
+  const chose = chosen ? `"${escapeExcerpt(chosen, 60)}"` : '';
+  const list = offered.join(', ');
+  const detail = offered.length === 0
+    ? `the server chose subprotocol ${chose} but none was offered: add it to websocket.protocols`
+    : chosen
+      ? `the server chose subprotocol ${chose}, which was not offered (${list}): add it to websocket.protocols`
+      : `the server accepted none of the offered subprotocols (${list}): list one it supports in websocket.protocols`;
+  return { cause: 'protocol-error', error: 'config', detail, retryable: false };
+}
+
 /** How an open socket's close maps to a drop: 1006 is a reset, a refused frame a protocol error. */
 export function classifyClose(code: number, reason: string, error: (Error & { code?: string }) | null): EndInfo {
   const errorCode = error?.code ?? '';
@@ -169,6 +184,8 @@ class WsConnection {
   private refusal: EndInfo | null = null;
   private lastError: (Error & { code?: string }) | null = null;
   private httpVersion = '1.1';
+  /** `Sec-WebSocket-Protocol` of the 101 answer, for the mismatch message. */
+  private serverProtocol: string | undefined;
   private closeTimer: NodeJS.Timeout | null = null;
   private bodyTimer: NodeJS.Timeout | null = null;
   private probeSeq = 0;
@@ -205,10 +222,13 @@ class WsConnection {
     };
     // `ca` replaces the system roots in Node's TLS, so caFile is appended to them.
     if (config.tls.caFile) options.ca = [...rootCertificates, readFileSync(config.tls.caFile, 'utf8')];
-    const socket = new WebSocket(config.url, options);
+    const socket = new WebSocket(config.url, [...config.websocket.protocols], options);
     this.socket = socket;
+    // Emitted before ws checks the answer, so a refused subprotocol can still be named.
     socket.on('upgrade', (response: IncomingMessage) => {
       this.httpVersion = response.httpVersion;
+      const chosen = response.headers['sec-websocket-protocol'];
+      this.serverProtocol = typeof chosen === 'string' ? chosen : undefined;
     });
     socket.on('open', () => this.onOpen());
     socket.on('message', (data: WebSocket.RawData, isBinary: boolean) => this.onMessage(data, isBinary));
@@ -287,6 +307,7 @@ class WsConnection {
     if (this.ended) return;
     if (this.closing) this.finish({ cause: this.closing.cause, detail: this.closing.detail, retryable: true });
     else if (this.refusal) this.finish(this.refusal);
+    else if (!this.opened && /subprotocol/i.test(this.lastError?.message ?? '')) this.finish(subprotocolMismatch(this.context.config.websocket.protocols, this.serverProtocol));
     else if (!this.opened) this.finish(classifyConnectError(this.lastError));
     else this.finish(classifyClose(code, reason, this.lastError));
   }

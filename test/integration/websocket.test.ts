@@ -132,6 +132,26 @@ describe('websocket: bad input from real misbehaving servers (proof 6)', () => {
       await allowed.log.waitFor((e) => e.event === 'open', 10_000);
     }));
 
+  it('subprotocols from websocket.protocols: the server pick is on the open detail; none acceptable fails without retrying', () =>
+    withCleanup(async (defer) => {
+      const server = await startWsTestServer({ protocols: ['graphql-transport-ws'] });
+      defer(() => server.close());
+      const config = (protocols: string[]) => endpoint({ kind: 'websocket', url: server.url, websocket: { protocols }, reconnect: FAST_RECONNECT });
+      const agreed = watch(config(['graphql-ws', 'graphql-transport-ws']));
+      defer(() => agreed.dispose());
+      const open = await agreed.log.waitFor((e) => e.event === 'open', 10_000);
+      assert.match(open.event === 'open' ? open.detail : '', /subprotocol graphql-transport-ws/);
+
+      const refused = watch(config(['mqtt']));
+      defer(() => refused.dispose());
+      const error = await refused.log.waitFor(isError, 10_000);
+      assert.equal(error.cause, 'config');
+      assert.match(error.message, /accepted none of the offered subprotocols \(mqtt\): list one it supports in websocket\.protocols/);
+      await sleep(500);
+      assert.equal(refused.monitor.status()[0]?.state, 'failed');
+      assert.equal(server.stats.opened, 2, 'the refused endpoint upgraded once and was not retried');
+    }));
+
   it('503 with Retry-After on the upgrade: retried, and the next attempt waits as the server asked', () =>
     withCleanup(async (defer) => {
       const server = await startRefusingServer(503, 'maintenance', 'text/plain', { 'retry-after': '2' });

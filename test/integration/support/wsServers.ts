@@ -47,6 +47,8 @@ export interface WsEchoServerOptions {
   readonly invalidUtf8?: boolean;
   /** Refuse the upgrade with 401 unless `Authorization` is exactly this. */
   readonly requireAuthorization?: string;
+  /** Subprotocols the server speaks: it picks the client's first offer among them, else none. */
+  readonly protocols?: readonly string[];
 }
 
 /** Sends one message on connect; closes the first `closeFirst` connections itself. */
@@ -60,6 +62,7 @@ export async function startWsTestServer(options: WsEchoServerOptions = {}): Prom
       if (!ok) refused++;
       done(ok, 401, 'Unauthorized');
     },
+    handleProtocols: (offered) => [...offered].find((p) => options.protocols?.includes(p)) ?? false,
   });
   let opened = 0;
   wss.on('connection', (socket) => {

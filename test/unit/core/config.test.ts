@@ -15,6 +15,7 @@ test('a minimal entry gets every default', () => {
   assert.deepEqual(e?.reconnect, DEFAULTS.reconnect);
   assert.deepEqual(e?.grpc, DEFAULTS.grpc);
   assert.deepEqual(e?.tls, DEFAULTS.tls);
+  assert.deepEqual(e?.websocket, { protocols: [] });
   assert.equal(e?.maxMessageBytes, 1024 * 1024);
 });
 
@@ -51,6 +52,25 @@ test('numbers are range-checked and typed', () => {
     'endpoints[0].heartbeatSeconds: must be between 0 and 3600',
     'endpoints[0].reconnect.multiplier: must be a number (got "2")',
     'endpoints[0].reconnect.maxAttempts: must be a whole number',
+  ]);
+});
+
+test('websocket.protocols: HTTP tokens in order, each once, only on websocket endpoints', () => {
+  const ok = parseEndpoints([{ name: 'gql', kind: 'websocket', url: 'wss://x/graphql', websocket: { protocols: ['graphql-transport-ws', 'graphql-ws'] } }]);
+  assert.deepEqual(ok.issues, []);
+  assert.deepEqual(ok.endpoints[0]?.websocket.protocols, ['graphql-transport-ws', 'graphql-ws']);
+  assert.deepEqual(messages([
+    { name: 'a', kind: 'websocket', url: 'ws://x/', websocket: { protocols: 'graphql-ws' } },
+    { name: 'b', kind: 'websocket', url: 'ws://x/', websocket: { protocols: ['v1, v2', 7, 'v3', 'v3'] } },
+    { name: 'c', kind: 'sse', url: 'http://x/e', websocket: { protocols: ['v1'] } },
+    { name: 'd', kind: 'websocket', url: 'ws://x/', websocket: { protocols: Array.from({ length: 17 }, (_, i) => `p${i}`) } },
+  ]), [
+    'endpoints[0].websocket.protocols: must be an array of subprotocol names, e.g. ["graphql-transport-ws"]',
+    "endpoints[1].websocket.protocols[0]: not a subprotocol name (letters, digits and !#$%&'*+-.^_`|~, no spaces or commas)",
+    "endpoints[1].websocket.protocols[1]: not a subprotocol name (letters, digits and !#$%&'*+-.^_`|~, no spaces or commas)",
+    'endpoints[1].websocket.protocols[3]: "v3" is listed twice',
+    'endpoints[2].websocket.protocols: only websocket endpoints negotiate a subprotocol, this one is sse',
+    'endpoints[3].websocket.protocols: at most 16 subprotocols',
   ]);
 });
 

@@ -2,7 +2,7 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { classifyClose, classifyConnectError, closeCodeName, escapeExcerpt, httpRefusal, parseRetryAfter, wsHandshakeTimeoutMs } from '../../../src/transports/websocket.ts';
+import { classifyClose, classifyConnectError, closeCodeName, escapeExcerpt, httpRefusal, parseRetryAfter, subprotocolMismatch, wsHandshakeTimeoutMs } from '../../../src/transports/websocket.ts';
 
 const err = (code: string, message: string) => Object.assign(new Error(message), { code });
 
@@ -79,6 +79,22 @@ describe('websocket connect errors', () => {
     assert.equal(classifyConnectError(err('DEPTH_ZERO_SELF_SIGNED_CERT', 'self-signed certificate')).error, 'tls');
     assert.equal(classifyConnectError(new Error('Opening handshake has timed out')).error, 'connect-failed');
     assert.equal(classifyConnectError(null).retryable, true);
+  });
+});
+
+describe('websocket subprotocol mismatch', () => {
+  it('fails without retrying and names the setting, for each way the answer can disagree', () => {
+    const none = subprotocolMismatch(['graphql-ws', 'graphql-transport-ws'], undefined);
+    assert.deepEqual({ cause: none.cause, error: none.error, retryable: none.retryable }, { cause: 'protocol-error', error: 'config', retryable: false });
+    assert.equal(none.detail, 'the server accepted none of the offered subprotocols (graphql-ws, graphql-transport-ws): list one it supports in websocket.protocols');
+    assert.equal(subprotocolMismatch([], 'mqtt').detail, 'the server chose subprotocol "mqtt" but none was offered: add it to websocket.protocols');
+    assert.equal(subprotocolMismatch(['v1'], 'v2').detail, 'the server chose subprotocol "v2", which was not offered (v1): add it to websocket.protocols');
+  });
+
+  it('escapes a hostile server-chosen name', () => {
+    const detail = subprotocolMismatch([], `<b>x</b>\u0007${'y'.repeat(200)}`).detail;
+    assert.doesNotMatch(detail, /<b>|\u0007/);
+    assert.ok(detail.length < 200, detail);
   });
 });
 
