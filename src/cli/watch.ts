@@ -9,7 +9,7 @@ import type { WatchCommand } from './args.ts';
 import { envSecretResolver, envSecretValues, loadEndpoints, secretHint } from './endpoints.ts';
 import type { CliIo } from './io.ts';
 import { lineWriter } from './io.ts';
-import { eventLine, findingLines, fit, ndjson, renderTable, wrap } from './render.ts';
+import { eventLine, FindingChanges, findingLines, fit, ndjson, renderTable, wrap } from './render.ts';
 import { EXIT } from './usage.ts';
 
 /** How often the live table refreshes its clocks (stream age, "x s ago"). */
@@ -55,10 +55,11 @@ export function runWatch(command: WatchCommand, io: CliIo): Promise<number> {
       resolve(code);
     };
 
+    const findingChanges = new FindingChanges();
     monitor.onEvent((event) => {
       if (command.json) out(ndjson(event));
       else if (view) view.event(event);
-      else printEventLine(event, command.verbose, monitor, out);
+      else if (event.event !== 'diagnosis' || findingChanges.isNews(event)) printEventLine(event, command.verbose, monitor, out);
     });
     monitor.onTransition(() => {
       const status = monitor.status();
