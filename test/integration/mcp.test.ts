@@ -109,6 +109,35 @@ describe('mcp: era detection, resume state, sessions and headers', () => {
     assert.ok(recorder.seen.some((r) => r.method === 'DELETE' && r.value === gets[0]!.value));
   });
 
+  test('2025 Last-Event-ID resume against the SDK event store: what the server sent while the stream was away is replayed', async (t) => {
+    const server = await startMcpV1Server({ transport: 'streamable', resumable: true });
+    t.after(() => server.close());
+    const messages = (a: { record: { activity: readonly { heartbeat?: string }[] } }) => a.record.activity.filter((x) => !x.heartbeat).length;
+    const resume = {};
+    const first = recordAttempt(createTransport, cfg(server.url), resume);
+    await first.opened(10_000);
+    await server.notifyAll('one');
+    await server.notifyAll('two');
+    await first.until((r) => messages({ record: r }) >= 2, 5_000, 'two notifications on the GET stream');
+    // The server ends the GET stream cleanly (SSE polling); the client reconnects in the same session.
+    server.closeGetStreams();
+    assert.equal((await first.ended()).cause, 'eof');
+    const lastSeen = (resume as { lastEventId?: string }).lastEventId;
+    assert.ok(lastSeen, 'the client kept the id of the last event it saw');
+    for (const text of ['missed 1', 'missed 2', 'missed 3']) await server.notifyAll(text);
+    const second = recordAttempt(createTransport, cfg(server.url), resume);
+    t.after(async () => {
+      second.transport.close('manual', 'done');
+      await second.ended();
+    });
+    const open = await second.opened(10_000);
+    assert.match(open.detail, /resumed after event /);
+    await second.until((r) => messages({ record: r }) >= 3, 5_000, 'the three missed notifications replayed');
+    assert.deepEqual(server.stats.resumedFrom, [lastSeen], 'the GET carried Last-Event-ID = the last event seen');
+    assert.equal(server.stats.replayed, 3, 'exactly the events sent while away were replayed');
+    assert.equal(messages(second), 3);
+  });
+
   test('configured headers ride on every request of every era', async (t) => {
     for (const [labKind, kind] of [['mcp-v2', 'mcp'], ['mcp-v1', 'mcp'], ['mcp-v1-sse', 'mcp-sse']] as const) {
       const server = await startLabServer(labKind, {});

@@ -11,16 +11,31 @@ import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import { sseHeartbeat } from '../../serverKeepalive/sse.ts';
 import { closeHttp, hostForUrl, listen, LOOPBACK } from '../net.ts';
+import { LabEventStore } from './mcpEventStore.ts';
 import type { LabServer, LabServerBaseOptions } from '../types.ts';
 
 export interface McpV1ServerOptions extends LabServerBaseOptions {
   readonly transport: 'streamable' | 'sse';
   /** SSE comment heartbeat on the GET stream; 0/undefined = silent. */
   readonly heartbeatMs?: number;
+  /** Streamable HTTP only: keep sent events so a GET stream resumed with Last-Event-ID replays what it missed. */
+  readonly resumable?: boolean;
 }
 
 export interface McpV1LabServer extends LabServer {
-  readonly stats: { readonly sessions: number; readonly getStreams: number; readonly getStreamsOpened: number };
+  readonly stats: {
+    readonly sessions: number;
+    readonly getStreams: number;
+    readonly getStreamsOpened: number;
+    /** Last-Event-ID values GET streams resumed from (resumable servers). */
+    readonly resumedFrom: readonly string[];
+    /** Events replayed to resumed streams (resumable servers). */
+    readonly replayed: number;
+  };
+  /** Sends a `notifications/message` log line to every session: on its GET stream, or stored for it when away. */
+  notifyAll(text: string): Promise<void>;
+  /** Ends every session's GET stream cleanly, as a server does to make clients reconnect (SSE polling). */
+  closeGetStreams(): void;
 }
 
 type Closable = { close(): Promise<void> };
@@ -28,7 +43,8 @@ const MAX_BODY_BYTES = 1024 * 1024;
 const MAX_SESSIONS = 2000;
 
 function createMcpServer(): McpServer {
-  const server = new McpServer({ name: 'stream-health-lab-v1', version: '1.0.0' });
+  // Logging: notifyAll() sends log notifications, which the SDK allows only with the capability.
+  const server = new McpServer({ name: 'stream-health-lab-v1', version: '1.0.0' }, { capabilities: { logging: {} } });
   server.registerTool('now', { description: 'Returns the server time (ISO 8601).' }, async () => ({
     content: [{ type: 'text', text: new Date().toISOString() }],
   }));
@@ -69,6 +85,8 @@ export async function startMcpV1Server(options: McpV1ServerOptions): Promise<Mcp
   const host = options.host ?? LOOPBACK;
   const sessions = new Map<string, StreamableHTTPServerTransport | SSEServerTransport>();
   const servers = new Set<Closable>();
+  const mcpServers = new Map<StreamableHTTPServerTransport, McpServer>();
+  const eventStore = options.resumable ? new LabEventStore() : undefined;
   const getStreams = new Set<http.ServerResponse>();
   let getStreamsOpened = 0;
 
@@ -102,13 +120,16 @@ export async function startMcpV1Server(options: McpV1ServerOptions): Promise<Mcp
         const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
           sessionIdGenerator: () => randomUUID(),
           keepAliveMs: 0,
+          ...(eventStore ? { eventStore } : {}),
           onsessioninitialized: (id) => void sessions.set(id, transport),
         });
         const server = createMcpServer();
         transport.onclose = () => {
           if (transport.sessionId) sessions.delete(transport.sessionId);
           servers.delete(server);
+          mcpServers.delete(transport);
         };
+        mcpServers.set(transport, server);
         servers.add(server);
         evictOldSessions();
         await server.connect(transport);
@@ -164,7 +185,13 @@ export async function startMcpV1Server(options: McpV1ServerOptions): Promise<Mcp
     url: `http://${hostForUrl(host)}:${port}${path}`,
     port,
     get stats() {
-      return { sessions: sessions.size, getStreams: getStreams.size, getStreamsOpened };
+      return { sessions: sessions.size, getStreams: getStreams.size, getStreamsOpened, resumedFrom: [...(eventStore?.resumedFrom ?? [])], replayed: eventStore?.replayed ?? 0 };
+    },
+    async notifyAll(text: string) {
+      await Promise.all([...mcpServers.values()].map((server) => server.server.sendLoggingMessage({ level: 'info', data: text })));
+    },
+    closeGetStreams() {
+      for (const transport of mcpServers.keys()) transport.closeStandaloneSSEStream();
     },
     async close() {
       for (const res of getStreams) res.destroy();
