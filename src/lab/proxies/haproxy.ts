@@ -18,6 +18,10 @@ global
   maxconn 8192
 defaults
   mode http
+  # Without it HAProxy sends streamed data with MSG_MORE and the kernel may hold it ~200 ms or more:
+  # the client then sees bytes (and RST_STREAM) late and measures silences off by up to 0.7 s on a
+  # busy machine (seen: 0.58-1.27 s for a 1 s timeout, 2.0-2.7 s for 2 s). The idle timeouts are the same.
+  option http-no-delay
   timeout connect 5s
   timeout http-request 10s
   timeout client ${timeout}

@@ -6,8 +6,7 @@ import { describe, test } from 'node:test';
 import type { EndpointConfig, EndpointKind } from '../../../src/core/config.ts';
 import type { BackoffEvent, DiagnosisEvent, DropEvent, ErrorEvent, HeartbeatEvent, StreamEvent } from '../../../src/core/events.ts';
 import { spawnLabServer } from '../../../src/lab/process.ts';
-import { haproxyAvailable, haproxyConfig, nginxAvailable, startHaproxy, startNginx } from '../../../src/lab/proxies/index.ts';
-import { findBinary, runExternalProxy } from '../../../src/lab/proxies/runner.ts';
+import { haproxyAvailable, nginxAvailable, startHaproxy, startNginx } from '../../../src/lab/proxies/index.ts';
 import type { AnyLabServerOptions } from '../../../src/lab/servers/index.ts';
 import { startLabServer } from '../../../src/lab/servers/index.ts';
 import type { LabProxy, LabProxyOptions, LabServerKind } from '../../../src/lab/types.ts';
@@ -34,21 +33,9 @@ export interface HttpKindSpec {
 export const PROXY_IDLE_SECONDS = 2;
 const PROXY_IDLE_MS = PROXY_IDLE_SECONDS * 1000;
 
-/**
- * The lab's HAProxy plus `option http-no-delay`. Without it HAProxy sends response headers with MSG_MORE
- * and the kernel holds them up to 200 ms, so the client's clock for "silence" starts 0.2-0.4 s after the
- * proxy's idle clock did and every measured silence reads ~10-20 % short (seen: 1.76-1.91 s for 2 s).
- */
-function startHaproxyNoDelay(o: LabProxyOptions): Promise<LabProxy> {
-  const binary = findBinary('haproxy');
-  if (!binary) return startHaproxy(o); // rejects with the lab's "not installed" error
-  const withNoDelay = (config: string) => (config.includes('http-no-delay') ? config : config.replace('defaults\n', 'defaults\n  option http-no-delay\n'));
-  return runExternalProxy({ kind: 'haproxy', binary, config: (port) => ['haproxy.cfg', withNoDelay(haproxyConfig(o, port))], args: (c) => ['-db', '-f', c], logs: [] }, o.port);
-}
-
 const PROXIES = [
   { name: 'nginx', start: startNginx, available: nginxAvailable },
-  { name: 'HAProxy', start: startHaproxyNoDelay, available: haproxyAvailable },
+  { name: 'HAProxy', start: startHaproxy, available: haproxyAvailable },
 ] as const;
 
 const isEvent =

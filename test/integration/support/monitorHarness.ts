@@ -208,7 +208,8 @@ export function runMonitor(configs: readonly EndpointConfig[], factory: Transpor
  * roughly that much silence (not an instant failure, not the much longer watchdog window) and 3+ came
  * within 25 % of it. Not every one within 25 %: silence is measured from when this process saw the last
  * byte, and on a loaded machine one attempt can be seen late (event-loop lag) or cut late by the proxy
- * (HAProxy over HTTP/2 in CI: 3.07 s once for 2 s). The exact figure is the diagnosis's, checked by callers.
+ * (HAProxy over HTTP/2 in CI, before the lab set `option http-no-delay`: 3.07 s once for 2 s). The exact
+ * figure is the diagnosis's, checked by callers.
  */
 export function assertProxyCutsNear(drops: readonly DropEvent[], idleMs: number): void {
   const silences = drops.map((d) => d.silenceMs);
