@@ -10,7 +10,8 @@ import { StreamHealthError } from '../core/errors.ts';
 import type { DropCause } from '../core/events.ts';
 import type { ConnectContext, EndInfo, ProbeResult, Transport } from '../core/transport.ts';
 import { decodeHealthStatus, encodeHealthCheckRequest, servingStatusName } from './grpc/protobuf.ts';
-import { classifyGrpcEnd, escapeDetail, GRPC_UNIMPLEMENTED, grpcCodeName } from './grpc/status.ts';
+import { classifyGrpcEnd, DETAIL_MAX_CHARS, GRPC_UNIMPLEMENTED, grpcCodeName } from './grpc/status.ts';
+import { serverText } from './serverText.ts';
 
 export const HEALTH_CHECK_METHOD = '/grpc.health.v1.Health/Check';
 const HEALTH_WATCH_METHOD = DEFAULTS.grpc.method;
@@ -142,7 +143,7 @@ class GrpcConnection {
       // Bad URL, unreadable caFile, an illegal metadata key: a config problem, reported after return.
       const message = error instanceof Error ? error.message : String(error);
       queueMicrotask(() =>
-        this.finish({ cause: 'protocol-error', error: 'config', detail: `cannot start the gRPC call: ${escapeDetail(message)}`, retryable: false }),
+        this.finish({ cause: 'protocol-error', error: 'config', detail: `cannot start the gRPC call: ${serverText(message, DETAIL_MAX_CHARS)}`, retryable: false }),
       );
     }
   }
@@ -202,7 +203,7 @@ class GrpcConnection {
     let info = this.withHealth(classifyGrpcEnd(status, this.opened));
     if (!this.opened && this.nonGrpcContentType) {
       const html = /text\/html/i.test(this.nonGrpcContentType);
-      info = { ...info, detail: `${info.detail} (answered with ${escapeDetail(this.nonGrpcContentType, 60)}, not gRPC${html ? ': an HTML error page from a proxy or gateway' : ''})`, ...(html ? { htmlErrorPage: true } : {}) };
+      info = { ...info, detail: `${info.detail} (answered with ${serverText(this.nonGrpcContentType, 60)}, not gRPC${html ? ': an HTML error page from a proxy or gateway' : ''})`, ...(html ? { htmlErrorPage: true } : {}) };
     }
     this.finish(info);
   }
@@ -238,7 +239,7 @@ class GrpcConnection {
 
   private serviceLabel(): string {
     const service = this.context.config.grpc.service;
-    return service ? `service "${escapeDetail(service, 80)}"` : 'the server';
+    return service ? `service "${serverText(service, 80)}"` : 'the server';
   }
 
   private withHealth(info: EndInfo): EndInfo {
@@ -271,7 +272,7 @@ class GrpcConnection {
             this.noteProbeStatus(-1);
             resolve({ kind: 'grpc-check', rttMs });
           } else {
-            reject(new GrpcProbeError(`gRPC Health/Check failed: status ${error.code} ${grpcCodeName(error.code)}: ${escapeDetail(error.details)}`, error.code));
+            reject(new GrpcProbeError(`gRPC Health/Check failed: status ${error.code} ${grpcCodeName(error.code)}: ${serverText(error.details, DETAIL_MAX_CHARS)}`, error.code));
           }
         },
       );

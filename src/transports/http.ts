@@ -11,6 +11,7 @@ import type { ErrorCause } from '../core/events.ts';
 import type { ConnectContext, EndInfo } from '../core/transport.ts';
 import { OversizeEventError } from './sseStream.ts';
 import type { SseReader } from './sseStream.ts';
+import { parseRetryAfter, serverText } from './serverText.ts';
 
 export const HTTP_TIMEOUTS = {
   connectTimeoutMs: 10_000,
@@ -121,32 +122,6 @@ export function mediaType(response: HttpResponse): string {
   return (header(response, 'content-type') ?? '').split(';')[0]!.trim().toLowerCase();
 }
 
-/** `Retry-After` as seconds or an HTTP date, in ms from now; undefined when absent or unparsable. */
-export function parseRetryAfter(value: string | undefined, nowMs = Date.now()): number | undefined {
-  if (!value) return undefined;
-  const trimmed = value.trim();
-  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
-  const date = Date.parse(trimmed);
-  if (Number.isNaN(date)) return undefined;
-  return Math.max(0, date - nowMs);
-}
-
-/** Strips tags, collapses whitespace and drops control characters: safe for a log line or terminal. */
-export function bodyExcerpt(text: string, maxChars: number = HTTP_TIMEOUTS.excerptChars): string {
-  const plain = text
-    .replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' ')
-    .replace(/<[^>]*>/g, ' ')
-    .replace(/&nbsp;/g, ' ')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;/g, "'")
-    .replace(/&amp;/g, '&')
-    .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, ' ')
-    .replace(/\s+/g, ' ')
-    .trim();
-  return plain.length > maxChars ? `${plain.slice(0, maxChars - 1)}…` : plain;
-}
 
 /**
  * Drops a response body we no longer want. undici's BodyReadable emits an `error` (RequestAbortedError)
@@ -186,7 +161,7 @@ export async function statusFailure(response: HttpResponse, what: string, retrya
   const status = response.statusCode;
   const type = mediaType(response);
   const { text } = await readBodyText(response, HTTP_TIMEOUTS.excerptReadBytes).catch(() => ({ text: '' }));
-  const excerpt = bodyExcerpt(text);
+  const excerpt = serverText(text, HTTP_TIMEOUTS.excerptChars);
   const htmlErrorPage = type === 'text/html' || /^\s*<(!doctype|html)/i.test(text);
   const ok = status >= 200 && status < 300;
   const reason = ok ? `answered ${status} with ${type || 'no content type'} instead of text/event-stream` : `answered HTTP ${status}`;

@@ -11,6 +11,7 @@ import { idleWindowMs } from '../core/config.ts';
 import { StreamHealthError } from '../core/errors.ts';
 import type { DropCause, ErrorCause } from '../core/events.ts';
 import type { ConnectContext, EndInfo, ProbeResult, Transport } from '../core/transport.ts';
+import { parseRetryAfter, serverText } from './serverText.ts';
 
 /**
  * Bound on the opening handshake (TCP + TLS + HTTP upgrade). A peer silent for a whole idle window is
@@ -78,32 +79,17 @@ export class WsProbeError extends StreamHealthError {
   }
 }
 
-/** Server-chosen text made safe for one log line: tags dropped, control characters escaped, bounded. */
-export function escapeExcerpt(text: string, maxChars: number): string {
-  const flat = text.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim();
-  const escaped = flat.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-  return escaped.length > maxChars ? `${escaped.slice(0, maxChars)}…` : escaped;
-}
-
 export function closeCodeName(code: number): string {
   if (WS_CLOSE_NAMES[code]) return WS_CLOSE_NAMES[code]!;
   return code >= 4000 && code <= 4999 ? 'application-defined' : 'unknown';
 }
 
-/** `Retry-After` as seconds or an HTTP date, in ms; undefined when absent or unreadable. */
-export function parseRetryAfter(value: string | undefined, now = Date.now()): number | undefined {
-  if (!value) return undefined;
-  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
-  const at = Date.parse(value);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
-}
-
 /** A refused upgrade (any HTTP answer but 101): 401/403/404 cannot be fixed by retrying. */
 export function httpRefusal(status: number, statusText: string, contentType: string, body: string, retryAfter?: string): EndInfo {
   const htmlErrorPage = /text\/html/i.test(contentType) || /^\s*<(!doctype|html)/i.test(body);
-  const excerpt = escapeExcerpt(body, EXCERPT_CHARS);
+  const excerpt = serverText(body, EXCERPT_CHARS);
   const what = htmlErrorPage ? 'an HTML error page (a proxy or gateway answered instead of the WebSocket server)' : 'no upgrade';
-  const detail = `HTTP ${status}${statusText ? ` ${escapeExcerpt(statusText, 40)}` : ''} on the WebSocket upgrade, ${what}${excerpt ? `: "${excerpt}"` : ''}`;
+  const detail = `HTTP ${status}${statusText ? ` ${serverText(statusText, 40)}` : ''} on the WebSocket upgrade, ${what}${excerpt ? `: "${excerpt}"` : ''}`;
   const retryable = status !== 401 && status !== 403 && status !== 404;
   const retryAfterMs = status === 429 || status === 503 ? parseRetryAfter(retryAfter) : undefined;
   return {
@@ -115,7 +101,7 @@ export function httpRefusal(status: number, statusText: string, contentType: str
 
 /** Why the socket could not be opened, from the error `ws` or the network reported. */
 export function classifyConnectError(error: (Error & { code?: string }) | null): EndInfo {
-  const message = error ? escapeExcerpt(error.message, 200) : 'closed before the upgrade completed';
+  const message = error ? serverText(error.message, 200) : 'closed before the upgrade completed';
   const code = error?.code ?? '';
   let kind: ErrorCause = 'connect-failed';
   if (DNS_CODES.has(code)) kind = 'dns';
@@ -129,7 +115,7 @@ export function classifyConnectError(error: (Error & { code?: string }) | null):
  * answer the same way next time, so this fails instead of retrying, and says which setting to change.
  */
 export function subprotocolMismatch(offered: readonly string[], chosen: string | undefined): EndInfo {
-  const chose = chosen ? `"${escapeExcerpt(chosen, 60)}"` : '';
+  const chose = chosen ? `"${serverText(chosen, 60)}"` : '';
   const list = offered.join(', ');
   const detail = offered.length === 0
     ? `the server chose subprotocol ${chose} but none was offered: add it to websocket.protocols`
@@ -146,12 +132,12 @@ export function classifyClose(code: number, reason: string, error: (Error & { co
     const wsCloseCode = WS_ERROR_CLOSE_CODES[errorCode]!;
     return {
       cause: 'protocol-error', wsCloseCode, retryable: true,
-      detail: `refused a frame from the server and closed with ${wsCloseCode} ${closeCodeName(wsCloseCode)}: ${escapeExcerpt(error!.message, 200)}`,
+      detail: `refused a frame from the server and closed with ${wsCloseCode} ${closeCodeName(wsCloseCode)}: ${serverText(error!.message, 200)}`,
     };
   }
-  const why = reason ? `: "${escapeExcerpt(reason, REASON_CHARS)}"` : '';
+  const why = reason ? `: "${serverText(reason, REASON_CHARS)}"` : '';
   if (code === ABNORMAL_CLOSURE) {
-    const cause = error ? ` (${escapeExcerpt(`${errorCode ? `${errorCode}: ` : ''}${error.message}`, 200)})` : '';
+    const cause = error ? ` (${serverText(`${errorCode ? `${errorCode}: ` : ''}${error.message}`, 200)})` : '';
     return { cause: 'reset', wsCloseCode: code, retryable: true, detail: `connection lost without a close frame, 1006 abnormal closure${cause}` };
   }
   return { cause: 'ws-close', wsCloseCode: code, retryable: true, detail: `closed by the server with ${code} ${closeCodeName(code)}${why}` };
@@ -203,7 +189,7 @@ class WsConnection {
       // Unreadable caFile, a header ws refuses: a config problem, reported after return.
       const message = error instanceof Error ? error.message : String(error);
       queueMicrotask(() =>
-        this.finish({ cause: 'protocol-error', error: 'config', detail: `cannot open the WebSocket: ${escapeExcerpt(message, 200)}`, retryable: false }),
+        this.finish({ cause: 'protocol-error', error: 'config', detail: `cannot open the WebSocket: ${serverText(message, 200)}`, retryable: false }),
       );
     }
   }
@@ -334,7 +320,7 @@ class WsConnection {
         if (!probe) return;
         this.pending.delete(id);
         clearTimeout(probe.timer);
-        reject(new WsProbeError(`WebSocket probe: ping not sent: ${escapeExcerpt(error.message, 120)}`));
+        reject(new WsProbeError(`WebSocket probe: ping not sent: ${serverText(error.message, 120)}`));
       });
     });
   }

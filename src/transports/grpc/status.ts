@@ -2,6 +2,7 @@
 // after the stream opened, error causes before it. Pure functions, so the rules are unit-testable.
 
 import type { EndInfo } from '../../core/transport.ts';
+import { serverText } from '../serverText.ts';
 
 /** grpc.status values by number (the gRPC spec's canonical codes). */
 export const GRPC_CODE_NAMES: readonly string[] = [
@@ -27,7 +28,8 @@ const HTTP_STATUS = /Received HTTP status code (\d{3})/;
 const DNS_FAILURE = /ENOTFOUND|EAI_AGAIN|EAI_NONAME|Name resolution failed|DNS resolution failed/i;
 const TLS_FAILURE = /certificate|self[- ]signed|SSL|TLS|handshake|ERR_TLS|UNABLE_TO_VERIFY/i;
 
-const DETAIL_MAX_CHARS = 200;
+/** Longest server-chosen detail (gRPC status details, error messages) kept in a drop or error. */
+export const DETAIL_MAX_CHARS = 200;
 
 export interface GrpcEnd {
   readonly code: number;
@@ -38,15 +40,10 @@ export function grpcCodeName(code: number): string {
   return GRPC_CODE_NAMES[code] ?? `code ${code}`;
 }
 
-/** Control characters escaped and the text bounded, so server-chosen text is safe in logs and the UI. */
-export function escapeDetail(text: string, maxChars = DETAIL_MAX_CHARS): string {
-  const escaped = text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-  return escaped.length > maxChars ? `${escaped.slice(0, maxChars)}…` : escaped;
-}
 
 function describe(end: GrpcEnd): string {
   const text = end.details.replace(/\s*Resolution note:\s*$/, '');
-  const details = text ? `: ${escapeDetail(text)}` : '';
+  const details = text ? `: ${serverText(text, DETAIL_MAX_CHARS)}` : '';
   return `gRPC status ${end.code} ${grpcCodeName(end.code)}${details}`;
 }
 

@@ -1,9 +1,9 @@
 // Unit tests for the shared HTTP helpers the sse and mcp transports use (src/transports/http.ts):
-// Retry-After parsing, error-page excerpts, error mapping, handshake bound, header merging.
+// error mapping, handshake bound, header merging (Retry-After and excerpts: serverText.test.ts).
 
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { bodyExcerpt, connectFailure, handshakeLimitMs, HTTP_TIMEOUTS, mergeHeaders, parseRetryAfter, safeHost } from '../../../src/transports/http.ts';
+import { connectFailure, handshakeLimitMs, HTTP_TIMEOUTS, mergeHeaders, safeHost } from '../../../src/transports/http.ts';
 import type { EndpointConfig } from '../../../src/core/config.ts';
 import { parseEndpoints } from '../../../src/core/config.ts';
 
@@ -14,32 +14,6 @@ function config(raw: Record<string, unknown> = {}): EndpointConfig {
 }
 
 const withCode = (code: string, message = code) => Object.assign(new Error(message), { code });
-
-describe('parseRetryAfter', () => {
-  test('reads delay-seconds', () => assert.equal(parseRetryAfter('120'), 120_000));
-  test('reads an HTTP date relative to now', () => {
-    const now = Date.parse('2026-01-01T00:00:00Z');
-    assert.equal(parseRetryAfter('Thu, 01 Jan 2026 00:00:30 GMT', now), 30_000);
-  });
-  test('a date in the past is zero, garbage and absence are undefined', () => {
-    assert.equal(parseRetryAfter('Thu, 01 Jan 2015 00:00:00 GMT'), 0);
-    assert.equal(parseRetryAfter('soon'), undefined);
-    assert.equal(parseRetryAfter(undefined), undefined);
-  });
-});
-
-describe('bodyExcerpt', () => {
-  test('strips tags, scripts and styles, decodes common entities, collapses whitespace', () => {
-    const html = '<html><head><style>h1{color:red}</style><script>var t="secret"</script></head><body>\n<h1>502   Bad&nbsp;Gateway</h1><p>a &amp; b &lt;c&gt;</p></body></html>';
-    assert.equal(bodyExcerpt(html), '502 Bad Gateway a & b <c>');
-  });
-  test('drops control characters and caps the length with an ellipsis', () => {
-    const text = bodyExcerpt(`bad\u001b[31m ${'y'.repeat(500)}`);
-    assert.ok(!text.includes('\u001b'));
-    assert.equal(text.length, HTTP_TIMEOUTS.excerptChars);
-    assert.ok(text.endsWith('…'));
-  });
-});
 
 describe('connectFailure', () => {
   test('ENOTFOUND and EAI_AGAIN are dns', () => {

@@ -2,7 +2,7 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { classifyClose, classifyConnectError, closeCodeName, escapeExcerpt, httpRefusal, parseRetryAfter, subprotocolMismatch, wsHandshakeTimeoutMs } from '../../../src/transports/websocket.ts';
+import { classifyClose, classifyConnectError, closeCodeName, httpRefusal, subprotocolMismatch, wsHandshakeTimeoutMs } from '../../../src/transports/websocket.ts';
 
 const err = (code: string, message: string) => Object.assign(new Error(message), { code });
 
@@ -62,13 +62,6 @@ describe('websocket refused upgrade', () => {
     assert.equal(httpRefusal(503, '', '', '', '7').retryAfterMs, 7000);
     assert.equal(httpRefusal(429, '', '', '', '2').retryAfterMs, 2000);
     assert.equal(httpRefusal(500, '', '', '', '7').retryAfterMs, undefined);
-    assert.equal(parseRetryAfter('Wed, 21 Oct 2015 07:28:10 GMT', Date.parse('Wed, 21 Oct 2015 07:28:00 GMT')), 10_000);
-    assert.equal(parseRetryAfter('soon'), undefined);
-  });
-
-  it('bounds and escapes excerpts', () => {
-    assert.equal(escapeExcerpt('a'.repeat(500), 10), `${'a'.repeat(10)}…`);
-    assert.equal(escapeExcerpt('x\u0000y', 10), 'x\\u0000y');
   });
 });
 
