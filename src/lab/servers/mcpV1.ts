@@ -32,13 +32,12 @@ export interface McpV1LabServer extends LabServer {
     /** Events replayed to resumed streams (resumable servers). */
     readonly replayed: number;
   };
-  /** Sends a `notifications/message` log line to every session: on its GET stream, or stored for it when away. */
+  /** Sends a `notifications/message` log line to every session: on its stream, or (resumable) stored for it when away. */
   notifyAll(text: string): Promise<void>;
   /** Ends every session's GET stream cleanly, as a server does to make clients reconnect (SSE polling). */
   closeGetStreams(): void;
 }
 
-type Closable = { close(): Promise<void> };
 const MAX_BODY_BYTES = 1024 * 1024;
 const MAX_SESSIONS = 2000;
 
@@ -84,8 +83,7 @@ function jsonError(res: http.ServerResponse, status: number, message: string): v
 export async function startMcpV1Server(options: McpV1ServerOptions): Promise<McpV1LabServer> {
   const host = options.host ?? LOOPBACK;
   const sessions = new Map<string, StreamableHTTPServerTransport | SSEServerTransport>();
-  const servers = new Set<Closable>();
-  const mcpServers = new Map<StreamableHTTPServerTransport, McpServer>();
+  const servers = new Set<McpServer>();
   const eventStore = options.resumable ? new LabEventStore() : undefined;
   const getStreams = new Set<http.ServerResponse>();
   let getStreamsOpened = 0;
@@ -127,9 +125,7 @@ export async function startMcpV1Server(options: McpV1ServerOptions): Promise<Mcp
         transport.onclose = () => {
           if (transport.sessionId) sessions.delete(transport.sessionId);
           servers.delete(server);
-          mcpServers.delete(transport);
         };
-        mcpServers.set(transport, server);
         servers.add(server);
         evictOldSessions();
         await server.connect(transport);
@@ -188,10 +184,10 @@ export async function startMcpV1Server(options: McpV1ServerOptions): Promise<Mcp
       return { sessions: sessions.size, getStreams: getStreams.size, getStreamsOpened, resumedFrom: [...(eventStore?.resumedFrom ?? [])], replayed: eventStore?.replayed ?? 0 };
     },
     async notifyAll(text: string) {
-      await Promise.all([...mcpServers.values()].map((server) => server.server.sendLoggingMessage({ level: 'info', data: text })));
+      await Promise.all([...servers].map((server) => server.server.sendLoggingMessage({ level: 'info', data: text })));
     },
     closeGetStreams() {
-      for (const transport of mcpServers.keys()) transport.closeStandaloneSSEStream();
+      for (const transport of sessions.values()) if (transport instanceof StreamableHTTPServerTransport) transport.closeStandaloneSSEStream();
     },
     async close() {
       for (const res of getStreams) res.destroy();
