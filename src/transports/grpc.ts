@@ -11,7 +11,7 @@ import type { DropCause } from '../core/events.ts';
 import type { ConnectContext, EndInfo, ProbeResult, Transport } from '../core/transport.ts';
 import { decodeHealthStatus, encodeHealthCheckRequest, servingStatusName } from './grpc/protobuf.ts';
 import { classifyGrpcEnd, DETAIL_MAX_CHARS, GRPC_UNIMPLEMENTED, grpcCodeName } from './grpc/status.ts';
-import { serverText } from './serverText.ts';
+import { isHtmlPage, serverText } from './serverText.ts';
 
 export const HEALTH_CHECK_METHOD = '/grpc.health.v1.Health/Check';
 const HEALTH_WATCH_METHOD = DEFAULTS.grpc.method;
@@ -202,7 +202,7 @@ class GrpcConnection {
   private onStatus(status: grpc.StatusObject): void {
     let info = this.withHealth(classifyGrpcEnd(status, this.opened));
     if (!this.opened && this.nonGrpcContentType) {
-      const html = /text\/html/i.test(this.nonGrpcContentType);
+      const html = isHtmlPage(this.nonGrpcContentType);
       info = { ...info, detail: `${info.detail} (answered with ${serverText(this.nonGrpcContentType, 60)}, not gRPC${html ? ': an HTML error page from a proxy or gateway' : ''})`, ...(html ? { htmlErrorPage: true } : {}) };
     }
     this.finish(info);

@@ -11,7 +11,7 @@ import type { ErrorCause } from '../core/events.ts';
 import type { ConnectContext, EndInfo } from '../core/transport.ts';
 import { OversizeEventError } from './sseStream.ts';
 import type { SseReader } from './sseStream.ts';
-import { parseRetryAfter, serverText } from './serverText.ts';
+import { isHtmlPage, parseRetryAfter, serverText } from './serverText.ts';
 
 export const HTTP_TIMEOUTS = {
   connectTimeoutMs: 10_000,
@@ -122,7 +122,6 @@ export function mediaType(response: HttpResponse): string {
   return (header(response, 'content-type') ?? '').split(';')[0]!.trim().toLowerCase();
 }
 
-
 /**
  * Drops a response body we no longer want. undici's BodyReadable emits an `error` (RequestAbortedError)
  * when destroyed before its end, so swallow that one: nobody else is listening.
@@ -162,7 +161,7 @@ export async function statusFailure(response: HttpResponse, what: string, retrya
   const type = mediaType(response);
   const { text } = await readBodyText(response, HTTP_TIMEOUTS.excerptReadBytes).catch(() => ({ text: '' }));
   const excerpt = serverText(text, HTTP_TIMEOUTS.excerptChars);
-  const htmlErrorPage = type === 'text/html' || /^\s*<(!doctype|html)/i.test(text);
+  const htmlErrorPage = isHtmlPage(type, text);
   const ok = status >= 200 && status < 300;
   const reason = ok ? `answered ${status} with ${type || 'no content type'} instead of text/event-stream` : `answered HTTP ${status}`;
   let hint = '';

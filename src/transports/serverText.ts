@@ -1,6 +1,6 @@
 // What servers tell us in text, read once for every transport: any server-chosen text (an error page,
 // a close reason, gRPC status details, a subprotocol name) made safe for one log line, a notification
-// or the dashboard, and the Retry-After header.
+// or the dashboard; whether an answer was an HTML page; and the Retry-After header.
 
 /** Control characters, plus the Unicode line and paragraph separators that split log lines. */
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
@@ -29,6 +29,15 @@ export function serverText(text: string, maxChars: number): string {
     .trim()
     .replace(CONTROL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
   return plain.length > maxChars ? `${plain.slice(0, Math.max(0, maxChars - 1))}…` : plain;
+}
+
+/**
+ * The server answered with an HTML page (a proxy's error page, a login page) where a stream or an RPC
+ * answer was expected: by its content type, or by how the body starts when the type is missing or wrong.
+ * A fact, not a verdict: the diagnosis decides from the status whether a gateway gave up.
+ */
+export function isHtmlPage(contentType: string, body = ''): boolean {
+  return /text\/html/i.test(contentType) || /^\s*<(!doctype|html)/i.test(body);
 }
 
 /** `Retry-After` as delay-seconds or an HTTP date, in ms from `nowMs`; undefined when absent or unreadable. */

@@ -11,7 +11,7 @@ import { idleWindowMs } from '../core/config.ts';
 import { StreamHealthError } from '../core/errors.ts';
 import type { DropCause, ErrorCause } from '../core/events.ts';
 import type { ConnectContext, EndInfo, ProbeResult, Transport } from '../core/transport.ts';
-import { parseRetryAfter, serverText } from './serverText.ts';
+import { isHtmlPage, parseRetryAfter, serverText } from './serverText.ts';
 
 /**
  * Bound on the opening handshake (TCP + TLS + HTTP upgrade). A peer silent for a whole idle window is
@@ -86,7 +86,7 @@ export function closeCodeName(code: number): string {
 
 /** A refused upgrade (any HTTP answer but 101): 401/403/404 cannot be fixed by retrying. */
 export function httpRefusal(status: number, statusText: string, contentType: string, body: string, retryAfter?: string): EndInfo {
-  const htmlErrorPage = /text\/html/i.test(contentType) || /^\s*<(!doctype|html)/i.test(body);
+  const htmlErrorPage = isHtmlPage(contentType, body);
   const excerpt = serverText(body, EXCERPT_CHARS);
   const what = htmlErrorPage ? 'an HTML error page (a proxy or gateway answered instead of the WebSocket server)' : 'no upgrade';
   const detail = `HTTP ${status}${statusText ? ` ${serverText(statusText, 40)}` : ''} on the WebSocket upgrade, ${what}${excerpt ? `: "${excerpt}"` : ''}`;

@@ -40,7 +40,6 @@ export function grpcCodeName(code: number): string {
   return GRPC_CODE_NAMES[code] ?? `code ${code}`;
 }
 
-
 function describe(end: GrpcEnd): string {
   const text = end.details.replace(/\s*Resolution note:\s*$/, '');
   const details = text ? `: ${serverText(text, DETAIL_MAX_CHARS)}` : '';

@@ -5,6 +5,7 @@ import type { EndpointConfig } from '../../core/config.ts';
 import type { ProbeResult, ResumeState, TransportSink } from '../../core/transport.ts';
 import { discard, HTTP_TIMEOUTS, HttpAttempt, mediaType, ProtocolViolation, readBodyText, statusFailure, timeoutSignal } from '../http.ts';
 import type { HttpResponse } from '../http.ts';
+import { isHtmlPage, serverText } from '../serverText.ts';
 import { createSseReader } from '../sseStream.ts';
 import type { EndInfo } from '../../core/transport.ts';
 
@@ -97,14 +98,14 @@ async function exchange(ctx: McpContext, url: string, headers: Record<string, st
 }
 
 function notRpcFailure(status: number, type: string, text: string, what: string): EndInfo {
-  const excerpt = text.replace(/\s+/g, ' ').slice(0, 120);
+  const excerpt = serverText(text, 120);
   return {
     cause: 'protocol-error',
     error: 'connect-failed',
     httpStatus: status,
     detail: `${what}: expected a JSON-RPC response, got ${type || 'no content type'}${excerpt ? `: ${excerpt}` : ''}`,
     retryable: true,
-    ...(type === 'text/html' ? { htmlErrorPage: true } : {}),
+    ...(isHtmlPage(type, text) ? { htmlErrorPage: true } : {}),
   };
 }
 

@@ -3,7 +3,7 @@
 
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { parseRetryAfter, serverText } from '../../../src/transports/serverText.ts';
+import { isHtmlPage, parseRetryAfter, serverText } from '../../../src/transports/serverText.ts';
 
 describe('parseRetryAfter', () => {
   test('reads delay-seconds', () => assert.equal(parseRetryAfter('120'), 120_000));
@@ -34,5 +34,15 @@ describe('serverText', () => {
     assert.equal(serverText('a'.repeat(500), 10), `${'a'.repeat(9)}…`);
     assert.equal(serverText('short', 10), 'short');
     assert.equal(serverText('x'.repeat(300), 200).length, 200);
+  });
+});
+
+describe('isHtmlPage', () => {
+  test('by content type, or by how the body starts when the type says nothing useful', () => {
+    assert.equal(isHtmlPage('text/html; charset=utf-8'), true);
+    assert.equal(isHtmlPage('', '\n <!DOCTYPE html><title>502</title>'), true);
+    assert.equal(isHtmlPage('application/octet-stream', '<html><body>login</body></html>'), true);
+    assert.equal(isHtmlPage('application/json', '{"error":"<html>"}'), false);
+    assert.equal(isHtmlPage('text/event-stream', 'data: <html>\n\n'), false);
   });
 });
