@@ -28,7 +28,8 @@ export class DashboardApp {
   private statuses: readonly EndpointStatus[] = [];
   private blocked: readonly BlockedEndpoint[] = [];
   private invalid: readonly string[] = [];
-  private invalidKey: string | undefined;
+  /** What each notice section shows now, so unchanged notices are not rebuilt. */
+  private readonly noticeKeys = new Map<HTMLElement, string>();
   /** Extension clock minus ours, so ages agree with the extension even across machines. */
   private skewMs = 0;
   private state: DashboardViewState;
@@ -233,27 +234,33 @@ export class DashboardApp {
   }
 
   private renderBlocked(): void {
-    clear(this.blockedEl);
-    this.blockedEl.hidden = this.blocked.length === 0;
-    if (this.blocked.length === 0) return;
-    this.blockedEl.appendChild(h(this.doc, 'h2', { text: 'Not started in this untrusted workspace' }));
-    this.blockedEl.appendChild(h(this.doc, 'ul', {}, this.blocked.map((b) =>
-      h(this.doc, 'li', { testid: 'blocked-endpoint', attrs: { 'data-endpoint': b.name } }, [
-        h(this.doc, 'strong', { text: b.name }), ': ', b.reason,
-      ]))));
+    this.renderNotice(this.blockedEl, 'Not started in this untrusted workspace', this.blocked.map((b) => ({
+      key: `${b.name}\n${b.reason}`,
+      build: () => h(this.doc, 'li', { testid: 'blocked-endpoint', attrs: { 'data-endpoint': b.name } }, [h(this.doc, 'strong', { text: b.name }), ': ', b.reason]),
+    })));
   }
 
   /** Skipped settings entries: without this a typo in one entry only shows as a missing card. */
   private renderInvalid(): void {
-    // render() runs on every tick; the list changes only when the settings do.
-    const key = this.invalid.join('\n');
-    if (key === this.invalidKey) return;
-    this.invalidKey = key;
-    clear(this.invalidEl);
-    this.invalidEl.hidden = this.invalid.length === 0;
-    if (this.invalid.length === 0) return;
-    this.invalidEl.appendChild(h(this.doc, 'h2', { text: 'Invalid settings entries (skipped; the others keep running)' }));
-    this.invalidEl.appendChild(h(this.doc, 'ul', {}, this.invalid.map((text) => h(this.doc, 'li', { testid: 'invalid-entry', text }))));
+    this.renderNotice(this.invalidEl, 'Invalid settings entries (skipped; the others keep running)', this.invalid.map((text) => ({
+      key: text,
+      build: () => h(this.doc, 'li', { testid: 'invalid-entry', text }),
+    })));
+  }
+
+  /**
+   * A notice above the cards: a heading and a list, hidden when the list is empty. render() runs on
+   * every tick and these lists change only with the settings or trust, so the DOM is rebuilt only then.
+   */
+  private renderNotice(el: HTMLElement, heading: string, items: readonly { key: string; build: () => HTMLElement }[]): void {
+    const key = items.map((i) => i.key).join('\n\n');
+    if (this.noticeKeys.get(el) === key) return;
+    this.noticeKeys.set(el, key);
+    clear(el);
+    el.hidden = items.length === 0;
+    if (items.length === 0) return;
+    el.appendChild(h(this.doc, 'h2', { text: heading }));
+    el.appendChild(h(this.doc, 'ul', {}, items.map((i) => i.build())));
   }
 
   private renderForensics(visible: readonly EndpointStatus[]): void {
