@@ -1,5 +1,8 @@
 // Endpoint configuration: the one schema shared by the `streamHealth.endpoints` setting and the CLI's
-// `--config` file (DESIGN.md), its defaults, and validation that names the entry and field at fault.
+// `--config` file, its defaults, and validation that names the entry and field at fault.
+
+import type { NetworkSettings, ProxyEnvironment } from './network.ts';
+import { NO_PROXY_ENVIRONMENT, PROXY_MODES, proxyUrlProblem, routeFor } from './network.ts';
 
 export const ENDPOINT_KINDS = ['mcp', 'mcp-sse', 'sse', 'grpc', 'websocket'] as const;
 export type EndpointKind = (typeof ENDPOINT_KINDS)[number];
@@ -27,8 +30,14 @@ export interface GrpcConfig {
 
 export interface TlsConfig {
   readonly rejectUnauthorized: boolean;
-  /** PEM file with extra CA certificates; empty = system roots only. */
+  /** PEM file with extra CA certificates, added to the trusted roots; empty = none. */
   readonly caFile: string;
+  /** PEM client certificate (chain) for mutual TLS; empty = none. Re-read on every connect. */
+  readonly certFile: string;
+  /** PEM private key of the client certificate; empty = none. */
+  readonly keyFile: string;
+  /** Passphrase of an encrypted keyFile; may be `${secret:NAME}`, resolved at connect time. */
+  readonly keyPassphrase: string;
 }
 
 export interface WebSocketConfig {
@@ -47,6 +56,10 @@ export interface EndpointConfig {
   readonly reconnect: ReconnectConfig;
   readonly grpc: GrpcConfig;
   readonly tls: TlsConfig;
+  /** `auto` (the host's proxy settings), `off` (direct) or a proxy URL; the password may be `${secret:NAME}`. */
+  readonly proxy: string;
+  /** Decided by the host from `proxy` and its environment (see core/network.ts); not a user field. */
+  readonly network: NetworkSettings;
   readonly websocket: WebSocketConfig;
   /** Largest SSE line/event or WebSocket message accepted before the stream ends as `protocol-error`. */
   readonly maxMessageBytes: number;
@@ -70,7 +83,8 @@ export const DEFAULTS = {
     requestBase64: '',
     keepaliveSeconds: 0,
   } satisfies GrpcConfig,
-  tls: { rejectUnauthorized: true, caFile: '' } satisfies TlsConfig,
+  tls: { rejectUnauthorized: true, caFile: '', certFile: '', keyFile: '', keyPassphrase: '' } satisfies TlsConfig,
+  proxy: 'auto',
   websocket: { protocols: [] as readonly string[] } satisfies WebSocketConfig,
   maxMessageBytes: 1024 * 1024,
 } as const;
@@ -264,7 +278,23 @@ function parseEndpoint(entry: unknown, index: number, issues: ConfigIssue[]): En
   const t = sub('tls');
   const rejectUnauthorized = t.rejectUnauthorized === undefined ? DEFAULTS.tls.rejectUnauthorized : t.rejectUnauthorized;
   if (typeof rejectUnauthorized !== 'boolean') issue('tls.rejectUnauthorized', 'must be true or false');
-  const tls: TlsConfig = { rejectUnauthorized: rejectUnauthorized !== false, caFile: str(t, 'caFile', 'tls.caFile', DEFAULTS.tls.caFile) };
+  const tls: TlsConfig = {
+    rejectUnauthorized: rejectUnauthorized !== false,
+    caFile: str(t, 'caFile', 'tls.caFile', DEFAULTS.tls.caFile),
+    certFile: str(t, 'certFile', 'tls.certFile', DEFAULTS.tls.certFile),
+    keyFile: str(t, 'keyFile', 'tls.keyFile', DEFAULTS.tls.keyFile),
+    keyPassphrase: str(t, 'keyPassphrase', 'tls.keyPassphrase', DEFAULTS.tls.keyPassphrase),
+  };
+  if (tls.certFile && !tls.keyFile) issue('tls.keyFile', 'required with tls.certFile: the PEM file of the client certificate\'s private key');
+  if (tls.keyFile && !tls.certFile) issue('tls.certFile', 'required with tls.keyFile: the PEM file of the client certificate');
+  if (tls.keyPassphrase && !tls.keyFile) issue('tls.keyPassphrase', 'only used with tls.keyFile (an encrypted client key)');
+
+  const proxy = str(entry, 'proxy', 'proxy', DEFAULTS.proxy).trim();
+  if (!(PROXY_MODES as readonly string[]).includes(proxy)) {
+    const problem = proxyUrlProblem(proxy);
+    if (problem) issue('proxy', problem);
+    else if (typeof kind === 'string' && kind === 'grpc' && !proxy.startsWith('http:')) issue('proxy', 'gRPC connects through http:// proxies only (grpc-js sends a plain CONNECT)');
+  }
 
   const w = sub('websocket');
   const protocols: string[] = [];
@@ -286,16 +316,27 @@ function parseEndpoint(entry: unknown, index: number, issues: ConfigIssue[]): En
   const maxMessageBytes = num(entry, 'maxMessageBytes', 'maxMessageBytes', DEFAULTS.maxMessageBytes, LIMITS.maxMessageBytes, true);
 
   if (issues.length > 0) return undefined;
-  return { name, kind: kind as EndpointKind, url, headers, heartbeatSeconds, idleTimeoutSeconds, reconnect, grpc, tls, websocket, maxMessageBytes };
+  const network: NetworkSettings = { route: routeFor({ proxy, url }, NO_PROXY_ENVIRONMENT), systemCertificates: true };
+  return { name, kind: kind as EndpointKind, url, headers, heartbeatSeconds, idleTimeoutSeconds, reconnect, grpc, tls, proxy, network, websocket, maxMessageBytes };
 }
 
-/** Names of every `${secret:NAME}` the entry's headers refer to. */
-export function secretNames(config: Pick<EndpointConfig, 'headers'>): string[] {
+/** Every field value that may hold `${secret:NAME}` placeholders: headers, the proxy URL, the key passphrase. */
+export function secretBearingValues(config: Pick<EndpointConfig, 'headers'> & { readonly proxy?: string; readonly tls?: Pick<TlsConfig, 'keyPassphrase'> }): string[] {
+  return [...Object.values(config.headers), config.proxy ?? '', config.tls?.keyPassphrase ?? ''];
+}
+
+/** Names of every `${secret:NAME}` the entry refers to (headers, proxy password, key passphrase). */
+export function secretNames(config: Parameters<typeof secretBearingValues>[0]): string[] {
   const names = new Set<string>();
-  for (const value of Object.values(config.headers)) {
+  for (const value of secretBearingValues(config)) {
     for (const match of value.matchAll(SECRET_PLACEHOLDER)) names.add(match[1]!);
   }
   return [...names];
+}
+
+/** The configs with the host's proxy environment and trust choice applied (only changed routes restart). */
+export function withNetwork(configs: readonly EndpointConfig[], env: ProxyEnvironment, systemCertificates: boolean): EndpointConfig[] {
+  return configs.map((config) => ({ ...config, network: { route: routeFor(config, env), systemCertificates } }));
 }
 
 /** Idle window in ms; 0 = watchdog off. */

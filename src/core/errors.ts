@@ -31,7 +31,7 @@ export class IllegalTransitionError extends StreamHealthError {
 export class MissingSecretError extends StreamHealthError {
   readonly secret: string;
   constructor(endpoint: string, secret: string, hint: string) {
-    super('SH_ERR_MISSING_SECRET', `${endpoint}: header secret "${secret}" is not set. ${hint}`);
+    super('SH_ERR_MISSING_SECRET', `${endpoint}: secret "${secret}" is not set. ${hint}`);
     this.name = 'MissingSecretError';
     this.secret = secret;
   }

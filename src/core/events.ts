@@ -29,7 +29,8 @@ export const DROP_CAUSES: readonly DropCause[] = [
 ];
 
 /** Why a connection attempt failed before the stream opened. */
-export type ErrorCause = 'connect-failed' | 'http-status' | 'tls' | 'dns' | 'config';
+export const ERROR_CAUSES = ['connect-failed', 'http-status', 'tls', 'dns', 'proxy', 'config'] as const;
+export type ErrorCause = (typeof ERROR_CAUSES)[number];
 
 export type FindingKind =
   | 'intermediary-idle-timeout'

@@ -2,7 +2,7 @@
 // its schema-versioned snapshot, a defensive restore, and JSON/CSV export.
 
 import type { DropCause, ErrorCause, HeartbeatDirection, HeartbeatKind } from './events.ts';
-import { DROP_CAUSES } from './events.ts';
+import { DROP_CAUSES, ERROR_CAUSES } from './events.ts';
 import { HISTORY_SCHEMA_VERSION } from './model.ts';
 import type { DropRecord, EndpointHistory, ErrorRecord, HeartbeatStats, HistorySnapshot, SessionRecord } from './model.ts';
 import { RingBuffer } from './ringBuffer.ts';
@@ -18,7 +18,6 @@ export const HISTORY_LIMITS = {
   statsSample: 100,
 } as const;
 
-const ERROR_CAUSES: readonly ErrorCause[] = ['connect-failed', 'http-status', 'tls', 'dns', 'config'];
 
 interface MutableSession {
   openedAt: number;

@@ -8,7 +8,7 @@ import type { EndpointConfig } from './config.ts';
 import { recommendHeartbeatMs } from './diagnosis.ts';
 import { StreamHealthError } from './errors.ts';
 import type { DropCause } from './events.ts';
-import { redact, resolveHeaders, secretHintFor } from './secrets.ts';
+import { redact, resolveConfigSecrets, secretHintFor } from './secrets.ts';
 import type { SecretHint, SecretResolver } from './secrets.ts';
 import { intervals, median } from './stats.ts';
 import type { EndInfo, Transport, TransportFactory } from './transport.ts';
@@ -56,9 +56,9 @@ export async function runIdleProbe(options: IdleProbeOptions): Promise<IdleProbe
   const clock = options.clock ?? systemClock;
   // Nothing of ours may keep the stream alive or cut it short: that is what we are measuring.
   const config: EndpointConfig = { ...options.config, heartbeatSeconds: 0, idleTimeoutSeconds: 0 };
-  const resolved = await resolveHeaders(config.headers, options.resolveSecret);
+  const resolved = await resolveConfigSecrets(config, options.resolveSecret);
   if (!resolved.ok) {
-    throw new IdleProbeError(`${config.name}: header secret "${resolved.missing}" is not set. ${secretHintFor(options.secretHint, resolved.missing, 'Set it and try again.')}`);
+    throw new IdleProbeError(`${config.name}: secret "${resolved.missing}" is not set. ${secretHintFor(options.secretHint, resolved.missing, 'Set it and try again.')}`);
   }
   const secrets = resolved.secrets;
 
@@ -154,7 +154,7 @@ export async function runIdleProbe(options: IdleProbeOptions): Promise<IdleProbe
     }, options.maxMs);
     try {
       transport = options.transportFactory({
-        config: { ...config, headers: resolved.headers },
+        config: resolved.config,
         resume: {},
         attempt: 1,
         sink: {

@@ -16,33 +16,94 @@ export type ResolvedHeaders =
   | { readonly ok: true; readonly headers: Record<string, string>; readonly secrets: string[] }
   | { readonly ok: false; readonly missing: string };
 
-/** Substitutes every placeholder; the first secret the resolver cannot supply is reported as missing. */
-export async function resolveHeaders(headers: EndpointConfig['headers'], resolve: SecretResolver | undefined): Promise<ResolvedHeaders> {
-  const out: Record<string, string> = {};
-  const secrets: string[] = [];
-  const cache = new Map<string, string>();
-  for (const [key, template] of Object.entries(headers)) {
+/** Resolves placeholders in several values with one cache; remembers every secret value it used. */
+class PlaceholderResolver {
+  readonly secrets: string[] = [];
+  missing: string | undefined;
+  private readonly cache = new Map<string, string>();
+  private readonly resolve: SecretResolver | undefined;
+  constructor(resolve: SecretResolver | undefined) {
+    this.resolve = resolve;
+  }
+
+  /** The template with every placeholder substituted (each value passed through `encode`), or undefined when one is missing. */
+  async substitute(template: string, encode: (secret: string) => string = (secret) => secret): Promise<string | undefined> {
     let value = '';
     let last = 0;
     for (const match of template.matchAll(SECRET_PLACEHOLDER)) {
       const name = match[1]!;
-      let secret = cache.get(name);
+      let secret = this.cache.get(name);
       if (secret === undefined) {
         try {
-          secret = resolve ? await resolve(name) : undefined;
+          secret = this.resolve ? await this.resolve(name) : undefined;
         } catch {
           secret = undefined;
         }
-        if (secret === undefined || secret === '') return { ok: false, missing: name };
-        cache.set(name, secret);
-        secrets.push(secret);
+        if (secret === undefined || secret === '') {
+          this.missing = name;
+          return undefined;
+        }
+        this.cache.set(name, secret);
+        this.secrets.push(secret);
       }
-      value += template.slice(last, match.index) + secret;
+      value += template.slice(last, match.index) + encode(secret);
       last = match.index! + match[0].length;
     }
-    out[key] = value + template.slice(last);
+    return value + template.slice(last);
   }
-  return { ok: true, headers: out, secrets };
+}
+
+/** Substitutes every placeholder; the first secret the resolver cannot supply is reported as missing. */
+export async function resolveHeaders(headers: EndpointConfig['headers'], resolve: SecretResolver | undefined): Promise<ResolvedHeaders> {
+  const resolver = new PlaceholderResolver(resolve);
+  const out: Record<string, string> = {};
+  for (const [key, template] of Object.entries(headers)) {
+    const value = await resolver.substitute(template);
+    if (value === undefined) return { ok: false, missing: resolver.missing! };
+    out[key] = value;
+  }
+  return { ok: true, headers: out, secrets: resolver.secrets };
+}
+
+export type ResolvedConfig =
+  | { readonly ok: true; readonly config: EndpointConfig; readonly secrets: string[] }
+  | { readonly ok: false; readonly missing: string };
+
+/**
+ * The config a transport connects with: placeholders in headers, the proxy URL's password (URL-encoded)
+ * and the key passphrase substituted. `secrets` also lists the credentials written literally in a
+ * proxy URL or VS Code's http.proxyAuthorization, so they are redacted like the resolved ones.
+ */
+export async function resolveConfigSecrets(config: EndpointConfig, resolve: SecretResolver | undefined): Promise<ResolvedConfig> {
+  const headers = await resolveHeaders(config.headers, resolve);
+  if (!headers.ok) return headers;
+  const resolver = new PlaceholderResolver(resolve);
+  const keyPassphrase = await resolver.substitute(config.tls.keyPassphrase);
+  if (keyPassphrase === undefined) return { ok: false, missing: resolver.missing! };
+  let network = config.network;
+  const literal: string[] = [];
+  if (network.route.mode === 'proxy') {
+    const url = await resolver.substitute(network.route.url, encodeURIComponent);
+    if (url === undefined) return { ok: false, missing: resolver.missing! };
+    literal.push(...proxyCredentials(url));
+    if (network.route.authorization) literal.push(network.route.authorization, ...network.route.authorization.split(/\s+/).slice(1));
+    network = { ...network, route: { ...network.route, url } };
+  }
+  return {
+    ok: true,
+    config: { ...config, headers: headers.headers, tls: { ...config.tls, keyPassphrase }, network },
+    secrets: [...headers.secrets, ...resolver.secrets, ...literal],
+  };
+}
+
+/** The user name and password of a proxy URL (decoded), for redaction. */
+function proxyCredentials(url: string): string[] {
+  try {
+    const parsed = new URL(url);
+    return [parsed.password, decodeURIComponent(parsed.password)].filter((p) => p.length > 0);
+  } catch {
+    return [];
+  }
 }
 
 /** Secret values shorter than this are not redacted (replacing "a" everywhere would garble text). */

@@ -12,7 +12,7 @@ import type { DropCause, StreamEvent } from './events.ts';
 import type { EndpointHistoryStore } from './history.ts';
 import { Keepalive } from './keepalive.ts';
 import type { DropRecord, EndpointStatus, ErrorRecord, Finding } from './model.ts';
-import { redact, redactUrl, resolveHeaders, secretHintFor } from './secrets.ts';
+import { redact, redactUrl, resolveConfigSecrets, secretHintFor } from './secrets.ts';
 import type { SecretHint, SecretResolver } from './secrets.ts';
 import { canTransition, isLive, SessionState } from './states.ts';
 import type { Activity, EndInfo, OpenInfo, ResumeState, Transport, TransportFactory, TransportSink } from './transport.ts';
@@ -205,7 +205,7 @@ export class Session {
   }
 
   private async openTransport(generation: number, attempt: number): Promise<void> {
-    const resolved = await resolveHeaders(this.config.headers, this.options.resolveSecret);
+    const resolved = await resolveConfigSecrets(this.config, this.options.resolveSecret);
     if (generation !== this.generation || this.stateValue !== SessionState.Connecting) return;
     if (!resolved.ok) {
       const error = new MissingSecretError(this.name, resolved.missing, secretHintFor(this.options.secretHint, resolved.missing, DEFAULT_SECRET_HINT));
@@ -218,7 +218,7 @@ export class Session {
     const sink = this.makeSink(generation);
     let transport: Transport | undefined;
     try {
-      transport = this.options.transportFactory({ config: { ...this.config, headers: resolved.headers }, sink, resume: this.resume, attempt });
+      transport = this.options.transportFactory({ config: resolved.config, sink, resume: this.resume, attempt });
     } catch (error) {
       sink.ended({ cause: 'protocol-error', error: 'connect-failed', detail: `transport failed to start: ${errorText(error)}`, retryable: true });
     }

@@ -1,37 +1,30 @@
 // gRPC transport: one server-streaming call (default grpc.health.v1 Health/Watch) on a channel of its
 // own, liveness by unary Health/Check on that same channel. No .proto files: bytes in, bytes out.
 
-import { readFileSync } from 'node:fs';
-import { rootCertificates } from 'node:tls';
 import * as grpc from '@grpc/grpc-js';
 import type { EndpointConfig } from '../core/config.ts';
-import { DEFAULTS, idleWindowMs } from '../core/config.ts';
+import { DEFAULTS } from '../core/config.ts';
 import { StreamHealthError } from '../core/errors.ts';
 import type { DropCause } from '../core/events.ts';
 import type { ConnectContext, EndInfo, ProbeResult, Transport } from '../core/transport.ts';
 import { decodeHealthStatus, encodeHealthCheckRequest, servingStatusName } from './grpc/protobuf.ts';
 import { classifyGrpcEnd, DETAIL_MAX_CHARS, GRPC_UNIMPLEMENTED, grpcCodeName } from './grpc/status.ts';
+import { clientCertificateFailure, networkProfile, probeDeadlineMs, proxyRefusal, setupFailure, windowBoundedMs, withRoute } from './net/index.ts';
+import type { NetworkProfile } from './net/index.ts';
+import { askProxyForTunnel, basicCredentials } from './net/proxy.ts';
+import type { ProxiedRoute } from './net/proxy.ts';
 import { isHtmlPage, serverText } from './serverText.ts';
 
 export const HEALTH_CHECK_METHOD = '/grpc.health.v1.Health/Check';
 const HEALTH_WATCH_METHOD = DEFAULTS.grpc.method;
 const SERVING = 1;
 
-/**
- * No response headers by then means the server (or a proxy in front) accepted but never answered. A
- * peer silent for a whole idle window is dead by the user's own definition, so a short window
- * shortens the wait; never below the floor, never above the cap.
- */
-export const GRPC_CONNECT_TIMEOUT_MS = 10_000;
-const CONNECT_TIMEOUT_FLOOR_MS = 2_000;
-
+/** No response headers by then means the server (or a proxy in front) accepted but never answered. */
 export function grpcConnectTimeoutMs(config: Pick<EndpointConfig, 'idleTimeoutSeconds'>): number {
-  const windowMs = idleWindowMs(config);
-  return windowMs > 0 ? Math.min(GRPC_CONNECT_TIMEOUT_MS, Math.max(CONNECT_TIMEOUT_FLOOR_MS, windowMs)) : GRPC_CONNECT_TIMEOUT_MS;
+  return windowBoundedMs(config);
 }
-/** Probe deadline follows the heartbeat cadence so at most one probe is in flight, within these bounds. */
-const PROBE_DEADLINE_MIN_MS = 1_000;
-const PROBE_DEADLINE_MAX_MS = 10_000;
+/** How long the CONNECT question to a proxy may take when a proxied call failed before opening. */
+const PROXY_QUESTION_TIMEOUT_MS = 3_000;
 /** How long an unanswered channel keepalive PING may wait before grpc-js drops the connection. */
 const KEEPALIVE_TIMEOUT_MS = 10_000;
 
@@ -58,17 +51,16 @@ export function grpcTarget(url: string): Target {
   return { address: `${parsed.hostname}:${port}`, secure };
 }
 
-function credentialsFor(config: EndpointConfig, secure: boolean): grpc.ChannelCredentials {
-  if (!secure) return grpc.credentials.createInsecure();
-  // caFile adds to the system roots (grpc-js would otherwise use it instead of them).
-  const roots = config.tls.caFile ? Buffer.from(`${rootCertificates.join('\n')}\n${readFileSync(config.tls.caFile, 'utf8')}`) : null;
-  const verify: grpc.VerifyOptions = config.tls.rejectUnauthorized
+function credentialsFor(profile: NetworkProfile): grpc.ChannelCredentials {
+  if (!profile.tls) return grpc.credentials.createInsecure();
+  // The network layer's context already holds the trusted roots (added, never replaced) and the client certificate.
+  const verify: grpc.VerifyOptions = profile.tls.rejectUnauthorized
     ? {}
     : { rejectUnauthorized: false, checkServerIdentity: () => undefined };
-  return grpc.credentials.createSsl(roots, null, null, verify);
+  return grpc.credentials.createFromSecureContext(profile.tls.secureContext, verify);
 }
 
-function channelOptions(config: EndpointConfig): grpc.ChannelOptions {
+function channelOptions(config: EndpointConfig, target: Target, route: NetworkProfile['route']): grpc.ChannelOptions {
   const options: grpc.ChannelOptions = {
     // A channel of our own per connect: closing it really closes the socket (the global pool would
     // keep it, and a reconnect could reuse a connection the watchdog just declared dead).
@@ -78,12 +70,30 @@ function channelOptions(config: EndpointConfig): grpc.ChannelOptions {
     'grpc.enable_retries': 0,
     'grpc.service_config_disable_resolution': 1,
     'grpc.primary_user_agent': 'stream-health',
+    // The route is the network layer's decision; grpc-js must not apply its own lowercase env vars.
+    'grpc.enable_http_proxy': 0,
   };
+  if (route.mode === 'proxy') {
+    // grpc-js's own CONNECT support, driven per channel: the channel dials the proxy and tunnels to
+    // the real target, which also names the TLS host and the :authority.
+    options['grpc.http_connect_target'] = `dns:///${target.address}`;
+    options['grpc.default_authority'] = target.address;
+    const creds = basicCredentials(route);
+    if (creds) options['grpc.http_connect_creds'] = creds;
+  }
   if (config.grpc.keepaliveSeconds > 0) {
     options['grpc.keepalive_time_ms'] = Math.round(config.grpc.keepaliveSeconds * 1000);
     options['grpc.keepalive_timeout_ms'] = KEEPALIVE_TIMEOUT_MS;
   }
   return options;
+}
+
+/** The address the channel dials: the proxy's when there is one (http:// only: grpc-js sends a plain CONNECT). */
+function dialAddress(target: Target, route: NetworkProfile['route']): string {
+  if (route.mode !== 'proxy') return target.address;
+  const proxy = new URL(route.url);
+  if (proxy.protocol !== 'http:') throw new Error('gRPC connects through http:// proxies only (grpc-js sends a plain CONNECT); set proxy to an http:// URL or "off"');
+  return `${proxy.hostname}:${proxy.port || '80'}`;
 }
 
 /** Config headers as call metadata; gRPC keys are lower-case and `-bin` keys carry base64 bytes. */
@@ -127,6 +137,7 @@ class GrpcConnection {
   private messages = 0;
   private lastProbeStatus: number | undefined;
   private target: Target | null = null;
+  private profile: NetworkProfile | undefined;
   /** Content-Type of response headers that were not gRPC's (a proxy's error page). */
   private nonGrpcContentType: string | undefined;
 
@@ -140,19 +151,18 @@ class GrpcConnection {
     try {
       this.start();
     } catch (error) {
-      // Bad URL, unreadable caFile, an illegal metadata key: a config problem, reported after return.
-      const message = error instanceof Error ? error.message : String(error);
-      queueMicrotask(() =>
-        this.finish({ cause: 'protocol-error', error: 'config', detail: `cannot start the gRPC call: ${serverText(message, DETAIL_MAX_CHARS)}`, retryable: false }),
-      );
+      // Bad URL, an unusable TLS file, an illegal metadata key: a config problem, reported after return.
+      queueMicrotask(() => this.finish(setupFailure(error)));
     }
   }
 
   private start(): void {
     const { config } = this.context;
     this.target = grpcTarget(config.url);
+    const profile = networkProfile(config);
+    this.profile = profile;
     this.metadata = metadataFor(config.headers);
-    this.client = new grpc.Client(this.target.address, credentialsFor(config, this.target.secure), channelOptions(config));
+    this.client = new grpc.Client(dialAddress(this.target, profile.route), credentialsFor(profile), channelOptions(config, this.target, profile.route));
     const request = this.isHealthWatch
       ? encodeHealthCheckRequest(config.grpc.service)
       : Buffer.from(config.grpc.requestBase64, 'base64');
@@ -200,7 +210,41 @@ class GrpcConnection {
   }
 
   private onStatus(status: grpc.StatusObject): void {
-    let info = this.withHealth(classifyGrpcEnd(status, this.opened));
+    const route = this.profile?.route;
+    if (!this.opened && route?.mode === 'proxy' && status.code === grpc.status.UNAVAILABLE && this.target) {
+      void this.explainProxyFailure(status, route, this.target.address);
+      return;
+    }
+    if (!this.opened && this.profile && /no required ssl certificate|certificate required|alert.*certificate/i.test(status.details)) {
+      const failure = clientCertificateFailure(this.profile.host, Boolean(this.profile.tls?.clientCertificate));
+      this.finish({ cause: 'grpc-status', error: failure.error, grpcCode: status.code, detail: failure.detail, retryable: failure.retryable });
+      return;
+    }
+    this.finishWithStatus(status);
+  }
+
+  /**
+   * grpc-js fails a refused CONNECT with a bare UNAVAILABLE (the proxy's answer only reaches its log),
+   * so ask the proxy the same question once: 407 and 403 then read as what they are.
+   */
+  private async explainProxyFailure(status: grpc.StatusObject, route: ProxiedRoute, target: string): Promise<void> {
+    const answer = await askProxyForTunnel(route, target, PROXY_QUESTION_TIMEOUT_MS);
+    if (this.ended) return;
+    const refusal = answer.status !== undefined ? proxyRefusal(answer.status, route, target) : undefined;
+    if (refusal) {
+      this.finish({ cause: 'grpc-status', error: refusal.error, grpcCode: status.code, detail: refusal.detail, retryable: refusal.retryable });
+      return;
+    }
+    if (answer.code && this.profile) {
+      const failure = this.profile.classify(Object.assign(new Error(`connect to the proxy: ${answer.code}`), { code: answer.code }));
+      this.finish({ cause: 'grpc-status', error: failure.error, grpcCode: status.code, detail: failure.detail, retryable: failure.retryable });
+      return;
+    }
+    this.finishWithStatus(status);
+  }
+
+  private finishWithStatus(status: grpc.StatusObject): void {
+    let info = this.withHealth(classifyGrpcEnd(status, this.opened, this.profile?.classify));
     if (!this.opened && this.nonGrpcContentType) {
       const html = isHtmlPage(this.nonGrpcContentType);
       info = { ...info, detail: `${info.detail} (answered with ${serverText(this.nonGrpcContentType, 60)}, not gRPC${html ? ': an HTML error page from a proxy or gateway' : ''})`, ...(html ? { htmlErrorPage: true } : {}) };
@@ -214,7 +258,7 @@ class GrpcConnection {
     this.clearConnectTimer();
     const { config } = this.context;
     const security = this.target?.secure ? 'HTTP/2 over TLS' : 'HTTP/2 cleartext (h2c)';
-    this.context.sink.opened({ detail: `gRPC ${config.grpc.method}, ${security}${note ? ` (${note})` : ''}; ${keepaliveNote(config)}` });
+    this.context.sink.opened({ detail: withRoute(`gRPC ${config.grpc.method}, ${security}${note ? ` (${note})` : ''}; ${keepaliveNote(config)}`, this.profile) });
   }
 
   private onMessage(message: Buffer): void {
@@ -255,7 +299,7 @@ class GrpcConnection {
         return;
       }
       const { config } = this.context;
-      const deadlineMs = Math.min(PROBE_DEADLINE_MAX_MS, Math.max(PROBE_DEADLINE_MIN_MS, config.heartbeatSeconds * 1000));
+      const deadlineMs = probeDeadlineMs(config);
       this.checkRequest ??= encodeHealthCheckRequest(this.isHealthWatch ? config.grpc.service : '');
       const started = performance.now();
       const call = client.makeUnaryRequest(

@@ -3,7 +3,7 @@
 // in the resume state, and runs that era's long-lived stream. The eras live in ./mcp/*.ts.
 
 import type { ConnectContext, Transport } from '../core/transport.ts';
-import { HttpAttempt } from './http.ts';
+import { HttpAttempt } from './http/index.ts';
 import { runLegacySse, LEGACY_SSE_VERSION } from './mcp/legacySse.ts';
 import { MODERN_VERSION, runModern } from './mcp/modern.ts';
 import type { McpContext } from './mcp/rpc.ts';

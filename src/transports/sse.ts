@@ -2,7 +2,7 @@
 // messages, `retry:` is a reconnect hint and `id:` is sent back as Last-Event-ID on the next attempt.
 
 import type { ConnectContext, Transport } from '../core/transport.ts';
-import { discard, HttpAttempt, mediaType, mergeHeaders, pumpEventStream, statusFailure } from './http.ts';
+import { discard, HttpAttempt, mediaType, mergeHeaders, pumpEventStream, statusFailure } from './http/index.ts';
 import { createSseReader } from './sseStream.ts';
 
 export function connectSse(context: ConnectContext): Transport {
@@ -32,7 +32,7 @@ async function run(attempt: HttpAttempt): Promise<void> {
       return;
     }
     if (response.statusCode < 200 || response.statusCode >= 300 || mediaType(response) !== 'text/event-stream') {
-      attempt.end(await statusFailure(response, 'the server'));
+      attempt.end(await statusFailure(response, 'the server', false, attempt.http.profile));
       return;
     }
     const reader = createSseReader(config.maxMessageBytes, {

@@ -2,6 +2,8 @@
 // after the stream opened, error causes before it. Pure functions, so the rules are unit-testable.
 
 import type { EndInfo } from '../../core/transport.ts';
+import { classifyNetworkError } from '../net/failures.ts';
+import type { NetFailure } from '../net/failures.ts';
 import { serverText } from '../serverText.ts';
 
 /** grpc.status values by number (the gRPC spec's canonical codes). */
@@ -25,11 +27,13 @@ const NOT_RETRYABLE = new Set([GRPC_UNAUTHENTICATED, GRPC_PERMISSION_DENIED, GRP
 const TRANSPORT_FAILURE = /RST_STREAM|Connection dropped|Call cancelled|ECONNRESET|ETIMEDOUT|EPIPE|GOAWAY|socket hang up|Stream refused|Protocol error/i;
 const MESSAGE_TOO_LARGE = /larger than max/i;
 const HTTP_STATUS = /Received HTTP status code (\d{3})/;
-const DNS_FAILURE = /ENOTFOUND|EAI_AGAIN|EAI_NONAME|Name resolution failed|DNS resolution failed/i;
-const TLS_FAILURE = /certificate|self[- ]signed|SSL|TLS|handshake|ERR_TLS|UNABLE_TO_VERIFY/i;
+/** grpc-js's own wording for a name that does not resolve (it carries no errno code then). */
+const RESOLUTION_FAILED = /Name resolution failed|DNS resolution failed/i;
 
 /** Longest server-chosen detail (gRPC status details, error messages) kept in a drop or error. */
 export const DETAIL_MAX_CHARS = 200;
+
+const directClassify = (error: unknown): NetFailure => classifyNetworkError(error, { host: 'the server', route: { mode: 'direct', reason: '' } });
 
 export interface GrpcEnd {
   readonly code: number;
@@ -52,7 +56,7 @@ function describe(end: GrpcEnd): string {
  * dropped connection — what an L7 proxy's idle timeout looks like) is `reset`; a status the server
  * (or proxy) sent on purpose is `grpc-status`. grpcCode is always set.
  */
-export function classifyGrpcEnd(end: GrpcEnd, opened: boolean): EndInfo {
+export function classifyGrpcEnd(end: GrpcEnd, opened: boolean, classify: (error: unknown) => NetFailure = directClassify): EndInfo {
   const grpcCode = end.code;
   const detail = describe(end);
   const retryable = !NOT_RETRYABLE.has(end.code);
@@ -73,8 +77,9 @@ export function classifyGrpcEnd(end: GrpcEnd, opened: boolean): EndInfo {
     return { cause: 'http-status', error: 'http-status', detail, grpcCode, httpStatus, retryable: httpRetryable };
   }
   if (NOT_RETRYABLE.has(end.code)) return { cause: 'grpc-status', error: 'config', detail, grpcCode, retryable: false };
-  if (DNS_FAILURE.test(end.details)) return { cause: 'reset', error: 'dns', detail, grpcCode, retryable };
-  if (TLS_FAILURE.test(end.details)) return { cause: 'reset', error: 'tls', detail, grpcCode, retryable };
+  // grpc-js reports network failures as text inside the status details; the network layer reads them.
+  const failure = classify(Object.assign(new Error(end.details), { code: RESOLUTION_FAILED.test(end.details) ? 'ENOTFOUND' : undefined }));
+  if (failure.error !== 'connect-failed') return { cause: 'reset', error: failure.error, detail: `${failure.detail} (${detail})`, grpcCode, retryable: retryable && failure.retryable };
   if (end.code === GRPC_OK) return { cause: 'eof', error: 'connect-failed', detail: `stream ended before any response (${detail})`, grpcCode, retryable };
   const cause = TRANSPORT_FAILURE.test(end.details) || end.code === 14 ? 'reset' : 'grpc-status';
   return { cause, error: 'connect-failed', detail, grpcCode, retryable };

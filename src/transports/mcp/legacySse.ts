@@ -1,7 +1,7 @@
 // MCP 2024-11-05 HTTP+SSE: a GET stream whose first event (`endpoint`) names the URL to POST to; every
 // response, including the answer to our `ping` probe, comes back on that stream.
 
-import { discard, HTTP_TIMEOUTS, mediaType, mergeHeaders, ProtocolViolation, pumpEventStream, statusFailure } from '../http.ts';
+import { discard, HTTP_TIMEOUTS, mediaType, mergeHeaders, ProtocolViolation, pumpEventStream, statusFailure } from '../http/index.ts';
 import { createSseReader } from '../sseStream.ts';
 import { CLIENT_INFO, onStreamPayload, postNoReply, rpcError } from './rpc.ts';
 import type { McpContext, RpcId, RpcMessage } from './rpc.ts';
@@ -23,7 +23,7 @@ export async function runLegacySse(ctx: McpContext, trail: readonly string[] = [
   });
   if (attempt.ended) return void discard(response);
   if (response.statusCode < 200 || response.statusCode >= 300 || mediaType(response) !== 'text/event-stream') {
-    const failure = await statusFailure(response, trail.length ? 'the MCP HTTP+SSE fallback GET' : 'the MCP HTTP+SSE stream');
+    const failure = await statusFailure(response, trail.length ? 'the MCP HTTP+SSE fallback GET' : 'the MCP HTTP+SSE stream', false, attempt.http.profile);
     attempt.end(trail.length ? { ...failure, detail: `no MCP era matched (${trail.join('; ')}); ${failure.detail}` } : failure);
     return;
   }

@@ -3,7 +3,7 @@
 // again is the liveness probe on a separate request.
 
 import type { EndInfo } from '../../core/transport.ts';
-import { discard, mediaType, mergeHeaders, pumpEventStream, statusFailure } from '../http.ts';
+import { discard, mediaType, mergeHeaders, pumpEventStream, statusFailure } from '../http/index.ts';
 import { createSseReader } from '../sseStream.ts';
 import { CLIENT_INFO, onStreamPayload, postRpc, rpcError } from './rpc.ts';
 import type { McpContext, RpcMessage } from './rpc.ts';
@@ -79,7 +79,7 @@ export async function runModern(ctx: McpContext): Promise<{ fallback: string } |
   });
   if (attempt.ended) return void discard(response);
   if (response.statusCode < 200 || response.statusCode >= 300 || mediaType(response) !== 'text/event-stream') {
-    attempt.end(await statusFailure(response, 'subscriptions/listen'));
+    attempt.end(await statusFailure(response, 'subscriptions/listen', false, attempt.http.profile));
     return undefined;
   }
   const detail = `MCP ${MODERN_VERSION}, ${attempt.http.httpVersion()}, subscriptions/listen stream`;

@@ -3,8 +3,8 @@
 
 import type { EndpointConfig } from '../../core/config.ts';
 import type { ProbeResult, ResumeState, TransportSink } from '../../core/transport.ts';
-import { discard, HTTP_TIMEOUTS, HttpAttempt, mediaType, ProtocolViolation, readBodyText, statusFailure, timeoutSignal } from '../http.ts';
-import type { HttpResponse } from '../http.ts';
+import { discard, HTTP_TIMEOUTS, HttpAttempt, mediaType, ProtocolViolation, readBodyText, statusFailure, timeoutSignal } from '../http/index.ts';
+import type { HttpResponse } from '../http/index.ts';
 import { isHtmlPage, serverText } from '../serverText.ts';
 import { createSseReader } from '../sseStream.ts';
 import type { EndInfo } from '../../core/transport.ts';
@@ -83,7 +83,7 @@ async function exchange(ctx: McpContext, url: string, headers: Record<string, st
     signal,
   });
   if (response.statusCode < 200 || response.statusCode >= 300) {
-    return { ok: false, status: response.statusCode, failure: await statusFailure(response, what, true) };
+    return { ok: false, status: response.statusCode, failure: await statusFailure(response, what, true, ctx.attempt.http.profile) };
   }
   const type = mediaType(response);
   if (type === 'text/event-stream') return readSseResponse(ctx, response, message.id, what);

@@ -2,7 +2,7 @@
 // then the GET SSE stream (resumed with Last-Event-ID); `ping` POSTs are the liveness probe; a 405 on GET
 // means the server offers no stream and liveness rests on ping alone. DELETE ends the session on close.
 
-import { discard, createHttpClient, mediaType, mergeHeaders, ProtocolViolation, pumpEventStream, send, statusFailure, timeoutSignal } from '../http.ts';
+import { discard, createHttpClient, mediaType, mergeHeaders, ProtocolViolation, pumpEventStream, send, statusFailure, timeoutSignal } from '../http/index.ts';
 import { createSseReader } from '../sseStream.ts';
 import { CLIENT_INFO, onStreamPayload, postNoReply, postRpc, rpcError } from './rpc.ts';
 import type { McpContext, RpcId } from './rpc.ts';
@@ -126,7 +126,7 @@ export async function runStreamable(ctx: McpContext): Promise<{ fallback: string
     return undefined;
   }
   if (get.statusCode < 200 || get.statusCode >= 300 || mediaType(get) !== 'text/event-stream') {
-    attempt.end(await statusFailure(get, 'the MCP GET stream'));
+    attempt.end(await statusFailure(get, 'the MCP GET stream', false, attempt.http.profile));
     return undefined;
   }
   const answerPing = (id: RpcId) =>

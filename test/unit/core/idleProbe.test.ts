@@ -76,7 +76,7 @@ test('a missing secret fails before connecting', async () => {
   const fake = new FakeTransportFactory();
   await assert.rejects(
     runIdleProbe({ config: endpoint({ headers: { A: '${secret:k}' } }), transportFactory: fake.factory, clock: new FakeClock(), maxMs: 1000, resolveSecret: () => undefined }),
-    /header secret "k" is not set/,
+    /secret "k" is not set/,
   );
   assert.equal(fake.connections.length, 0);
 });

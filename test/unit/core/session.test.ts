@@ -327,7 +327,7 @@ test('a missing secret is a config error naming the fix, and the session fails',
   assert.equal(h.fake.connections.length, 0, 'never connects without the secret');
   const [error] = h.of('error');
   assert.equal(error?.cause, 'config');
-  assert.match(error!.message, /header secret "orders" is not set\. Set env STREAM_HEALTH_SECRET_ORDERS\./);
+  assert.match(error!.message, /secret "orders" is not set\. Set env STREAM_HEALTH_SECRET_ORDERS\./);
   assert.equal(h.monitor.status()[0]!.state, 'failed');
   await h.tick(120_000);
   assert.equal(h.fake.connections.length, 0);

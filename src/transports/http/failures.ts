@@ -1,0 +1,51 @@
+// What an HTTP answer or a thrown error means for the sse and mcp transports: a non-stream status
+// before the stream opened, a connect failure (classified by the network layer), a broken stream.
+
+import type { EndInfo } from '../../core/transport.ts';
+import { clientCertificateFailure, clientCertificatePage, chainMessage } from '../net/index.ts';
+import type { NetworkProfile } from '../net/index.ts';
+import { isHtmlPage, parseRetryAfter, serverText } from '../serverText.ts';
+import { header, HTTP_TIMEOUTS, mediaType, readBodyText } from './client.ts';
+import type { HttpResponse } from './client.ts';
+
+/** The EndInfo for a non-2xx (or non-stream) answer before the stream opened. */
+export async function statusFailure(response: HttpResponse, what: string, retryableNotFound = false, profile?: NetworkProfile): Promise<EndInfo> {
+  const status = response.statusCode;
+  const type = mediaType(response);
+  const { text } = await readBodyText(response, HTTP_TIMEOUTS.excerptReadBytes).catch(() => ({ text: '' }));
+  if (profile && clientCertificatePage(status, text)) {
+    const failure = clientCertificateFailure(profile.host, Boolean(profile.tls?.clientCertificate));
+    return { cause: 'http-status', error: failure.error, httpStatus: status, detail: `${what}: ${failure.detail}`, retryable: failure.retryable };
+  }
+  const excerpt = serverText(text, HTTP_TIMEOUTS.excerptChars);
+  const htmlErrorPage = isHtmlPage(type, text);
+  const ok = status >= 200 && status < 300;
+  const reason = ok ? `answered ${status} with ${type || 'no content type'} instead of text/event-stream` : `answered HTTP ${status}`;
+  let hint = '';
+  if (status === 401 || status === 403) hint = '; check the endpoint headers (credentials); not retried until you reconnect';
+  else if (status === 404 && !retryableNotFound) hint = '; check the URL; not retried until you reconnect';
+  const retryAfterMs = status === 429 || status === 503 ? parseRetryAfter(header(response, 'retry-after')) : undefined;
+  const retryable = !(status === 401 || status === 403 || (status === 404 && !retryableNotFound));
+  return {
+    cause: 'http-status',
+    error: 'http-status',
+    httpStatus: status,
+    detail: `${what} ${reason}${excerpt ? `: ${excerpt}` : ''}${hint}`,
+    retryable,
+    ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+    // The raw fact, as the other transports report it; whether the page is a gateway's is the
+    // diagnosis's call, made from the status (core/diagnosis.ts gatewayTimeout).
+    ...(htmlErrorPage ? { htmlErrorPage: true } : {}),
+  };
+}
+
+/** A thrown error before the stream opened (proxy, connect, DNS, TLS, header timeout). */
+export function connectFailure(error: unknown, profile: NetworkProfile): EndInfo {
+  const failure = profile.classify(error);
+  return { cause: 'reset', error: failure.error, detail: failure.detail, retryable: failure.retryable };
+}
+
+/** A thrown error while reading an open stream's body. */
+export function streamFailure(error: unknown): EndInfo {
+  return { cause: 'reset', detail: `stream broken: ${chainMessage(error)}`, retryable: true };
+}
