@@ -5,7 +5,7 @@
 import type { EndpointStatus } from '../core/model.ts';
 import { h, setText } from './dom.ts';
 import { describeDrop, formatClock, formatDuration, plural, STATE_LABELS } from './format.ts';
-import type { Lane } from './historyStore.ts';
+import type { Lane } from './laneStore.ts';
 import { BASE_COLORS, causeStyle, legendEntries } from './theme.ts';
 import { axisTicks, CURSOR_KEYS, laneAt, makeScale, moveCursor, nearestItem, sessionBars, tickColumns, timeToX, visibleRange, windowLabel, type Cursor, type TimeScale } from './timelineGeometry.ts';
 

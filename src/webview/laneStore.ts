@@ -53,7 +53,7 @@ function insertSorted<T>(list: T[], item: T, key: (x: T) => number): void {
 
 const id = (x: number) => x;
 
-export class HistoryStore {
+export class LaneStore {
   private lanes = new Map<string, Lane>();
 
   /** Replace everything with a snapshot's history. */

@@ -2,11 +2,11 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { HistoryStore, MAX_ITEMS_PER_LIST, RETAIN_MS } from '../../../src/webview/historyStore.ts';
+import { LaneStore, MAX_ITEMS_PER_LIST, RETAIN_MS } from '../../../src/webview/laneStore.ts';
 import { drop, event, history, NOW } from './fixtures.ts';
 
 test('loads a snapshot sorted, whatever order the history came in', () => {
-  const store = new HistoryStore();
+  const store = new LaneStore();
   store.load({
     schemaVersion: 1,
     savedAt: '',
@@ -25,7 +25,7 @@ test('loads a snapshot sorted, whatever order the history came in', () => {
 });
 
 test('open then drop events make a closed session and a drop record', () => {
-  const store = new HistoryStore();
+  const store = new LaneStore();
   assert.equal(store.apply(event<'open'>(NOW, 'x', { event: 'open', detail: 'HTTP/1.1' })), true);
   store.apply(event<'heartbeat'>(NOW + 15_000, 'x', { event: 'heartbeat', direction: 'in', kind: 'sse-comment' }));
   store.apply(event<'drop'>(NOW + 60_000, 'x', { event: 'drop', cause: 'reset', streamAgeMs: 60_000, silenceMs: 45_000, detail: 'terminated', httpStatus: 502 }));
@@ -38,13 +38,13 @@ test('open then drop events make a closed session and a drop record', () => {
 });
 
 test('a drop whose open predates the snapshot reconstructs the session from the stream age', () => {
-  const store = new HistoryStore();
+  const store = new LaneStore();
   store.apply(event<'drop'>(NOW, 'y', { event: 'drop', cause: 'eof', streamAgeMs: 30_000, silenceMs: 1, detail: '' }));
   assert.deepEqual(store.lane('y').sessions, [{ openedAt: NOW - 30_000, endedAt: NOW, cause: 'eof', detail: '' }]);
 });
 
 test('trims what no window shows and caps each list', () => {
-  const store = new HistoryStore();
+  const store = new LaneStore();
   const lane = store.lane('z');
   lane.drops.push(drop(NOW - RETAIN_MS - 1), drop(NOW - 1000));
   lane.heartbeatsOut = Array.from({ length: MAX_ITEMS_PER_LIST + 10 }, (_, i) => NOW - 1000 + i / 1000);
