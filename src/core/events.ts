@@ -65,12 +65,17 @@ export interface DropEvent extends EventBase {
   readonly httpStatus?: number;
   readonly grpcCode?: number;
   readonly wsCloseCode?: number;
+  /** A liveness probe had been answered within the idle window before this drop. */
+  readonly peerAlive?: boolean;
+  /** The failure was an HTML/non-stream error page (gateway). */
+  readonly htmlErrorPage?: boolean;
 }
 export interface ErrorEvent extends EventBase {
   readonly event: 'error';
   readonly cause: ErrorCause;
   readonly message: string;
   readonly httpStatus?: number;
+  readonly htmlErrorPage?: boolean;
 }
 export interface BackoffEvent extends EventBase { readonly event: 'backoff'; readonly attempt: number; readonly delayMs: number }
 export interface DiagnosisEvent extends EventBase {

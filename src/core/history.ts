@@ -1,7 +1,8 @@
 // Per-endpoint history in bounded ring buffers (sessions, drops, errors, heartbeat cadence, connects),
-// its schema-versioned snapshot, a defensive restore, and JSON/CSV export.
+// its schema-versioned snapshot, a defensive restore, JSON/CSV export, and the mapping between drop
+// and error records and their events (the dashboard folds events with it).
 
-import type { DropCause, ErrorCause, HeartbeatDirection, HeartbeatKind } from './events.ts';
+import type { DropCause, DropEvent, ErrorCause, ErrorEvent, HeartbeatDirection, HeartbeatKind } from './events.ts';
 import { DROP_CAUSES, ERROR_CAUSES } from './events.ts';
 import { HISTORY_SCHEMA_VERSION } from './model.ts';
 import type { DropRecord, EndpointHistory, ErrorRecord, HeartbeatStats, HistorySnapshot, SessionRecord } from './model.ts';
@@ -218,6 +219,34 @@ export class HistoryBook {
     if (name === undefined) this.stores.clear();
     else this.stores.delete(name);
   }
+}
+
+// ---- records as events and back ------------------------------------------------------------
+// A drop or error event is its record with `ts` for `at`: the session emits what it records, and
+// whoever folds the events (the dashboard) gets the very record the history holds.
+
+/** The `drop` event body for a recorded drop: every field of the record, `at` left to the event's `ts`. */
+export function dropEventBody(drop: DropRecord): Omit<DropEvent, 'ts' | 'endpoint'> {
+  const { at: _at, ...fields } = drop;
+  return { event: 'drop', ...fields };
+}
+
+/** The drop record a `drop` event carries. */
+export function dropFromEvent(event: DropEvent): DropRecord {
+  const { ts, endpoint: _endpoint, event: _event, ...fields } = event;
+  return { at: Date.parse(ts), ...fields };
+}
+
+/** The `error` event body for a recorded connect failure. */
+export function errorEventBody(error: ErrorRecord): Omit<ErrorEvent, 'ts' | 'endpoint'> {
+  const { at: _at, ...fields } = error;
+  return { event: 'error', ...fields };
+}
+
+/** The error record an `error` event carries. */
+export function errorFromEvent(event: ErrorEvent): ErrorRecord {
+  const { ts, endpoint: _endpoint, event: _event, ...fields } = event;
+  return { at: Date.parse(ts), ...fields };
 }
 
 export function toJson(snapshot: HistorySnapshot): string {

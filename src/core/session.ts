@@ -9,7 +9,7 @@ import { idleWindowMs } from './config.ts';
 import { formatDuration } from './diagnosis.ts';
 import { IllegalTransitionError, MissingSecretError } from './errors.ts';
 import type { DropCause, StreamEvent } from './events.ts';
-import type { EndpointHistoryStore } from './history.ts';
+import { dropEventBody, errorEventBody, type EndpointHistoryStore } from './history.ts';
 import { Keepalive } from './keepalive.ts';
 import type { DropRecord, EndpointStatus, ErrorRecord, Finding } from './model.ts';
 import { redact, redactUrl, resolveConfigSecrets, secretHintFor } from './secrets.ts';
@@ -432,8 +432,7 @@ export class Session {
     this.lastDrop = drop;
     this.history.recordDrop(drop);
     this.history.closeSession(wall, streamAgeMs, cause, '');
-    const { peerAlive: _peerAlive, htmlErrorPage: _html, ...wire } = extra;
-    this.emit({ event: 'drop', cause, streamAgeMs, silenceMs, detail, ...wire });
+    this.emit(dropEventBody(drop));
     this.options.onRecorded?.();
   }
 
@@ -441,7 +440,7 @@ export class Session {
     const record: ErrorRecord = { at: this.clock.wallNow(), ...error };
     this.lastError = record;
     this.history.recordError(record);
-    this.emit({ event: 'error', cause: record.cause, message: record.message, ...(record.httpStatus !== undefined ? { httpStatus: record.httpStatus } : {}) });
+    this.emit(errorEventBody(record));
     this.options.onRecorded?.();
   }
 

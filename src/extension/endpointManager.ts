@@ -7,13 +7,14 @@ import { secretNames, type EndpointConfig } from '../core/config.ts';
 import type { StreamEvent } from '../core/events.ts';
 import type { EndpointStatus, HistorySnapshot, MonitorApi, MonitorOptions } from '../core/model.ts';
 import { HISTORY_SCHEMA_VERSION } from '../core/model.ts';
-import type { HistoryStore } from './historyStore.ts';
+import type { BlockedEndpoint } from '../shared/protocol.ts';
+import type { HistoryFile } from './historyFile.ts';
 import type { Log } from './log.ts';
 import { DiagnosisNotifier } from './notifications.ts';
 import type { Redactor } from './redaction.ts';
 import type { SecretStore } from './secretStore.ts';
 import { readSettings, SECTION, type SettingsSnapshot } from './settingsReader.ts';
-import { resolveEndpointSettings, type BlockedEndpoint, type ResolvedSettings, type SettingsIssue, type SettingsLevel } from './settingsModel.ts';
+import { resolveEndpointSettings, type ResolvedSettings, type SettingsIssue, type SettingsLevel } from './settingsModel.ts';
 import { Disposable, toDisposable } from './util/dispose.ts';
 
 export const SECRET_HINT = 'Run "Stream Health: Set Header Secret…" to store it.';
@@ -24,7 +25,7 @@ export interface EndpointManagerDeps {
   readonly secrets: SecretStore;
   readonly redactor: Redactor;
   readonly log: Log;
-  readonly historyStore: HistoryStore;
+  readonly historyFile: HistoryFile;
 }
 
 const EMPTY: ResolvedSettings = { endpoints: [], origin: new Map(), issues: [], blocked: [] };
@@ -108,7 +109,7 @@ export class EndpointManager extends Disposable {
 
   private async ensureMonitor(): Promise<MonitorApi> {
     if (this.monitor) return this.monitor;
-    const { secrets, log, historyStore, redactor } = this.deps;
+    const { secrets, log, historyFile, redactor } = this.deps;
     // Loaded on first use: the transports pull in undici, ws and grpc-js, which take a noticeable
     // share of a second to evaluate; an install with no endpoint never pays for them.
     const { createTransport } = await import('../transports/index.ts');
@@ -123,10 +124,10 @@ export class EndpointManager extends Disposable {
       return monitor;
     }
     this.monitor = monitor;
-    const loaded = await historyStore.load();
+    const loaded = await historyFile.load();
     if (loaded.problem) {
       const where = loaded.setAsidePath ? `; it was moved to ${loaded.setAsidePath}` : '';
-      const text = redactor.redact(`Stream Health: the saved history (${historyStore.file}) ${loaded.problem}${where}. Monitoring starts with an empty history.`);
+      const text = redactor.redact(`Stream Health: the saved history (${historyFile.file}) ${loaded.problem}${where}. Monitoring starts with an empty history.`);
       log.warn(text);
       void vscode.window.showWarningMessage(text);
     }
@@ -156,7 +157,7 @@ export class EndpointManager extends Disposable {
     } else {
       this.deps.log.event(event);
     }
-    if (event.event !== 'message') this.deps.historyStore.schedule(() => this.history());
+    if (event.event !== 'message') this.deps.historyFile.schedule(() => this.history());
     this.changed.fire(this.deps.redactor.redactDeep(event));
   }
 
@@ -232,7 +233,7 @@ export class EndpointManager extends Disposable {
     this.monitor?.clearHistory(name);
     this.notifier.throttle.forget(name);
     for (const key of [...this.loggedFindings]) if (name === undefined || key.startsWith(`${name}\u0000`)) this.loggedFindings.delete(key);
-    this.deps.historyStore.schedule(() => this.history());
+    this.deps.historyFile.schedule(() => this.history());
     this.changed.fire(undefined);
   }
 
@@ -240,8 +241,8 @@ export class EndpointManager extends Disposable {
   async shutdown(): Promise<void> {
     await this.refreshChain;
     if (this.monitor) {
-      this.deps.historyStore.schedule(() => this.history());
-      await this.deps.historyStore.flush().catch((error: unknown) => this.deps.log.error('saving history failed', error));
+      this.deps.historyFile.schedule(() => this.history());
+      await this.deps.historyFile.flush().catch((error: unknown) => this.deps.log.error('saving history failed', error));
     }
     this.dispose();
   }

@@ -6,9 +6,9 @@ import { Emitter } from '../core/events.ts';
 import { Commands } from './commands/index.ts';
 import type { CommandContext } from './commands/context.ts';
 import { registerDashboard } from './dashboard/manager.ts';
-import { ExtensionDashboardModel } from './dashboardModel.ts';
+import { ExtensionDashboardModel } from './dashboard/extensionModel.ts';
 import { EndpointManager } from './endpointManager.ts';
-import { HistoryStore } from './historyStore.ts';
+import { HistoryFile } from './historyFile.ts';
 import { Log } from './log.ts';
 import { Redactor } from './redaction.ts';
 import { SecretStore } from './secretStore.ts';
@@ -31,14 +31,14 @@ class StreamHealthExtension extends Disposable {
     this._register(toDisposable(() => (Emitter.onListenerError = previousListenerError)));
 
     const secrets = this._register(new SecretStore(context.secrets, redactor));
-    const historyStore = new HistoryStore({ dir: context.globalStorageUri.fsPath });
-    this._register(historyStore);
+    const historyFile = new HistoryFile({ dir: context.globalStorageUri.fsPath });
+    this._register(historyFile);
     this.manager = this._register(new EndpointManager({
       createMonitor: async (options) => new (await import('../core/monitor.ts')).Monitor(options),
       secrets,
       redactor,
       log,
-      historyStore,
+      historyFile,
     }));
     const manager = this.manager;
 

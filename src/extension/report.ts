@@ -4,7 +4,7 @@
 import { toCsv } from '../core/history.ts';
 import type { EndpointStatus, HistorySnapshot } from '../core/model.ts';
 import type { Redactor } from './redaction.ts';
-import type { BlockedEndpoint } from './settingsModel.ts';
+import type { BlockedEndpoint } from '../shared/protocol.ts';
 
 export type ReportFormat = 'json' | 'csv';
 export const REPORT_FORMATS: readonly ReportFormat[] = ['json', 'csv'];

@@ -3,6 +3,7 @@
 // (untrusted workspace/folder entries are blocked, user entries run). No vscode import: unit-tested.
 
 import { parseEndpoints, formatConfigIssue, type EndpointConfig } from '../core/config.ts';
+import type { BlockedEndpoint } from '../shared/protocol.ts';
 
 export type SettingsLevel = 'user' | 'workspace' | 'workspaceFolder';
 
@@ -26,11 +27,6 @@ export interface SettingsIssue {
   readonly name?: string;
   /** e.g. `User settings: endpoints[2].url: not a URL`. */
   readonly text: string;
-}
-
-export interface BlockedEndpoint {
-  readonly name: string;
-  readonly reason: string;
 }
 
 export interface ResolvedSettings {

@@ -4,7 +4,7 @@
 import type { EndpointStatus, HistorySnapshot } from '../core/model.ts';
 import type { SessionState } from '../core/states.ts';
 import { escapeMarkdown, formatAgo, formatDuration } from './format.ts';
-import type { BlockedEndpoint } from './settingsModel.ts';
+import type { BlockedEndpoint } from '../shared/protocol.ts';
 
 export type StatusLevel = 'ok' | 'warning' | 'error';
 

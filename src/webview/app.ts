@@ -7,7 +7,7 @@ import { EndpointCard, type CardAction } from './cards.ts';
 import { clear, h, KeyedList, setText } from './dom.ts';
 import { carryOverOpenSnippets, renderFinding } from './findings.ts';
 import { renderForensics } from './forensics.ts';
-import { HistoryStore } from './historyStore.ts';
+import { LaneStore } from './laneStore.ts';
 import { Timeline } from './timeline.ts';
 import { DEFAULT_WINDOW_MS, TIMELINE_WINDOWS_MS, windowLabel } from './timelineGeometry.ts';
 import { matchesFilter, summaryLine } from './view.ts';
@@ -24,7 +24,7 @@ export interface DashboardHost {
 export class DashboardApp {
   private readonly doc: Document;
   private readonly host: DashboardHost;
-  private readonly store = new HistoryStore();
+  private readonly store = new LaneStore();
   private statuses: readonly EndpointStatus[] = [];
   private blocked: readonly BlockedEndpoint[] = [];
   private invalid: readonly string[] = [];

@@ -2,7 +2,7 @@
 // without the DOM so node tests cover it; cards.ts puts it on the page.
 
 import type { EndpointStatus } from '../core/model.ts';
-import type { Lane } from './historyStore.ts';
+import type { Lane } from './laneStore.ts';
 import { describeDrop, formatAgo, formatCountdown, formatDuration, plural } from './format.ts';
 import { countDropsSince, DAY_MS, HOUR_MS, medianInterval } from './stats.ts';
 

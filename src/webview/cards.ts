@@ -3,7 +3,7 @@
 
 import type { EndpointStatus } from '../core/model.ts';
 import { cardText, type CardText } from './cardText.ts';
-import type { Lane } from './historyStore.ts';
+import type { Lane } from './laneStore.ts';
 import { h, setText } from './dom.ts';
 import { STATE_ICONS, STATE_LABELS, STATE_SEVERITY } from './format.ts';
 

@@ -5,9 +5,9 @@
 import type { EndpointStatus } from '../core/model.ts';
 import { h, setText } from './dom.ts';
 import { describeDrop, formatClock, formatDuration, plural, STATE_LABELS } from './format.ts';
-import type { Lane } from './historyStore.ts';
+import type { Lane } from './laneStore.ts';
 import { BASE_COLORS, causeStyle, legendEntries } from './theme.ts';
-import { axisTicks, CURSOR_KEYS, laneAt, makeScale, moveCursor, nearestItem, sessionBars, tickColumns, timeToX, visibleRange, windowLabel, type Cursor, type TimeScale } from './timelineGeometry.ts';
+import { axisTicks, CURSOR_KEYS, laneAt, makeScale, moveCursor, nearestItem, sessionBars, tickColumns, timeToX, visibleCounts, visibleRange, windowLabel, type Cursor, type TimeScale } from './timelineGeometry.ts';
 
 export interface TimelineRow {
   readonly status: EndpointStatus;
@@ -139,8 +139,6 @@ export class Timeline {
 
   private draw(): void {
     const rows = this.rows;
-    let drops = 0;
-    let sessions = 0;
     const height = TOP + rows.length * LANE_HEIGHT + AXIS_HEIGHT;
     const heightPx = `${height}px`;
     if (this.canvas.style.height !== heightPx) this.canvas.style.height = heightPx;
@@ -155,9 +153,7 @@ export class Timeline {
       }
       ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
       ctx.clearRect(0, 0, cssWidth, height);
-      const counts = this.drawLanes(ctx, rows, scale);
-      drops = counts.drops;
-      sessions = counts.sessions;
+      this.drawLanes(ctx, rows, scale);
       this.drawAxis(ctx, scale, TOP + rows.length * LANE_HEIGHT);
       if (this.cursor) {
         // The keyboard position, drawn like a focus ring.
@@ -166,14 +162,8 @@ export class Timeline {
         ctx.lineWidth = 2;
         ctx.strokeRect(p.x - 8, p.y - 9, 16, 18);
       }
-    } else {
-      // No canvas (tests): still count for the text summary.
-      for (const row of rows) {
-        sessions += sessionBars(row.lane.sessions, scale, this.now).length;
-        const [a, b] = visibleRange(row.lane.drops, scale, (d) => d.at);
-        drops += b - a;
-      }
     }
+    const { sessions, drops } = visibleCounts(rows.map((row) => row.lane), scale, this.now);
     const text = `Timeline over the last ${windowLabel(this.windowMs)}: ${plural(rows.length, 'endpoint')}, ${plural(sessions, 'session')}, ${plural(drops, 'drop')}.`;
     this.canvas.setAttribute('aria-label', text);
     setText(this.summary, text);
@@ -185,7 +175,7 @@ export class Timeline {
    * ticks out, one path per drop cause) is collected into one path and filled once, which is what
    * keeps thousands of marks cheap on a software-rendered canvas.
    */
-  private drawLanes(ctx: CanvasRenderingContext2D, rows: readonly TimelineRow[], scale: TimeScale): { drops: number; sessions: number } {
+  private drawLanes(ctx: CanvasRenderingContext2D, rows: readonly TimelineRow[], scale: TimeScale): void {
     const win = this.doc.defaultView;
     const family = win ? win.getComputedStyle(this.doc.body).fontFamily : '';
     ctx.font = `12px ${family || 'sans-serif'}`;
@@ -196,8 +186,6 @@ export class Timeline {
     const ticksOut = new Path2D();
     const errors = new Path2D();
     const markers = new Map<string, Path2D>();
-    let drops = 0;
-    let sessions = 0;
 
     ctx.fillStyle = this.color(BASE_COLORS.laneAlt);
     for (let i = 1; i < rows.length; i += 2) ctx.fillRect(0, TOP + i * LANE_HEIGHT, scale.x0 + scale.width, LANE_HEIGHT);
@@ -207,13 +195,10 @@ export class Timeline {
       const mid = y + LANE_HEIGHT / 2;
       // Lane label: canvas text is never parsed as markup, so an untrusted name is safe here.
       ctx.fillText(this.fitLabel(ctx, row.status.name), 4, mid);
-      const bars = sessionBars(row.lane.sessions, scale, this.now);
-      sessions += bars.length;
-      for (const bar of bars) (bar.open ? openBars : closedBars).rect(bar.x0, mid - 5, bar.x1 - bar.x0, 10);
+      for (const bar of sessionBars(row.lane.sessions, scale, this.now)) (bar.open ? openBars : closedBars).rect(bar.x0, mid - 5, bar.x1 - bar.x0, 10);
       for (const x of tickColumns(row.lane.heartbeatsIn, scale)) ticksIn.rect(x, y + 2, 1, 5);
       for (const x of tickColumns(row.lane.heartbeatsOut, scale)) ticksOut.rect(x, y + LANE_HEIGHT - 7, 1, 5);
       const [from, to] = visibleRange(row.lane.drops, scale, (d) => d.at);
-      drops += to - from;
       let lastX = -Infinity;
       for (let i = from; i < to; i++) {
         const d = row.lane.drops[i]!;
@@ -253,7 +238,6 @@ export class Timeline {
         ctx.fill(path);
       }
     }
-    return { drops, sessions };
   }
 
   /** One parsed Path2D per cause, reused for every marker. */

@@ -96,6 +96,22 @@ export function visibleRange<T>(sorted: readonly T[], scale: TimeScale, key: (it
   return [lowerBound(sorted, scale.from, key), lowerBound(sorted, scale.to + 1, key)];
 }
 
+/** What the window shows of some lanes, for the timeline's text summary: session bars and drop markers. */
+export function visibleCounts(
+  lanes: readonly { readonly sessions: readonly { readonly openedAt: number; readonly endedAt?: number }[]; readonly drops: readonly { readonly at: number }[] }[],
+  scale: TimeScale,
+  now: number,
+): { sessions: number; drops: number } {
+  let sessions = 0;
+  let drops = 0;
+  for (const lane of lanes) {
+    sessions += sessionBars(lane.sessions, scale, now).length;
+    const [from, to] = visibleRange(lane.drops, scale, (d) => d.at);
+    drops += to - from;
+  }
+  return { sessions, drops };
+}
+
 export interface LaneLayout {
   readonly top: number;
   readonly laneHeight: number;

@@ -1,8 +1,10 @@
 // What the dashboard panel needs from the rest of the extension: live data and the user actions its
-// buttons trigger. The endpoint manager implements it; the panel code depends only on this.
+// buttons trigger. ExtensionDashboardModel (extensionModel.ts) implements it over the endpoint
+// manager; the panel code depends only on this interface, so its tests supply their own.
 
 import type { StreamEvent } from '../../core/events.ts';
 import type { EndpointStatus, HistorySnapshot } from '../../core/model.ts';
+import type { BlockedEndpoint } from '../../shared/protocol.ts';
 
 export interface DashboardModel {
   status(): EndpointStatus[];
@@ -10,7 +12,7 @@ export interface DashboardModel {
   /** Every core event plus a call with `undefined` when the endpoint set or a state changed. */
   onDidChange(listener: (event: StreamEvent | undefined) => void): { dispose(): void };
   /** Endpoints configured in an untrusted workspace that were not started, with the reason. */
-  blocked(): readonly { readonly name: string; readonly reason: string }[];
+  blocked(): readonly BlockedEndpoint[];
   /** Settings entries skipped as invalid, one redacted sentence each ("User settings: endpoints[2].url: ..."). */
   invalidEntries(): readonly string[];
   reconnect(endpoint?: string): void;

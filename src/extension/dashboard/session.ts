@@ -18,7 +18,7 @@ export interface SessionHost {
   reportFailure(action: string, error: unknown): void;
 }
 
-export interface SessionOptions {
+export interface DashboardSessionOptions {
   readonly timers?: BatchTimers;
   /** Monotonic ms for the batcher; wall-clock `now` for messages. Injected by tests. */
   readonly monotonicNow?: () => number;
@@ -38,7 +38,7 @@ export class DashboardSession {
   private endpointNames = '';
   private disposed = false;
 
-  constructor(model: DashboardModel, port: WebviewPort, host: SessionHost, options: SessionOptions = {}) {
+  constructor(model: DashboardModel, port: WebviewPort, host: SessionHost, options: DashboardSessionOptions = {}) {
     this.model = model;
     this.port = port;
     this.host = host;

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { cardText } from '../../../src/webview/cardText.ts';
-import type { Lane } from '../../../src/webview/historyStore.ts';
+import type { Lane } from '../../../src/webview/laneStore.ts';
 import { drop, NOW, status } from './fixtures.ts';
 
 function lane(overrides: Partial<Lane> = {}): Lane {

@@ -3,7 +3,7 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { axisTicks, laneAt, lowerBound, makeScale, moveCursor, nearestItem, sessionBars, tickColumns, timeToX, visibleRange, windowLabel, xToTime } from '../../../src/webview/timelineGeometry.ts';
+import { axisTicks, laneAt, lowerBound, makeScale, moveCursor, nearestItem, sessionBars, tickColumns, timeToX, visibleCounts, visibleRange, windowLabel, xToTime } from '../../../src/webview/timelineGeometry.ts';
 
 const NOW = 10_000_000;
 const scale = makeScale(NOW, 1_000_000, 100, 1000); // 1 px per second, from x = 100
@@ -55,6 +55,19 @@ test('visibleRange and nearestItem work on sorted lists', () => {
   assert.equal(nearestItem(drops, scale, 502, 6, (d) => d.at), 1);
   assert.equal(nearestItem(drops, scale, 509, 6, (d) => d.at), 2);
   assert.equal(nearestItem(drops, scale, 560, 6, (d) => d.at), -1);
+});
+
+test('the summary counts the session bars and drop markers the window shows, over every lane', () => {
+  const lanes = [
+    {
+      sessions: [{ openedAt: NOW - 3_000_000, endedAt: NOW - 2_000_000 }, { openedAt: NOW - 1_200_000, endedAt: NOW - 900_000 }, { openedAt: NOW - 300_000 }],
+      drops: [{ at: NOW - 2_000_000 }, { at: NOW - 900_000 }],
+    },
+    { sessions: [{ openedAt: NOW - 10_000, endedAt: NOW - 5_000 }], drops: [{ at: NOW - 5_000 }, { at: NOW + 1 }] },
+    { sessions: [], drops: [] },
+  ];
+  assert.deepEqual(visibleCounts(lanes, scale, NOW), { sessions: 3, drops: 2 });
+  assert.deepEqual(visibleCounts([], scale, NOW), { sessions: 0, drops: 0 });
 });
 
 test('lanes are hit by y; outside is -1', () => {

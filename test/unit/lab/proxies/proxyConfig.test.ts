@@ -3,7 +3,7 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { haproxyConfig, nginxConfig } from '../../../src/lab/proxies/index.ts';
+import { haproxyConfig, nginxConfig } from '../../../../src/lab/proxies/index.ts';
 
 test('nginx: http mode streams unbuffered with the idle timeout as proxy_read_timeout', () => {
   const conf = nginxConfig({ upstreamPort: 4000, mode: 'http', idleTimeoutSeconds: 5 }, 8080, '/tmp/x');

@@ -3,13 +3,13 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { StreamEvent } from '../../../src/core/events.ts';
-import type { EndpointStatus } from '../../../src/core/model.ts';
-import type { BatchTimers } from '../../../src/extension/dashboard/batcher.ts';
-import type { DashboardModel } from '../../../src/extension/dashboard/model.ts';
-import { DashboardSession } from '../../../src/extension/dashboard/session.ts';
-import type { ToWebviewMessage } from '../../../src/shared/protocol.ts';
-import { event, history, NOW, status } from './fixtures.ts';
+import type { StreamEvent } from '../../../../src/core/events.ts';
+import type { EndpointStatus } from '../../../../src/core/model.ts';
+import type { BatchTimers } from '../../../../src/extension/dashboard/batcher.ts';
+import type { DashboardModel } from '../../../../src/extension/dashboard/model.ts';
+import { DashboardSession } from '../../../../src/extension/dashboard/session.ts';
+import type { ToWebviewMessage } from '../../../../src/shared/protocol.ts';
+import { event, history, NOW, status } from '../../webview/fixtures.ts';
 
 class FakeModel implements DashboardModel {
   endpoints: EndpointStatus[] = [status({ name: 'a' })];

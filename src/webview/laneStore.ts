@@ -1,7 +1,9 @@
-// The webview's copy of each endpoint's history: filled from a snapshot, then extended by the
-// batched events, trimmed to the longest timeline window. Pure (no DOM) so node tests cover it.
+// The webview's copy of each endpoint's history, as timeline lanes: filled from a snapshot, then
+// extended by the batched events (drops and errors through the core's own mapping, so they equal
+// the history's records), trimmed to the longest timeline window. Pure (no DOM) so node tests cover it.
 
 import type { DropCause, StreamEvent } from '../core/events.ts';
+import { dropFromEvent, errorFromEvent } from '../core/history.ts';
 import type { DropRecord, EndpointHistory, ErrorRecord, HistorySnapshot } from '../core/model.ts';
 import { DAY_MS } from './stats.ts';
 
@@ -53,7 +55,7 @@ function insertSorted<T>(list: T[], item: T, key: (x: T) => number): void {
 
 const id = (x: number) => x;
 
-export class HistoryStore {
+export class LaneStore {
   private lanes = new Map<string, Lane>();
 
   /** Replace everything with a snapshot's history. */
@@ -92,24 +94,14 @@ export class HistoryStore {
           // The open happened before our snapshot window: reconstruct it from the stream age.
           insertSorted(lane.sessions, { openedAt: at - event.streamAgeMs, endedAt: at, cause: event.cause, detail: '' }, (s) => s.openedAt);
         }
-        const drop: DropRecord = {
-          at,
-          cause: event.cause,
-          streamAgeMs: event.streamAgeMs,
-          silenceMs: event.silenceMs,
-          detail: event.detail,
-          ...(event.httpStatus !== undefined ? { httpStatus: event.httpStatus } : {}),
-          ...(event.grpcCode !== undefined ? { grpcCode: event.grpcCode } : {}),
-          ...(event.wsCloseCode !== undefined ? { wsCloseCode: event.wsCloseCode } : {}),
-        };
-        insertSorted(lane.drops, drop, (d) => d.at);
+        insertSorted(lane.drops, dropFromEvent(event), (d) => d.at);
         return true;
       }
       case 'heartbeat':
         insertSorted(event.direction === 'in' ? lane.heartbeatsIn : lane.heartbeatsOut, at, id);
         return true;
       case 'error':
-        insertSorted(lane.errors, { at, cause: event.cause, message: event.message, ...(event.httpStatus !== undefined ? { httpStatus: event.httpStatus } : {}) }, (e) => e.at);
+        insertSorted(lane.errors, errorFromEvent(event), (e) => e.at);
         return true;
       default:
         return false;

@@ -1,14 +1,15 @@
-// The DashboardModel the dashboard panel (src/extension/dashboard) reads from: live data from the
-// endpoint manager (already redacted) and its buttons routed to the same code as the commands.
+// The DashboardModel the extension gives the dashboard panel: live data from the endpoint manager
+// (already redacted) and the panel's buttons routed to the same code as the commands.
 
 import type * as vscode from 'vscode';
-import type { StreamEvent } from '../core/events.ts';
-import type { EndpointStatus, HistorySnapshot } from '../core/model.ts';
-import type { CommandContext } from './commands/context.ts';
-import { exportReport } from './commands/exportReport.ts';
-import { measureIdleTimeout } from './commands/measureIdle.ts';
-import type { DashboardModel } from './dashboard/model.ts';
-import type { EndpointManager } from './endpointManager.ts';
+import type { StreamEvent } from '../../core/events.ts';
+import type { EndpointStatus, HistorySnapshot } from '../../core/model.ts';
+import type { BlockedEndpoint } from '../../shared/protocol.ts';
+import type { CommandContext } from '../commands/context.ts';
+import { exportReport } from '../commands/exportReport.ts';
+import { measureIdleTimeout } from '../commands/measureIdle.ts';
+import type { DashboardModel } from './model.ts';
+import type { EndpointManager } from '../endpointManager.ts';
 
 export class ExtensionDashboardModel implements DashboardModel {
   private readonly manager: EndpointManager;
@@ -32,7 +33,7 @@ export class ExtensionDashboardModel implements DashboardModel {
     return this.manager.onDidChange(listener);
   }
 
-  blocked(): readonly { readonly name: string; readonly reason: string }[] {
+  blocked(): readonly BlockedEndpoint[] {
     return this.manager.blocked();
   }
 

@@ -2,8 +2,8 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { MAX_EVENTS_PER_FLUSH, UpdateBatcher, type Batch, type BatchTimers } from '../../../src/extension/dashboard/batcher.ts';
-import { event, NOW } from './fixtures.ts';
+import { MAX_EVENTS_PER_FLUSH, UpdateBatcher, type Batch, type BatchTimers } from '../../../../src/extension/dashboard/batcher.ts';
+import { event, NOW } from '../../webview/fixtures.ts';
 
 /** Manual timers: a queue of callbacks that the test fires with `advance`. */
 function fakeTime() {

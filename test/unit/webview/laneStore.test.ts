@@ -1,12 +1,15 @@
-// The webview's history copy: snapshot load, event folding into sessions/drops/ticks, trimming.
+// The webview's history copy: snapshot load, event folding into sessions/drops/ticks, trimming, and
+// drops and errors folded from a real Monitor's events equal to the records its history holds.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { HistoryStore, MAX_ITEMS_PER_LIST, RETAIN_MS } from '../../../src/webview/historyStore.ts';
+import { LaneStore, MAX_ITEMS_PER_LIST, RETAIN_MS } from '../../../src/webview/laneStore.ts';
+import { harness } from '../../support/harness.ts';
+import { endpoint } from '../../support/endpoint.ts';
 import { drop, event, history, NOW } from './fixtures.ts';
 
 test('loads a snapshot sorted, whatever order the history came in', () => {
-  const store = new HistoryStore();
+  const store = new LaneStore();
   store.load({
     schemaVersion: 1,
     savedAt: '',
@@ -25,7 +28,7 @@ test('loads a snapshot sorted, whatever order the history came in', () => {
 });
 
 test('open then drop events make a closed session and a drop record', () => {
-  const store = new HistoryStore();
+  const store = new LaneStore();
   assert.equal(store.apply(event<'open'>(NOW, 'x', { event: 'open', detail: 'HTTP/1.1' })), true);
   store.apply(event<'heartbeat'>(NOW + 15_000, 'x', { event: 'heartbeat', direction: 'in', kind: 'sse-comment' }));
   store.apply(event<'drop'>(NOW + 60_000, 'x', { event: 'drop', cause: 'reset', streamAgeMs: 60_000, silenceMs: 45_000, detail: 'terminated', httpStatus: 502 }));
@@ -38,17 +41,47 @@ test('open then drop events make a closed session and a drop record', () => {
 });
 
 test('a drop whose open predates the snapshot reconstructs the session from the stream age', () => {
-  const store = new HistoryStore();
+  const store = new LaneStore();
   store.apply(event<'drop'>(NOW, 'y', { event: 'drop', cause: 'eof', streamAgeMs: 30_000, silenceMs: 1, detail: '' }));
   assert.deepEqual(store.lane('y').sessions, [{ openedAt: NOW - 30_000, endedAt: NOW, cause: 'eof', detail: '' }]);
 });
 
 test('trims what no window shows and caps each list', () => {
-  const store = new HistoryStore();
+  const store = new LaneStore();
   const lane = store.lane('z');
   lane.drops.push(drop(NOW - RETAIN_MS - 1), drop(NOW - 1000));
   lane.heartbeatsOut = Array.from({ length: MAX_ITEMS_PER_LIST + 10 }, (_, i) => NOW - 1000 + i / 1000);
   store.trim(NOW);
   assert.deepEqual(store.lane('z').drops.map((d) => d.at), [NOW - 1000]);
   assert.equal(store.lane('z').heartbeatsOut.length, MAX_ITEMS_PER_LIST);
+});
+
+test('drops and errors folded from the events equal the ones the core history holds, every field', async () => {
+  const reconnect = { initialDelaySeconds: 1, maxDelaySeconds: 1, multiplier: 1, jitter: 0, maxAttempts: 0 };
+  const h = harness({ withProbe: true });
+  await h.start(endpoint({ heartbeatSeconds: 5, idleTimeoutSeconds: 15, reconnect }));
+  // A silent stream whose peer answers the probes: a watchdog drop marked peerAlive.
+  const silent = h.fake.last.open();
+  for (let i = 0; i < 3; i++) {
+    await h.tick(5_000);
+    if (silent.probes.length) silent.answerProbe(8);
+  }
+  await h.tick(1_000);
+  // A gateway's HTML page before the stream opens (an error), then one ending an open stream (a drop).
+  h.fake.last.end({ cause: 'http-status', error: 'http-status', detail: 'HTTP 502 text/html', httpStatus: 502, htmlErrorPage: true });
+  await h.tick(1_000);
+  h.fake.last.open().end({ cause: 'http-status', detail: 'HTTP 524 text/html', httpStatus: 524, htmlErrorPage: true });
+  await h.tick(1_000);
+  h.fake.last.open().end({ cause: 'ws-close', detail: 'going away', wsCloseCode: 1001 });
+  h.monitor.dispose();
+
+  const core = h.monitor.history().endpoints['orders-mcp']!;
+  assert.ok(core.drops.some((d) => d.peerAlive === true), 'a drop with peerAlive');
+  assert.ok(core.drops.some((d) => d.htmlErrorPage === true), 'a drop from an HTML error page');
+  assert.ok(core.errors.some((e) => e.htmlErrorPage === true), 'an error from an HTML error page');
+  const store = new LaneStore();
+  for (const e of h.events) store.apply(e);
+  const lane = store.lane('orders-mcp');
+  assert.deepEqual(lane.drops, core.drops);
+  assert.deepEqual(lane.errors, core.errors);
 });

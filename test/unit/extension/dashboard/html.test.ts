@@ -3,8 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Window } from 'happy-dom';
-import { buildContentSecurityPolicy, buildDashboardHtml, createNonce, escapeAttribute } from '../../../src/extension/dashboard/html.ts';
-import { parseFromWebview } from '../../../src/extension/dashboard/messages.ts';
+import { buildContentSecurityPolicy, buildDashboardHtml, createNonce, escapeAttribute } from '../../../../src/extension/dashboard/html.ts';
 
 test('nonces are random, 128-bit and CSP-safe', () => {
   const a = createNonce();
@@ -45,17 +44,4 @@ test('the initial state survives a hostile name, as an attribute, with no inline
 
 test('escapeAttribute escapes all five HTML specials', () => {
   assert.equal(escapeAttribute(`&<>"'`), '&amp;&lt;&gt;&quot;&#39;');
-});
-
-test('webview messages are validated before the extension acts on them', () => {
-  assert.deepEqual(parseFromWebview({ type: 'ready' }), { type: 'ready' });
-  assert.deepEqual(parseFromWebview({ type: 'reconnect', endpoint: 'a' }), { type: 'reconnect', endpoint: 'a' });
-  assert.deepEqual(parseFromWebview({ type: 'exportReport', format: 'csv' }), { type: 'exportReport', format: 'csv' });
-  assert.deepEqual(parseFromWebview({ type: 'copy', text: 'x', label: 'y', extra: 1 }), { type: 'copy', text: 'x', label: 'y' });
-  assert.equal(parseFromWebview({ type: 'exportReport', format: 'html' }), undefined);
-  assert.equal(parseFromWebview({ type: 'pause' }), undefined);
-  assert.equal(parseFromWebview({ type: 'pause', endpoint: 42 }), undefined);
-  assert.equal(parseFromWebview({ type: 'eval', code: '1' }), undefined);
-  assert.equal(parseFromWebview(null), undefined);
-  assert.equal(parseFromWebview('ready'), undefined);
 });

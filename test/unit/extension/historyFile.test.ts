@@ -5,7 +5,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile, utimes } from 'node:fs/promi
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { EndpointHistory, HistorySnapshot } from '../../../src/core/model.ts';
-import { HistoryStore, serializeBounded } from '../../../src/extension/historyStore.ts';
+import { HistoryFile, serializeBounded } from '../../../src/extension/historyFile.ts';
 
 function endpoint(drops: number): EndpointHistory {
   return {
@@ -35,22 +35,22 @@ async function withDir(fn: (dir: string) => Promise<void>): Promise<void> {
 
 test('save then load round-trips, and no temp file is left behind', () =>
   withDir(async (dir) => {
-    const store = new HistoryStore({ dir: path.join(dir, 'nested') });
+    const store = new HistoryFile({ dir: path.join(dir, 'nested') });
     await store.save(snapshot());
-    const loaded = await new HistoryStore({ dir: path.join(dir, 'nested') }).load();
+    const loaded = await new HistoryFile({ dir: path.join(dir, 'nested') }).load();
     assert.deepEqual(loaded.snapshot, snapshot());
     assert.deepEqual(await readdir(path.join(dir, 'nested')), ['history.json']);
   }));
 
 test('a missing file is no history and no warning', () =>
   withDir(async (dir) => {
-    assert.deepEqual(await new HistoryStore({ dir }).load(), {});
+    assert.deepEqual(await new HistoryFile({ dir }).load(), {});
   }));
 
 test('a corrupt file is renamed aside with a problem message, and the next save works', () =>
   withDir(async (dir) => {
     await writeFile(path.join(dir, 'history.json'), '{"schemaVersion":1,"endpoints":{"a":');
-    const store = new HistoryStore({ dir, wallNow: () => Date.UTC(2026, 10, 22, 15, 1, 2, 3) });
+    const store = new HistoryFile({ dir, wallNow: () => Date.UTC(2026, 10, 22, 15, 1, 2, 3) });
     const result = await store.load();
     assert.equal(result.snapshot, undefined);
     assert.equal(result.problem, 'is not valid JSON');
@@ -63,16 +63,16 @@ test('a corrupt file is renamed aside with a problem message, and the next save 
 test('valid JSON of the wrong shape or version is set aside too', () =>
   withDir(async (dir) => {
     await writeFile(path.join(dir, 'history.json'), JSON.stringify({ schemaVersion: 99, endpoints: {} }));
-    const result = await new HistoryStore({ dir }).load();
+    const result = await new HistoryFile({ dir }).load();
     assert.match(result.problem!, /schemaVersion 99 is not 1/);
     assert.ok((await readdir(dir)).some((n) => n.startsWith('history.corrupt-')));
     await writeFile(path.join(dir, 'history.json'), JSON.stringify({ schemaVersion: 1, endpoints: { a: { sessions: 'no' } } }));
-    assert.match((await new HistoryStore({ dir }).load()).problem!, /endpoint "a" has no sessions\/drops lists/);
+    assert.match((await new HistoryFile({ dir }).load()).problem!, /endpoint "a" has no sessions\/drops lists/);
   }));
 
 test('schedule debounces: many calls within the window make one write of the latest snapshot', () =>
   withDir(async (dir) => {
-    const store = new HistoryStore({ dir, debounceMs: 50 });
+    const store = new HistoryFile({ dir, debounceMs: 50 });
     let calls = 0;
     for (let i = 1; i <= 20; i++) {
       const drops = i;
@@ -99,7 +99,7 @@ test('schedule debounces: many calls within the window make one write of the lat
 
 test('flush writes a pending save immediately (deactivate)', () =>
   withDir(async (dir) => {
-    const store = new HistoryStore({ dir, debounceMs: 60_000 });
+    const store = new HistoryFile({ dir, debounceMs: 60_000 });
     store.schedule(() => snapshot(7));
     await store.flush();
     assert.equal((await store.load()).snapshot!.endpoints.orders!.drops.length, 7);
@@ -110,7 +110,7 @@ test('the file is bounded: oldest records are dropped until it fits, newest kept
   withDir(async (dir) => {
     const big = snapshot(5000);
     const full = JSON.stringify(big).length;
-    const store = new HistoryStore({ dir, maxBytes: 50_000 });
+    const store = new HistoryFile({ dir, maxBytes: 50_000 });
     await store.save(big);
     const text = await readFile(store.file, 'utf8');
     assert.ok(full > 50_000 && text.length <= 50_000, `${full} -> ${text.length}`);
@@ -128,6 +128,6 @@ test('stale temp files from a crash mid-write are removed at load; fresh ones ar
     await writeFile(fresh, '{');
     const past = new Date(Date.now() - 10 * 60_000);
     await utimes(old, past, past);
-    await new HistoryStore({ dir }).load();
+    await new HistoryFile({ dir }).load();
     assert.deepEqual((await readdir(dir)).sort(), ['history.json.tmp-2-1']);
   }));

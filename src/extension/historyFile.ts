@@ -16,7 +16,7 @@ const MAX_TRIM_ROUNDS = 12;
 /** Temp files older than this are leftovers of a crash mid-write. */
 const LEFTOVER_AGE_MS = 60_000;
 
-export interface HistoryStoreOptions {
+export interface HistoryFileOptions {
   readonly dir: string;
   readonly debounceMs?: number;
   readonly maxBytes?: number;
@@ -32,10 +32,10 @@ export interface LoadResult {
   readonly problem?: string;
 }
 
-export class HistoryStoreError extends StreamHealthError {
+export class HistoryFileError extends StreamHealthError {
   constructor(message: string, options?: { cause?: unknown }) {
-    super('SH_ERR_HISTORY_STORE', message, options);
-    this.name = 'HistoryStoreError';
+    super('SH_ERR_HISTORY_FILE', message, options);
+    this.name = 'HistoryFileError';
   }
 }
 
@@ -85,7 +85,7 @@ export function serializeBounded(snapshot: HistorySnapshot, maxBytes: number): s
   return text;
 }
 
-export class HistoryStore {
+export class HistoryFile {
   readonly file: string;
   private readonly dir: string;
   private readonly debounceMs: number;
@@ -97,7 +97,7 @@ export class HistoryStore {
   private chain: Promise<void> = Promise.resolve();
   private tmpCounter = 0;
 
-  constructor(options: HistoryStoreOptions) {
+  constructor(options: HistoryFileOptions) {
     this.dir = options.dir;
     this.file = path.join(options.dir, HISTORY_FILE);
     this.debounceMs = options.debounceMs ?? DEFAULT_DEBOUNCE_MS;
@@ -184,7 +184,7 @@ export class HistoryStore {
       await fs.rename(tmp, this.file);
     } catch (error) {
       await fs.rm(tmp, { force: true }).catch(() => undefined);
-      throw new HistoryStoreError(`Could not save the Stream Health history to ${this.file}: ${(error as Error).message}. Check that the folder is writable.`, { cause: error });
+      throw new HistoryFileError(`Could not save the Stream Health history to ${this.file}: ${(error as Error).message}. Check that the folder is writable.`, { cause: error });
     }
   }
 
