@@ -12,6 +12,7 @@ import { HistoryBook } from './history.ts';
 import type { EndpointStatus, Finding, HistorySnapshot, MonitorApi, MonitorOptions } from './model.ts';
 import { Session } from './session.ts';
 import type { SessionState } from './states.ts';
+import { deepEqual } from './util.ts';
 
 /**
  * How often findings are re-evaluated without a drop: time-based ones (flapping, the lookback window)
@@ -190,13 +191,3 @@ export class Monitor implements MonitorApi {
   }
 }
 
-/** Structural equality for plain JSON-like config objects. */
-export function deepEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  const ka = Object.keys(a as object);
-  const kb = Object.keys(b as object);
-  if (ka.length !== kb.length) return false;
-  return ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
-}
