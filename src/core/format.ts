@@ -13,11 +13,12 @@ const DAY = 24 * HOUR;
  * only where it can matter:
  * - under 1 s: whole milliseconds, "850 ms";
  * - under 10 s: at most two decimals, "2.02 s", "1.5 s", "2 s" (heartbeats and round trips live here);
- * - under 1 min: whole seconds, "12 s";
- * - under 1 h: minutes and padded seconds, "1 min 05 s";
- * - under 1 day: hours and padded minutes, "2 h 05 min";
- * - beyond: days and padded hours, "3 d 04 h".
- * Each step rounds to its own unit (59.6 s reads "1 min 00 s"). Negative input (clock skew) reads as
+ * - under 2 min: whole seconds, "65 s", "100 s": proxies document their idle timeouts in seconds
+ *   (nginx 60 s, Cloudflare 100 s), and the diagnosis names them, so these read as their docs do;
+ * - under 1 h: minutes and padded seconds, "2 min 05 s", or "10 min" on the minute;
+ * - under 1 day: hours and padded minutes, "2 h 05 min", or "2 h";
+ * - beyond: days and padded hours, "3 d 04 h", or "3 d".
+ * Each step rounds to its own unit (119.6 s reads "2 min"). Negative input (clock skew) reads as
  * zero; undefined or non-finite input reads "—".
  */
 export function formatDuration(ms: number | undefined): string {
@@ -26,12 +27,16 @@ export function formatDuration(ms: number | undefined): string {
   if (Math.round(v) < SECOND) return `${Math.round(v)} ms`;
   if (v < 10 * SECOND) return `${Math.round(v / 10) / 100} s`;
   const seconds = Math.round(v / SECOND);
-  if (seconds < 60) return `${seconds} s`;
-  if (seconds * SECOND < HOUR) return `${Math.floor(seconds / 60)} min ${pad2(seconds % 60)} s`;
+  if (seconds < 120) return `${seconds} s`;
+  if (seconds * SECOND < HOUR) return twoUnits(Math.floor(seconds / 60), 'min', seconds % 60, 's');
   const minutes = Math.round(v / MINUTE);
-  if (minutes * MINUTE < DAY) return `${Math.floor(minutes / 60)} h ${pad2(minutes % 60)} min`;
+  if (minutes * MINUTE < DAY) return twoUnits(Math.floor(minutes / 60), 'h', minutes % 60, 'min');
   const hours = Math.round(v / HOUR);
-  return `${Math.floor(hours / 24)} d ${pad2(hours % 24)} h`;
+  return twoUnits(Math.floor(hours / 24), 'd', hours % 24, 'h');
+}
+
+function twoUnits(major: number, majorUnit: string, minor: number, minorUnit: string): string {
+  return minor === 0 ? `${major} ${majorUnit}` : `${major} ${majorUnit} ${pad2(minor)} ${minorUnit}`;
 }
 
 /** "12 s ago"; "just now" under a second, and for times in the future (clock skew); "never" for none. */

@@ -32,8 +32,8 @@ test('human lines for each event', () => {
     '12:00:01 a open: SSE, HTTP/1.1',
     '12:00:01 a heartbeat out mcp-ping 12 ms',
     '12:00:01 a stale: nothing received for 23 s',
-    '12:00:01 a DROP grpc-status after 2.02 s (silent 2.01 s) [gRPC 13]: RST_STREAM',
-    '12:00:01 a ERROR http-status (HTTP 401): HTTP 401',
+    '12:00:01 a DROP grpc-status after 2.02 s (silent 2.01 s) [gRPC status 13]: RST_STREAM',
+    '12:00:01 a ERROR http-status (HTTP status 401): HTTP 401',
     '12:00:01 a retry in 2.3 s (attempt 3)',
     '12:00:01 a DIAGNOSIS flapping: a is flapping',
   ]);

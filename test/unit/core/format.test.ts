@@ -3,13 +3,16 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { describeCodes, formatAgo, formatDuration, namedCodes } from '../../../src/core/format.ts';
 
-test('durations keep two decimals under 10 s, whole seconds under a minute, then two units', () => {
+test('durations keep two decimals under 10 s, whole seconds under 2 min, then two units', () => {
   assert.equal(formatDuration(850), '850 ms');
   assert.equal(formatDuration(2_019), '2.02 s');
   assert.equal(formatDuration(2_001), '2 s');
   assert.equal(formatDuration(1_500), '1.5 s');
   assert.equal(formatDuration(12_400), '12 s');
-  assert.equal(formatDuration(65_000), '1 min 05 s');
+  assert.equal(formatDuration(65_000), '65 s');
+  assert.equal(formatDuration(100_000), '100 s');
+  assert.equal(formatDuration(125_000), '2 min 05 s');
+  assert.equal(formatDuration(600_000), '10 min', 'a zero second part is left out');
   assert.equal(formatDuration(2 * 3_600_000 + 5 * 60_000), '2 h 05 min');
   assert.equal(formatDuration(3 * 86_400_000 + 4 * 3_600_000), '3 d 04 h');
 });
@@ -17,9 +20,10 @@ test('durations keep two decimals under 10 s, whole seconds under a minute, then
 test('each step rounds to its own unit, carrying into the next one', () => {
   assert.equal(formatDuration(999.6), '1 s');
   assert.equal(formatDuration(9_996), '10 s');
-  assert.equal(formatDuration(59_600), '1 min 00 s');
-  assert.equal(formatDuration(3_599_600), '1 h 00 min');
-  assert.equal(formatDuration(86_399_000), '1 d 00 h');
+  assert.equal(formatDuration(119_600), '2 min');
+  assert.equal(formatDuration(3_599_600), '1 h');
+  assert.equal(formatDuration(3_659_000), '1 h 01 min');
+  assert.equal(formatDuration(86_399_000), '1 d');
 });
 
 test('negative durations (clock skew) read as zero and missing ones as a dash', () => {
