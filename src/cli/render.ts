@@ -1,6 +1,6 @@
 // Pure text rendering for the CLI: NDJSON lines, one human line per event, and the live table.
 
-import type { DiagnosisEvent, StreamEvent } from '../core/events.ts';
+import type { StreamEvent } from '../core/events.ts';
 import { describeCodes, formatAgo, formatDuration } from '../core/format.ts';
 import type { EndpointStatus, Finding } from '../core/model.ts';
 
@@ -42,22 +42,6 @@ export function describeEvent(e: StreamEvent): string {
       return 'paused';
     case 'resumed':
       return 'resumed';
-  }
-}
-
-/**
- * For human line output: the core re-issues a finding each time its evidence grows (one more drop), with
- * the same message. A line is worth printing only when the finding is new for the endpoint or its
- * message changed (e.g. a new estimate). NDJSON keeps every event: scripts may count evidence.
- */
-export class FindingChanges {
-  private readonly printed = new Map<string, string>();
-
-  isNews(event: DiagnosisEvent): boolean {
-    const key = `${event.endpoint}\u0000${event.finding}`;
-    if (this.printed.get(key) === event.message) return false;
-    this.printed.set(key, event.message);
-    return true;
   }
 }
 

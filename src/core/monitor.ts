@@ -8,6 +8,7 @@ import { diagnose, DIAGNOSIS } from './diagnosis.ts';
 import { UnknownEndpointError } from './errors.ts';
 import type { StreamEvent } from './events.ts';
 import { Emitter } from './events.ts';
+import { isReportable } from './findingNews.ts';
 import { HistoryBook } from './history.ts';
 import type { EndpointStatus, Finding, HistorySnapshot, MonitorApi, MonitorOptions } from './model.ts';
 import { Session } from './session.ts';
@@ -106,12 +107,11 @@ export class Monitor implements MonitorApi {
   private rediagnose(name: string): void {
     const session = this.sessions.get(name);
     if (!session) return;
-    const before = new Map((this.findings.get(name) ?? []).map((f) => [f.finding, f.evidence]));
+    const before = new Map((this.findings.get(name) ?? []).map((f) => [f.finding, f]));
     const now = diagnose(this.book.get(name).toJSON(), session.config, this.clock.wallNow());
     this.findings.set(name, now);
     for (const f of now) {
-      const previous = before.get(f.finding);
-      if (previous !== undefined && f.evidence <= previous) continue;
+      if (!isReportable(before.get(f.finding), f)) continue;
       this.events.emit({
         ts: isoTime(this.clock),
         endpoint: name,
