@@ -3,6 +3,7 @@
 import { parseArgs } from 'node:util';
 import { ENDPOINT_KINDS } from '../core/config.ts';
 import type { EndpointKind } from '../core/config.ts';
+import { errorMessage } from '../core/util.ts';
 import { UsageError } from './usage.ts';
 
 export const DEFAULT_PROBE_MAX_SECONDS = 400;
@@ -53,7 +54,7 @@ export function parseCommand(argv: readonly string[]): Command {
   try {
     parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
   } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message.replace(/\. To specify a positional.*$/s, '') : String(error));
+    throw new UsageError(errorMessage(error).replace(/\. To specify a positional.*$/s, ''));
   }
   const { values, positionals } = parsed;
   if (values.help || positionals[0] === 'help') return { command: 'help' };

@@ -6,6 +6,7 @@ import { DEFAULTS, formatConfigIssue, parseEndpoints } from '../core/config.ts';
 import type { ConfigIssue, EndpointConfig, EndpointKind } from '../core/config.ts';
 import { StreamHealthError } from '../core/errors.ts';
 import { redactUrl } from '../core/secrets.ts';
+import { errorMessage } from '../core/util.ts';
 
 export class CliConfigError extends StreamHealthError {
   readonly problems: readonly string[];
@@ -62,7 +63,7 @@ function readConfigFile(path: string, readFile: (path: string) => string): unkno
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new CliConfigError(path, [`not valid JSON: ${error instanceof Error ? error.message : String(error)}`]);
+    throw new CliConfigError(path, [`not valid JSON: ${errorMessage(error)}`]);
   }
   const endpoints = Array.isArray(json) ? json : (json as Raw | null)?.endpoints;
   if (!Array.isArray(endpoints)) throw new CliConfigError(path, ['expected {"endpoints": [ ... ]}']);

@@ -1,6 +1,6 @@
 // `stream-health probe-idle`: how long does this path tolerate a silent stream?
 
-import { formatDuration } from '../core/diagnosis.ts';
+import { formatDuration } from '../core/format.ts';
 import { IdleProbeError, runIdleProbe } from '../core/idleProbe.ts';
 import type { IdleProbeResult } from '../core/idleProbe.ts';
 import { matchIntermediaries } from '../core/intermediaries.ts';

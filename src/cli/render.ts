@@ -1,7 +1,7 @@
 // Pure text rendering for the CLI: NDJSON lines, one human line per event, and the live table.
 
-import { formatDuration } from '../core/diagnosis.ts';
-import type { DiagnosisEvent, StreamEvent } from '../core/events.ts';
+import type { StreamEvent } from '../core/events.ts';
+import { describeCodes, formatAgo, formatDuration } from '../core/format.ts';
 import type { EndpointStatus, Finding } from '../core/model.ts';
 
 /** One NDJSON line: the core's event exactly as DESIGN.md defines it. */
@@ -21,21 +21,19 @@ export function describeEvent(e: StreamEvent): string {
     case 'open':
       return `open${e.detail ? `: ${e.detail}` : ''}`;
     case 'heartbeat':
-      return `heartbeat ${e.direction} ${e.kind}${e.rttMs !== undefined ? ` ${e.rttMs} ms` : ''}`;
+      return `heartbeat ${e.direction} ${e.kind}${e.rttMs !== undefined ? ` ${formatDuration(e.rttMs)}` : ''}`;
     case 'message':
       return `message ${e.bytes} bytes`;
     case 'stale':
       return `stale: nothing received for ${formatDuration(e.silenceMs)}`;
     case 'drop': {
-      const codes = [
-        e.httpStatus !== undefined ? `HTTP ${e.httpStatus}` : '',
-        e.grpcCode !== undefined ? `gRPC ${e.grpcCode}` : '',
-        e.wsCloseCode !== undefined ? `WS ${e.wsCloseCode}` : '',
-      ].filter(Boolean);
+      const codes = describeCodes(e);
       return `DROP ${e.cause} after ${formatDuration(e.streamAgeMs)} (silent ${formatDuration(e.silenceMs)})${codes.length ? ` [${codes.join(', ')}]` : ''}: ${e.detail}`;
     }
-    case 'error':
-      return `ERROR ${e.cause}${e.httpStatus !== undefined ? ` (HTTP ${e.httpStatus})` : ''}: ${e.message}`;
+    case 'error': {
+      const codes = describeCodes(e);
+      return `ERROR ${e.cause}${codes.length ? ` (${codes.join(', ')})` : ''}: ${e.message}`;
+    }
     case 'backoff':
       return `retry in ${formatDuration(e.delayMs)} (attempt ${e.attempt})`;
     case 'diagnosis':
@@ -44,22 +42,6 @@ export function describeEvent(e: StreamEvent): string {
       return 'paused';
     case 'resumed':
       return 'resumed';
-  }
-}
-
-/**
- * For human line output: the core re-issues a finding each time its evidence grows (one more drop), with
- * the same message. A line is worth printing only when the finding is new for the endpoint or its
- * message changed (e.g. a new estimate). NDJSON keeps every event: scripts may count evidence.
- */
-export class FindingChanges {
-  private readonly printed = new Map<string, string>();
-
-  isNews(event: DiagnosisEvent): boolean {
-    const key = `${event.endpoint}\u0000${event.finding}`;
-    if (this.printed.get(key) === event.message) return false;
-    this.printed.set(key, event.message);
-    return true;
   }
 }
 
@@ -76,19 +58,15 @@ export interface TableRow {
 
 const HEADERS = ['ENDPOINT', 'STATE', 'STREAM AGE', 'LAST HEARTBEAT', 'DROPS', 'FINDING'] as const;
 
-function ago(nowWall: number, at: number | undefined): string {
-  return at === undefined ? '-' : `${formatDuration(Math.max(0, nowWall - at))} ago`;
-}
-
 function lastHeartbeat(s: EndpointStatus, nowWall: number): string {
   const parts: string[] = [];
-  if (s.lastHeartbeatInAt !== undefined) parts.push(`in ${ago(nowWall, s.lastHeartbeatInAt)}`);
-  if (s.lastHeartbeatOutAt !== undefined) parts.push(`out ${ago(nowWall, s.lastHeartbeatOutAt)}`);
+  if (s.lastHeartbeatInAt !== undefined) parts.push(`in ${formatAgo(s.lastHeartbeatInAt, nowWall)}`);
+  if (s.lastHeartbeatOutAt !== undefined) parts.push(`out ${formatAgo(s.lastHeartbeatOutAt, nowWall)}`);
   return parts.length ? parts.join(', ') : 'none';
 }
 
 function stateText(s: EndpointStatus, nowWall: number): string {
-  if (s.state === 'backoff' && s.nextAttemptAt !== undefined) return `backoff ${formatDuration(Math.max(0, s.nextAttemptAt - nowWall))}`;
+  if (s.state === 'backoff' && s.nextAttemptAt !== undefined) return `backoff ${formatDuration(s.nextAttemptAt - nowWall)}`;
   return s.state;
 }
 
@@ -97,7 +75,7 @@ export function renderTable(rows: readonly TableRow[], nowWall: number, width = 
   const cells = rows.map(({ status: s, drops }) => [
     s.name,
     stateText(s, nowWall),
-    s.openedAt !== undefined ? formatDuration(Math.max(0, nowWall - s.openedAt)) : '-',
+    s.openedAt !== undefined ? formatDuration(nowWall - s.openedAt) : '-',
     lastHeartbeat(s, nowWall),
     String(drops),
     s.findings.map((f) => f.finding).join(', ') || '-',

@@ -3,13 +3,14 @@
 
 import type { EndpointConfig } from '../core/config.ts';
 import type { StreamEvent } from '../core/events.ts';
+import { FindingNews } from '../core/findingNews.ts';
 import { Monitor } from '../core/monitor.ts';
 import { redact } from '../core/secrets.ts';
 import type { WatchCommand } from './args.ts';
 import { envSecretResolver, envSecretValues, loadEndpoints, secretHint } from './endpoints.ts';
 import type { CliIo } from './io.ts';
 import { lineWriter } from './io.ts';
-import { eventLine, FindingChanges, findingLines, fit, ndjson, renderTable, wrap } from './render.ts';
+import { eventLine, findingLines, fit, ndjson, renderTable, wrap } from './render.ts';
 import { EXIT } from './usage.ts';
 
 /** How often the live table refreshes its clocks (stream age, "x s ago"). */
@@ -55,11 +56,12 @@ export function runWatch(command: WatchCommand, io: CliIo): Promise<number> {
       resolve(code);
     };
 
-    const findingChanges = new FindingChanges();
+    // Human lines print a finding when it is news (core/findingNews.ts); NDJSON keeps every event.
+    const findingNews = new FindingNews();
     monitor.onEvent((event) => {
       if (command.json) out(ndjson(event));
       else if (view) view.event(event);
-      else if (event.event !== 'diagnosis' || findingChanges.isNews(event)) printEventLine(event, command.verbose, monitor, out);
+      else if (event.event !== 'diagnosis' || findingNews.isNews(event.endpoint, event)) printEventLine(event, command.verbose, monitor, out);
     });
     monitor.onTransition(() => {
       const status = monitor.status();

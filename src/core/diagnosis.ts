@@ -4,6 +4,7 @@
 import type { EndpointConfig } from './config.ts';
 import { idleWindowMs } from './config.ts';
 import type { DropCause } from './events.ts';
+import { formatDuration } from './format.ts';
 import { matchIntermediaries } from './intermediaries.ts';
 import type { DropRecord, EndpointHistory, Finding } from './model.ts';
 import { median } from './stats.ts';
@@ -61,20 +62,6 @@ export function largestCluster(values: readonly number[]): number[] {
     }
   }
   return best;
-}
-
-export function formatDuration(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  const s = ms / 1000;
-  // Two decimals below 10 s (2.019 s -> "2.02 s", 2.001 s -> "2 s"), whole seconds below 2 min, then minutes.
-  if (s < 10) return `${trimDecimals(s, 2)} s`;
-  if (s < 120) return `${Math.round(s)} s`;
-  return `${trimDecimals(s / 60, 1)} min`;
-}
-
-function trimDecimals(value: number, decimals: number): string {
-  const f = 10 ** decimals;
-  return String(Math.round(value * f) / f);
 }
 
 /** Every finding the history supports, in a fixed order; the same input always gives the same output. */

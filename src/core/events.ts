@@ -28,6 +28,16 @@ export const DROP_CAUSES: readonly DropCause[] = [
   'watchdog', 'eof', 'reset', 'http-status', 'grpc-status', 'ws-close', 'protocol-error', 'manual',
 ];
 
+/**
+ * The status codes a stream's end can carry, one per protocol layer; declared once here and shared by
+ * the transport's report (EndInfo), the event (DropEvent) and the history (DropRecord).
+ */
+export interface ProtocolCodes {
+  readonly httpStatus?: number;
+  readonly grpcCode?: number;
+  readonly wsCloseCode?: number;
+}
+
 /** Why a connection attempt failed before the stream opened. */
 export const ERROR_CAUSES = ['connect-failed', 'http-status', 'tls', 'dns', 'proxy', 'config'] as const;
 export type ErrorCause = (typeof ERROR_CAUSES)[number];
@@ -56,15 +66,12 @@ export interface HeartbeatEvent extends EventBase {
 }
 export interface MessageEvent extends EventBase { readonly event: 'message'; readonly bytes: number }
 export interface StaleEvent extends EventBase { readonly event: 'stale'; readonly silenceMs: number }
-export interface DropEvent extends EventBase {
+export interface DropEvent extends EventBase, ProtocolCodes {
   readonly event: 'drop';
   readonly cause: DropCause;
   readonly streamAgeMs: number;
   readonly silenceMs: number;
   readonly detail: string;
-  readonly httpStatus?: number;
-  readonly grpcCode?: number;
-  readonly wsCloseCode?: number;
   /** A liveness probe had been answered within the idle window before this drop. */
   readonly peerAlive?: boolean;
   /** The failure was an HTML/non-stream error page (gateway). */

@@ -12,6 +12,7 @@ import { redact, resolveConfigSecrets, secretHintFor } from './secrets.ts';
 import type { SecretHint, SecretResolver } from './secrets.ts';
 import { intervals, median } from './stats.ts';
 import type { EndInfo, Transport, TransportFactory } from './transport.ts';
+import { errorMessage } from './util.ts';
 
 export interface IdleProbeOptions {
   readonly config: EndpointConfig;
@@ -187,7 +188,7 @@ export async function runIdleProbe(options: IdleProbeOptions): Promise<IdleProbe
         },
       });
     } catch (error) {
-      finish(new IdleProbeError(`${config.name}: transport failed to start: ${redact(error instanceof Error ? error.message : String(error), secrets)}`));
+      finish(new IdleProbeError(`${config.name}: transport failed to start: ${redact(errorMessage(error), secrets)}`));
     }
   });
 }

@@ -3,7 +3,9 @@
 // is alive, not that the stream is; only the transport decides whether an answer is stream data.
 
 import type { Clock, TimerHandle } from './clock.ts';
+import { formatDuration } from './format.ts';
 import type { ProbeResult } from './transport.ts';
+import { errorMessage } from './util.ts';
 
 /** Consecutive rejected probes that mean the peer is gone. */
 export const PROBE_FAILURES_TO_DROP = 2;
@@ -122,7 +124,7 @@ export class Keepalive {
     this.probeTimeoutTimer = this.options.clock.setTimeout(() => {
       this.probeTimeoutTimer = null;
       if (generation !== this.generation || !this.running) return;
-      this.fail(`liveness probe failed: no answer within ${formatSeconds(this.timeoutMs)}`);
+      this.fail(`liveness probe failed: no answer within ${formatDuration(this.timeoutMs)}`);
     }, this.timeoutMs);
     let promise: Promise<ProbeResult>;
     try {
@@ -144,7 +146,7 @@ export class Keepalive {
         this.clearProbeTimeoutTimer();
         this.consecutiveFailures += 1;
         if (this.consecutiveFailures >= PROBE_FAILURES_TO_DROP) {
-          this.fail(`liveness probe failed ${this.consecutiveFailures} times in a row (${errorText(error)})`);
+          this.fail(`liveness probe failed ${this.consecutiveFailures} times in a row (${errorMessage(error).slice(0, 200)})`);
         }
       },
     );
@@ -177,14 +179,4 @@ function withTimeout<T>(promise: Promise<T>, ms: number, clock: Clock): Promise<
       },
     );
   });
-}
-
-function errorText(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
-  return text.slice(0, 200);
-}
-
-export function formatSeconds(ms: number): string {
-  const s = ms / 1000;
-  return `${Number.isInteger(s) ? s : s.toFixed(s < 10 ? 2 : 1)} s`;
 }

@@ -8,10 +8,12 @@ import { diagnose, DIAGNOSIS } from './diagnosis.ts';
 import { UnknownEndpointError } from './errors.ts';
 import type { StreamEvent } from './events.ts';
 import { Emitter } from './events.ts';
+import { isReportable } from './findingNews.ts';
 import { HistoryBook } from './history.ts';
 import type { EndpointStatus, Finding, HistorySnapshot, MonitorApi, MonitorOptions } from './model.ts';
 import { Session } from './session.ts';
 import type { SessionState } from './states.ts';
+import { deepEqual } from './util.ts';
 
 /**
  * How often findings are re-evaluated without a drop: time-based ones (flapping, the lookback window)
@@ -105,12 +107,11 @@ export class Monitor implements MonitorApi {
   private rediagnose(name: string): void {
     const session = this.sessions.get(name);
     if (!session) return;
-    const before = new Map((this.findings.get(name) ?? []).map((f) => [f.finding, f.evidence]));
+    const before = new Map((this.findings.get(name) ?? []).map((f) => [f.finding, f]));
     const now = diagnose(this.book.get(name).toJSON(), session.config, this.clock.wallNow());
     this.findings.set(name, now);
     for (const f of now) {
-      const previous = before.get(f.finding);
-      if (previous !== undefined && f.evidence <= previous) continue;
+      if (!isReportable(before.get(f.finding), f)) continue;
       this.events.emit({
         ts: isoTime(this.clock),
         endpoint: name,
@@ -190,13 +191,3 @@ export class Monitor implements MonitorApi {
   }
 }
 
-/** Structural equality for plain JSON-like config objects. */
-export function deepEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  const ka = Object.keys(a as object);
-  const kb = Object.keys(b as object);
-  if (ka.length !== kb.length) return false;
-  return ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
-}

@@ -6,9 +6,9 @@ import type { Clock, TimerHandle } from './clock.ts';
 import { isoAt, isoTime } from './clock.ts';
 import type { EndpointConfig } from './config.ts';
 import { idleWindowMs } from './config.ts';
-import { formatDuration } from './diagnosis.ts';
 import { IllegalTransitionError, MissingSecretError } from './errors.ts';
-import type { DropCause, StreamEvent } from './events.ts';
+import type { DropCause, ProtocolCodes, StreamEvent } from './events.ts';
+import { formatDuration } from './format.ts';
 import { dropEventBody, errorEventBody, type EndpointHistoryStore } from './history.ts';
 import { Keepalive } from './keepalive.ts';
 import type { DropRecord, EndpointStatus, ErrorRecord, Finding } from './model.ts';
@@ -16,6 +16,7 @@ import { redact, redactUrl, resolveConfigSecrets, secretHintFor } from './secret
 import type { SecretHint, SecretResolver } from './secrets.ts';
 import { canTransition, isLive, SessionState } from './states.ts';
 import type { Activity, EndInfo, OpenInfo, ResumeState, Transport, TransportFactory, TransportSink } from './transport.ts';
+import { errorMessage } from './util.ts';
 import { Watchdog } from './watchdog.ts';
 
 /** Without an idle window, a session must stay open this long before the backoff resets. */
@@ -43,10 +44,7 @@ export interface SessionOptions {
   readonly findings?: () => readonly Finding[];
 }
 
-interface DropExtra {
-  readonly httpStatus?: number;
-  readonly grpcCode?: number;
-  readonly wsCloseCode?: number;
+interface DropExtra extends ProtocolCodes {
   readonly peerAlive?: boolean;
   readonly htmlErrorPage?: boolean;
 }
@@ -220,7 +218,7 @@ export class Session {
     try {
       transport = this.options.transportFactory({ config: resolved.config, sink, resume: this.resume, attempt });
     } catch (error) {
-      sink.ended({ cause: 'protocol-error', error: 'connect-failed', detail: `transport failed to start: ${errorText(error)}`, retryable: true });
+      sink.ended({ cause: 'protocol-error', error: 'connect-failed', detail: `transport failed to start: ${errorMessage(error).slice(0, 200)}`, retryable: true });
     }
     // The factory may already have reported the end synchronously; then there is nothing to keep.
     if (transport && generation === this.generation) {
@@ -505,8 +503,4 @@ export class Session {
       idleTimeoutSeconds: this.config.idleTimeoutSeconds,
     };
   }
-}
-
-function errorText(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).slice(0, 200);
 }

@@ -2,7 +2,7 @@
 // sees through a TransportSink; the core decides what it means (states, watchdog, backoff, diagnosis).
 
 import type { EndpointConfig } from './config.ts';
-import type { DropCause, ErrorCause, HeartbeatKind } from './events.ts';
+import type { DropCause, ErrorCause, HeartbeatKind, ProtocolCodes } from './events.ts';
 
 /** State a transport keeps across reconnects of one endpoint (owned by the session, opaque to it). */
 export interface ResumeState {
@@ -43,15 +43,12 @@ export interface Activity {
  * How a stream (or an attempt to open one) ended. Before `opened()` the core reports it as an `error`
  * event using `error`; after, as a `drop` event using `cause`.
  */
-export interface EndInfo {
+export interface EndInfo extends ProtocolCodes {
   readonly cause: DropCause;
   /** Short human explanation, escaped/truncated by the transport (never a secret). */
   readonly detail: string;
   /** Set when the attempt failed before the stream opened. */
   readonly error?: ErrorCause;
-  readonly httpStatus?: number;
-  readonly grpcCode?: number;
-  readonly wsCloseCode?: number;
   /** false for 401/403, 404 with no fallback, unusable config: the session goes to `failed`. */
   readonly retryable: boolean;
   /** Server hint for the next attempt (HTTP `Retry-After`, SSE `retry:`), clamped by the core. */

@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import { secretNames, type EndpointConfig } from '../core/config.ts';
 import type { StreamEvent } from '../core/events.ts';
+import { FindingNews } from '../core/findingNews.ts';
 import type { EndpointStatus, HistorySnapshot, MonitorApi, MonitorOptions } from '../core/model.ts';
 import { HISTORY_SCHEMA_VERSION } from '../core/model.ts';
 import type { BlockedEndpoint } from '../shared/protocol.ts';
@@ -46,8 +47,8 @@ export class EndpointManager extends Disposable {
   private readonly changed: vscode.EventEmitter<StreamEvent | undefined>;
   readonly onDidChange: vscode.Event<StreamEvent | undefined>;
   readonly notifier: DiagnosisNotifier;
-  /** endpoint + finding pairs already logged at warning level (reset by Clear History). */
-  private readonly loggedFindings = new Set<string>();
+  /** Findings already logged at warning level (reset by Clear History). */
+  private readonly loggedFindings = new FindingNews();
 
   constructor(deps: EndpointManagerDeps) {
     super();
@@ -149,10 +150,8 @@ export class EndpointManager extends Disposable {
 
   private onEvent(event: StreamEvent): void {
     if (event.event === 'diagnosis') {
-      // The core re-reports a standing finding as evidence grows; the log warns once per finding.
-      const key = `${event.endpoint}\u0000${event.finding}`;
-      this.deps.log.event(event, this.loggedFindings.has(key));
-      this.loggedFindings.add(key);
+      // The core re-reports a standing finding as evidence grows; the log warns only when it is news.
+      this.deps.log.event(event, !this.loggedFindings.isNews(event.endpoint, event));
       this.notifier.notify(event);
     } else {
       this.deps.log.event(event);
@@ -231,8 +230,8 @@ export class EndpointManager extends Disposable {
 
   clearHistory(name?: string): void {
     this.monitor?.clearHistory(name);
-    this.notifier.throttle.forget(name);
-    for (const key of [...this.loggedFindings]) if (name === undefined || key.startsWith(`${name}\u0000`)) this.loggedFindings.delete(key);
+    this.notifier.shown.forget(name);
+    this.loggedFindings.forget(name);
     this.deps.historyFile.schedule(() => this.history());
     this.changed.fire(undefined);
   }

@@ -3,6 +3,7 @@
 
 import * as vscode from 'vscode';
 import type { StreamEvent } from '../core/events.ts';
+import { errorMessage } from '../core/util.ts';
 import { formatEvent, type LogLevel } from './logFormat.ts';
 import type { Redactor } from './redaction.ts';
 import { Disposable } from './util/dispose.ts';
@@ -34,7 +35,7 @@ export class Log extends Disposable {
   }
 
   error(text: string, error?: unknown): void {
-    const detail = error instanceof Error ? `: ${error.message}` : error === undefined ? '' : `: ${String(error)}`;
+    const detail = error === undefined ? '' : `: ${errorMessage(error)}`;
     this.write('error', text + detail);
   }
 

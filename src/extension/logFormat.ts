@@ -1,8 +1,8 @@
 // Turns core events into one structured log line each (`endpoint event key=value ...`) with the level
 // the LogOutputChannel should use. Pure: the channel adds timestamps; the redactor runs last.
 
-import type { StreamEvent } from '../core/events.ts';
-import { formatDuration } from './format.ts';
+import type { ProtocolCodes, StreamEvent } from '../core/events.ts';
+import { formatDuration, namedCodes } from '../core/format.ts';
 
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error';
 
@@ -22,8 +22,13 @@ function join(parts: readonly string[]): string {
   return parts.filter(Boolean).join(' ');
 }
 
+/** Durations without their spaces ("1min05s", "2.02s") so each stays one unquoted token. */
 function ms(value: number | undefined): string | undefined {
-  return value === undefined ? undefined : formatDuration(value).replace(' ', '');
+  return value === undefined ? undefined : formatDuration(value).replaceAll(' ', '');
+}
+
+function codes(e: ProtocolCodes): string[] {
+  return namedCodes(e).map((c) => kv(c.key, c.value));
 }
 
 export function formatEvent(e: StreamEvent): LogLine {
@@ -44,11 +49,11 @@ export function formatEvent(e: StreamEvent): LogLine {
         level: e.cause === 'manual' ? 'info' : 'warn',
         text: join([
           head, kv('cause', e.cause), kv('age', ms(e.streamAgeMs)), kv('silence', ms(e.silenceMs)),
-          kv('http', e.httpStatus), kv('grpc', e.grpcCode), kv('wsClose', e.wsCloseCode), kv('detail', e.detail || undefined),
+          ...codes(e), kv('detail', e.detail || undefined),
         ]),
       };
     case 'error':
-      return { level: 'error', text: join([head, kv('cause', e.cause), kv('http', e.httpStatus), kv('message', e.message)]) };
+      return { level: 'error', text: join([head, kv('cause', e.cause), ...codes(e), kv('message', e.message)]) };
     case 'backoff':
       return { level: 'info', text: join([head, kv('attempt', e.attempt), kv('delay', ms(e.delayMs))]) };
     case 'diagnosis':

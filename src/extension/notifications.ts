@@ -1,17 +1,20 @@
-// Diagnosis notifications: at most one per endpoint and finding per hour (notificationThrottle.ts),
-// with "Open Dashboard" and "Copy Fix"; off with the `streamHealth.notifications` setting.
+// Diagnosis notifications: at most one per endpoint and finding per hour, so a flapping stream cannot
+// bury the user in toasts (core/findingNews.ts decides), with "Open Dashboard" and "Copy Fix"; off
+// with the `streamHealth.notifications` setting.
 
 import * as vscode from 'vscode';
 import type { DiagnosisEvent } from '../core/events.ts';
+import { FindingNews } from '../core/findingNews.ts';
 import type { Finding } from '../core/model.ts';
-import { NotificationThrottle } from './notificationThrottle.ts';
 import type { Redactor } from './redaction.ts';
 
 const OPEN_DASHBOARD = 'Open Dashboard';
 const COPY_FIX = 'Copy Fix';
+export const NOTIFY_WINDOW_MS = 3_600_000;
 
 export class DiagnosisNotifier {
-  readonly throttle = new NotificationThrottle();
+  /** What was shown, per endpoint and finding (Clear History forgets an endpoint). */
+  readonly shown = new FindingNews({ reminderMs: NOTIFY_WINDOW_MS });
   private readonly redactor: Redactor;
   private readonly enabled: () => boolean;
   private readonly findingsOf: (endpoint: string) => readonly Finding[];
@@ -23,7 +26,7 @@ export class DiagnosisNotifier {
   }
 
   notify(event: DiagnosisEvent): void {
-    if (!this.enabled() || !this.throttle.shouldNotify(event.endpoint, event.finding)) return;
+    if (!this.enabled() || !this.shown.isNews(event.endpoint, event)) return;
     const message = this.redactor.redact(`Stream Health: ${event.endpoint}: ${event.message}`);
     void vscode.window.showWarningMessage(message, OPEN_DASHBOARD, COPY_FIX).then(async (choice) => {
       if (choice === OPEN_DASHBOARD) {

@@ -1,8 +1,8 @@
 // Plain-language result of Measure Idle Timeout… (core runIdleProbe) and the heartbeat setting it
 // recommends. Pure: unit-tested.
 
+import { formatDuration } from '../core/format.ts';
 import type { IdleProbeResult } from '../core/idleProbe.ts';
-import { formatDuration } from './format.ts';
 
 /** A `heartbeatSeconds` value no slower than `recommendedMs`: tenths below 10 s, whole seconds above. */
 export function heartbeatSecondsFor(recommendedMs: number): number {

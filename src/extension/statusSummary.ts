@@ -1,9 +1,10 @@
 // Pure aggregation behind the status bar item: the `$(pulse) 2/3` text, its colour level, the
 // per-endpoint Markdown tooltip and the screen-reader label. No vscode import: unit-tested.
 
+import { formatAgo, formatDuration } from '../core/format.ts';
 import type { EndpointStatus, HistorySnapshot } from '../core/model.ts';
 import type { SessionState } from '../core/states.ts';
-import { escapeMarkdown, formatAgo, formatDuration } from './format.ts';
+import { escapeMarkdown } from './format.ts';
 import type { BlockedEndpoint } from '../shared/protocol.ts';
 
 export type StatusLevel = 'ok' | 'warning' | 'error';
@@ -49,7 +50,7 @@ export function dropsInLastHour(history: HistorySnapshot | undefined, name: stri
 
 function stateText(s: EndpointStatus, now: number): string {
   if (s.state === 'backoff' && s.nextAttemptAt !== undefined) {
-    return `backoff, retry in ${formatDuration(Math.max(0, s.nextAttemptAt - now))} (attempt ${s.attempt})`;
+    return `backoff, retry in ${formatDuration(s.nextAttemptAt - now)} (attempt ${s.attempt})`;
   }
   if ((s.state === 'failed' || s.state === 'paused') && s.reason) return `${s.state}: ${s.reason}`;
   if (s.state === 'connecting' && s.attempt > 1) return `connecting (attempt ${s.attempt})`;

@@ -1,9 +1,10 @@
 // The live text of an endpoint card (ages, "ago" texts, countdown, cadence, drop counts), computed
 // without the DOM so node tests cover it; cards.ts puts it on the page.
 
+import { formatAgo, formatDuration } from '../core/format.ts';
 import type { EndpointStatus } from '../core/model.ts';
 import type { Lane } from './laneStore.ts';
-import { describeDrop, formatAgo, formatCountdown, formatDuration, plural } from './format.ts';
+import { describeDrop, formatCountdown, plural } from './format.ts';
 import { countDropsSince, DAY_MS, HOUR_MS, medianInterval } from './stats.ts';
 
 /** The live text of a card, computed without the DOM so it can be unit-tested. */

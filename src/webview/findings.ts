@@ -2,9 +2,10 @@
 // snippets for the server, the intermediary and the client, values filled in from the finding.
 
 import type { FindingKind } from '../core/events.ts';
+import { formatDuration } from '../core/format.ts';
 import type { EndpointStatus, Finding } from '../core/model.ts';
 import { h } from './dom.ts';
-import { formatSeconds, plural } from './format.ts';
+import { plural } from './format.ts';
 import { snippetsFor, type Snippet } from './snippets.ts';
 
 export const FINDING_TITLES: Readonly<Record<FindingKind, string>> = {
@@ -23,9 +24,9 @@ export function findingTitle(kind: string): string {
 /** "Evidence: 5 drops · cutoff ≈ 60 s · matches nginx · heartbeat every 20 s". */
 export function evidenceLine(f: Finding): string {
   const parts = [`Evidence: ${plural(f.evidence, 'observation')}`];
-  if (f.estimateMs !== undefined) parts.push(`estimate ≈ ${formatSeconds(f.estimateMs)}`);
+  if (f.estimateMs !== undefined) parts.push(`estimate ≈ ${formatDuration(f.estimateMs)}`);
   if (f.match) parts.push(`matches ${f.match}`);
-  if (f.recommendedHeartbeatMs !== undefined) parts.push(`recommended heartbeat every ${formatSeconds(f.recommendedHeartbeatMs)} or less`);
+  if (f.recommendedHeartbeatMs !== undefined) parts.push(`recommended heartbeat every ${formatDuration(f.recommendedHeartbeatMs)} or less`);
   return parts.join(' · ');
 }
 

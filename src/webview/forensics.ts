@@ -1,9 +1,10 @@
 // Drop forensics: per endpoint, histograms of silence-at-drop and stream-age-at-drop with the
 // inferred cutoff marked and the matched intermediary named. SVG built with DOM APIs only.
 
+import { formatDuration } from '../core/format.ts';
 import type { DropRecord, EndpointStatus, Finding } from '../core/model.ts';
 import { h, svg } from './dom.ts';
-import { formatDuration, formatSeconds, plural } from './format.ts';
+import { plural } from './format.ts';
 import { forensicDrops, histogram, histogramTicks, type Histogram } from './stats.ts';
 
 const WIDTH = 340;
@@ -33,9 +34,9 @@ export function cutoffsFrom(findings: readonly Finding[]): Cutoffs {
 export function cutoffSentence(cutoffs: Cutoffs): string {
   const parts: string[] = [];
   if (cutoffs.silence) {
-    parts.push(`Streams die after about ${formatSeconds(cutoffs.silence.ms)} of silence${cutoffs.silence.match ? `: matches ${cutoffs.silence.match}` : ''}.`);
+    parts.push(`Streams die after about ${formatDuration(cutoffs.silence.ms)} of silence${cutoffs.silence.match ? `: matches ${cutoffs.silence.match}` : ''}.`);
   }
-  if (cutoffs.age) parts.push(`Streams die at about ${formatSeconds(cutoffs.age.ms)} of age, whatever the traffic: a lifetime cap.`);
+  if (cutoffs.age) parts.push(`Streams die at about ${formatDuration(cutoffs.age.ms)} of age, whatever the traffic: a lifetime cap.`);
   return parts.join(' ') || 'No cutoff inferred yet (it takes 3 similar drops).';
 }
 
@@ -77,7 +78,7 @@ function histogramFigure(doc: Document, title: string, testid: string, values: n
   for (const t of histogramTicks(hist)) {
     const x = xOf(t);
     chart.appendChild(svg(doc, 'line', { x1: x, y1: PAD_TOP + plotH, x2: x, y2: PAD_TOP + plotH + 4, class: 'axis' }));
-    chart.appendChild(svg(doc, 'text', { x, y: HEIGHT - 6, class: 'tick-label', 'text-anchor': 'middle' }, [formatSeconds(t)]));
+    chart.appendChild(svg(doc, 'text', { x, y: HEIGHT - 6, class: 'tick-label', 'text-anchor': 'middle' }, [formatDuration(t)]));
   }
   if (hist.total > 0) chart.appendChild(svg(doc, 'text', { x: PAD_LEFT - 4, y: PAD_TOP + 4, class: 'tick-label', 'text-anchor': 'end' }, [String(hist.maxCount)]));
   hist.counts.forEach((count, i) => {
@@ -96,7 +97,7 @@ function histogramFigure(doc: Document, title: string, testid: string, values: n
   if (cutoffMs !== undefined && hist.counts.length > 0) {
     const x = xOf(cutoffMs);
     chart.appendChild(svg(doc, 'line', { x1: x, y1: PAD_TOP - 4, x2: x, y2: PAD_TOP + plotH, class: 'cutoff', 'data-testid': 'histogram-cutoff' }));
-    const label = `cutoff ≈ ${formatSeconds(cutoffMs)}${match ? ` (${match})` : ''}`;
+    const label = `cutoff ≈ ${formatDuration(cutoffMs)}${match ? ` (${match})` : ''}`;
     const anchor = x > WIDTH * 0.6 ? 'end' : 'start';
     chart.appendChild(svg(doc, 'text', { x: anchor === 'end' ? x - 4 : x + 4, y: PAD_TOP - 6, class: 'cutoff-label', 'text-anchor': anchor }, [label]));
   }
@@ -116,6 +117,6 @@ export function describeHistogram(title: string, hist: Histogram, cutoffMs: numb
   });
   const lo = hist.startMs + peak * hist.binWidthMs;
   let text = `${title}: ${plural(hist.total, 'drop')}, most between ${formatDuration(lo)} and ${formatDuration(lo + hist.binWidthMs)}.`;
-  if (cutoffMs !== undefined) text += ` Inferred cutoff about ${formatSeconds(cutoffMs)}${match ? `, matching ${match}` : ''}.`;
+  if (cutoffMs !== undefined) text += ` Inferred cutoff about ${formatDuration(cutoffMs)}${match ? `, matching ${match}` : ''}.`;
   return text;
 }

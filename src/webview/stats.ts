@@ -2,6 +2,7 @@
 // bins with "nice" widths. Pure (no DOM) so node tests cover it.
 
 import type { DropRecord } from '../core/model.ts';
+import { intervals, median } from '../core/stats.ts';
 
 export const HOUR_MS = 3_600_000;
 export const DAY_MS = 24 * HOUR_MS;
@@ -12,13 +13,6 @@ export function countDropsSince(drops: readonly DropRecord[], now: number, windo
   let n = 0;
   for (const d of drops) if (d.at >= from && d.at <= now && d.cause !== 'manual') n++;
   return n;
-}
-
-export function median(values: readonly number[]): number | undefined {
-  if (values.length === 0) return undefined;
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 export interface Histogram {
@@ -73,8 +67,5 @@ export function forensicDrops(drops: readonly DropRecord[]): DropRecord[] {
 
 /** Median gap between the last `recent` timestamps of an ascending list; undefined under two. */
 export function medianInterval(sortedTimes: readonly number[], recent = 50): number | undefined {
-  const start = Math.max(0, sortedTimes.length - recent);
-  const gaps: number[] = [];
-  for (let i = start + 1; i < sortedTimes.length; i++) gaps.push(sortedTimes[i]! - sortedTimes[i - 1]!);
-  return median(gaps);
+  return median(intervals(sortedTimes.slice(Math.max(0, sortedTimes.length - recent))));
 }

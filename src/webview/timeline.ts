@@ -2,9 +2,10 @@
 // (colour + shape), hover details. Canvas, redrawn on requestAnimationFrame and only when dirty,
 // drawing only what the window shows, so 50 lanes and 10,000 events stay smooth.
 
+import { formatDuration } from '../core/format.ts';
 import type { EndpointStatus } from '../core/model.ts';
 import { h, setText } from './dom.ts';
-import { describeDrop, formatClock, formatDuration, plural, STATE_LABELS } from './format.ts';
+import { describeDrop, formatClock, plural, STATE_LABELS } from './format.ts';
 import type { Lane } from './laneStore.ts';
 import { BASE_COLORS, causeStyle, legendEntries } from './theme.ts';
 import { axisTicks, CURSOR_KEYS, laneAt, makeScale, moveCursor, nearestItem, sessionBars, tickColumns, timeToX, visibleCounts, visibleRange, windowLabel, type Cursor, type TimeScale } from './timelineGeometry.ts';

@@ -2,6 +2,7 @@
 // arguments so automation (the e2e harness, keybindings with "args") can drive it without dialogs.
 
 import * as vscode from 'vscode';
+import { errorMessage } from '../../core/util.ts';
 import { Disposable } from '../util/dispose.ts';
 import { addEndpoint, type SettingsTarget } from './addEndpoint.ts';
 import { isAll, type CommandContext } from './context.ts';
@@ -50,7 +51,7 @@ export class Commands extends Disposable {
     try {
       return await handler(...args);
     } catch (error) {
-      const message = this.ctx.redactor.redact(error instanceof Error ? error.message : String(error));
+      const message = this.ctx.redactor.redact(errorMessage(error));
       this.ctx.log.error(`${id} failed: ${message}`);
       void vscode.window.showErrorMessage(message.startsWith('Stream Health') ? message : `Stream Health: ${message}`);
       return undefined;

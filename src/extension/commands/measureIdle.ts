@@ -4,9 +4,10 @@
 
 import * as vscode from 'vscode';
 import { StreamHealthError } from '../../core/errors.ts';
+import { formatDuration } from '../../core/format.ts';
 import { runIdleProbe, type IdleProbeResult } from '../../core/idleProbe.ts';
+import { errorMessage } from '../../core/util.ts';
 import { SECRET_HINT } from '../endpointManager.ts';
-import { formatDuration } from '../format.ts';
 import { describeProbe, heartbeatSecondsFor } from '../probeText.ts';
 import { KEEP_OPEN, type CommandContext } from './context.ts';
 import { ALL, pickEndpoint } from './pickEndpoint.ts';
@@ -75,7 +76,7 @@ export async function measureIdleTimeout(ctx: CommandContext, name?: string, arg
       }
     },
   ).then(undefined, (error: unknown) => {
-    const message = ctx.redactor.redact(error instanceof Error ? error.message : String(error));
+    const message = ctx.redactor.redact(errorMessage(error));
     ctx.log.error(`[${target}] idle probe failed: ${message}`);
     const code = error instanceof StreamHealthError ? error.code : 'SH_ERR_PROBE_FAILED';
     throw new StreamHealthError(code, `Stream Health: measuring the idle timeout failed: ${message}`);

@@ -2,9 +2,9 @@
 // History: each endpoint with its live state, optionally an "all endpoints" item on top.
 
 import * as vscode from 'vscode';
+import { formatDuration } from '../../core/format.ts';
 import type { EndpointStatus } from '../../core/model.ts';
 import type { EndpointManager } from '../endpointManager.ts';
-import { formatDuration } from '../format.ts';
 import { KEEP_OPEN } from './context.ts';
 
 export const ALL = Symbol('all endpoints');
@@ -15,7 +15,7 @@ interface EndpointItem extends vscode.QuickPickItem {
 
 function describe(s: EndpointStatus, now: number): string {
   if ((s.state === 'open' || s.state === 'stale') && s.openedAt !== undefined) return `${s.state} for ${formatDuration(now - s.openedAt)}`;
-  if (s.state === 'backoff' && s.nextAttemptAt !== undefined) return `backoff, retry in ${formatDuration(Math.max(0, s.nextAttemptAt - now))}`;
+  if (s.state === 'backoff' && s.nextAttemptAt !== undefined) return `backoff, retry in ${formatDuration(s.nextAttemptAt - now)}`;
   return s.reason ? `${s.state}: ${s.reason}` : s.state;
 }
 

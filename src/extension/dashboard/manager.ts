@@ -2,6 +2,7 @@
 // serializer), the ready handshake, batched updates, and the actions the panel's buttons send.
 
 import * as vscode from 'vscode';
+import { errorMessage } from '../../core/util.ts';
 import { Disposable, toDisposable } from '../util/dispose.ts';
 import { buildDashboardHtml, createNonce } from './html.ts';
 import type { DashboardModel } from './model.ts';
@@ -78,7 +79,7 @@ class DashboardPanel extends Disposable {
 }
 
 function reportFailure(action: string, error: unknown): void {
-  const text = error instanceof Error ? error.message : String(error);
+  const text = errorMessage(error);
   void vscode.window.showErrorMessage(`Stream Health: ${action} failed: ${text}`);
 }
 

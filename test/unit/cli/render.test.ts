@@ -2,8 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { describeProbe } from '../../../src/cli/probeIdle.ts';
-import { eventLine, FindingChanges, fit, ndjson, renderTable, wrap } from '../../../src/cli/render.ts';
-import type { DiagnosisEvent } from '../../../src/core/events.ts';
+import { eventLine, fit, ndjson, renderTable, wrap } from '../../../src/cli/render.ts';
 import type { StreamEvent } from '../../../src/core/events.ts';
 import type { EndpointStatus } from '../../../src/core/model.ts';
 
@@ -32,26 +31,11 @@ test('human lines for each event', () => {
     '12:00:01 a open: SSE, HTTP/1.1',
     '12:00:01 a heartbeat out mcp-ping 12 ms',
     '12:00:01 a stale: nothing received for 23 s',
-    '12:00:01 a DROP grpc-status after 2.02 s (silent 2.01 s) [gRPC 13]: RST_STREAM',
-    '12:00:01 a ERROR http-status (HTTP 401): HTTP 401',
+    '12:00:01 a DROP grpc-status after 2.02 s (silent 2.01 s) [gRPC status 13]: RST_STREAM',
+    '12:00:01 a ERROR http-status (HTTP status 401): HTTP 401',
     '12:00:01 a retry in 2.3 s (attempt 3)',
     '12:00:01 a DIAGNOSIS flapping: a is flapping',
   ]);
-});
-
-test('human lines print a finding when it is new or its message changed, not each time evidence grows', () => {
-  const changes = new FindingChanges();
-  const finding = (endpoint: string, finding: DiagnosisEvent['finding'], message: string, evidence: number): DiagnosisEvent =>
-    ({ ts, endpoint, event: 'diagnosis', finding, message, evidence });
-  const seen = [
-    finding('a', 'intermediary-idle-timeout', 'die after 2.0 s', 3),
-    finding('a', 'intermediary-idle-timeout', 'die after 2.0 s', 4),
-    finding('b', 'intermediary-idle-timeout', 'die after 2.0 s', 3),
-    finding('a', 'flapping', 'die after 2.0 s', 5),
-    finding('a', 'intermediary-idle-timeout', 'die after 60 s', 5),
-    finding('a', 'intermediary-idle-timeout', 'die after 60 s', 6),
-  ].map((e) => changes.isNews(e));
-  assert.deepEqual(seen, [true, false, true, true, true, false]);
 });
 
 test('live table: state, stream age, last heartbeat, drops, finding', () => {

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { UnknownEndpointError } from '../../../src/core/errors.ts';
-import { deepEqual, REDIAGNOSE_INTERVAL_MS } from '../../../src/core/monitor.ts';
+import { REDIAGNOSE_INTERVAL_MS } from '../../../src/core/monitor.ts';
 import { endpoint } from '../../support/endpoint.ts';
 import { flush } from '../../support/fakeClock.ts';
 import { harness } from '../../support/harness.ts';
@@ -145,11 +145,4 @@ test('dispose is idempotent and closes every transport and timer', async () => {
   assert.equal(h.fake.connections.length, 2);
   h.monitor.update([endpoint({ name: 'z' })]);
   assert.equal(h.fake.connections.length, 2, 'update after dispose does nothing');
-});
-
-test('deepEqual compares configs structurally', () => {
-  assert.ok(deepEqual(endpoint(), endpoint()));
-  assert.ok(!deepEqual(endpoint(), endpoint({ headers: { A: 'b' } })));
-  assert.ok(!deepEqual({ a: [1, 2] }, { a: [2, 1] }));
-  assert.ok(!deepEqual({ a: 1 }, { b: 1 }));
 });

@@ -8,7 +8,7 @@ const ts = '2026-11-22T15:00:00.000Z';
 test('drop lines carry cause, stream age, silence and status codes', () => {
   const line = formatEvent({ ts, endpoint: 'orders', event: 'drop', cause: 'reset', streamAgeMs: 61_234, silenceMs: 60_010, detail: 'socket terminated', httpStatus: undefined });
   assert.equal(line.level, 'warn');
-  assert.equal(line.text, '[orders] drop cause=reset age=1m01s silence=1m00s detail="socket terminated"');
+  assert.equal(line.text, '[orders] drop cause=reset age=61s silence=60s detail="socket terminated"');
   const ws = formatEvent({ ts, endpoint: 'w', event: 'drop', cause: 'ws-close', streamAgeMs: 500, silenceMs: 20, detail: '', wsCloseCode: 1006 });
   assert.equal(ws.text, '[w] drop cause=ws-close age=500ms silence=20ms wsClose=1006');
 });
@@ -23,7 +23,7 @@ test('open, backoff, error and diagnosis lines', () => {
   assert.deepEqual(formatEvent({ ts, endpoint: 'a', event: 'error', cause: 'http-status', httpStatus: 502, message: 'Bad Gateway' }), { level: 'error', text: '[a] error cause=http-status http=502 message="Bad Gateway"' });
   const d = formatEvent({ ts, endpoint: 'a', event: 'diagnosis', finding: 'intermediary-idle-timeout', message: 'Streams die after 60 s of silence', evidence: 4, estimateMs: 60_000, recommendedHeartbeatMs: 20_000, match: 'nginx' });
   assert.equal(d.level, 'warn');
-  assert.equal(d.text, '[a] diagnosis finding=intermediary-idle-timeout evidence=4 estimate=1m00s recommendedHeartbeat=20s match=nginx message="Streams die after 60 s of silence"');
+  assert.equal(d.text, '[a] diagnosis finding=intermediary-idle-timeout evidence=4 estimate=60s recommendedHeartbeat=20s match=nginx message="Streams die after 60 s of silence"');
 });
 
 test('chatty events go to trace/debug so the default log level stays readable', () => {

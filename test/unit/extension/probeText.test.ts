@@ -17,12 +17,12 @@ test('the recommended heartbeatSeconds is never slower than the recommendation',
 test('a cut stream reports the silence, cause, recommendation and server heartbeats', () => {
   assert.equal(
     describeProbe('orders', { ...base, recommendedHeartbeatMs: 20_000 }),
-    'orders: the stream was cut after 1m 00s of silence (cause reset: terminated). Recommended heartbeat: every 20 s or more often ("heartbeatSeconds": 20). The server sent no heartbeats.',
+    'orders: the stream was cut after 60 s of silence (cause reset: terminated). Recommended heartbeat: every 20 s or more often ("heartbeatSeconds": 20). The server sent no heartbeats.',
   );
 });
 
 test('survived and cancelled probes say so', () => {
   const survived = describeProbe('a', { ...base, survived: true, cause: undefined, silenceMs: 120_000, streamAgeMs: 120_000, serverHeartbeats: { count: 8, medianIntervalMs: 15_000 } });
-  assert.equal(survived, 'a: the stream survived 2m 00s (longest silence 2m 00s): no idle cutoff on this path below that. The server sent 8 heartbeat(s), about every 15 s.');
-  assert.match(describeProbe('a', { ...base, survived: true, aborted: true, streamAgeMs: 5000 }), /^a: measurement cancelled after 5\.0 s; the stream was still open\./);
+  assert.equal(survived, 'a: the stream survived 2 min (longest silence 2 min): no idle cutoff on this path below that. The server sent 8 heartbeat(s), about every 15 s.');
+  assert.match(describeProbe('a', { ...base, survived: true, aborted: true, streamAgeMs: 5000 }), /^a: measurement cancelled after 5 s; the stream was still open\./);
 });
