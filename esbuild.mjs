@@ -23,6 +23,9 @@ const nodeCommon = {
   target: NODE_TARGET,
   // ws loads these optional native helpers in a try/catch; they are not installed.
   external: ['vscode', 'bufferutil', 'utf-8-validate'],
+  // jsonc-parser's `main` is a UMD wrapper whose require() calls esbuild cannot follow (the bundle
+  // would fail at run time on './impl/format'); its ES module build bundles cleanly.
+  alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' },
 };
 
 const builds = [

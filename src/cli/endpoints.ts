@@ -30,7 +30,13 @@ const IDLE_PER_HEARTBEAT = 3;
 
 type Raw = Record<string, unknown>;
 
-export function loadEndpoints(input: EndpointInput, readFile: (path: string) => string = (p) => readFileSync(p, 'utf8')): EndpointConfig[] {
+export interface LoadedEndpoints {
+  readonly endpoints: EndpointConfig[];
+  /** Unknown fields, ignored, one line each (`eps.json: endpoints[0].heartbeatSecond: unknown field...`). */
+  readonly warnings: string[];
+}
+
+export function loadEndpoints(input: EndpointInput, readFile: (path: string) => string = (p) => readFileSync(p, 'utf8')): LoadedEndpoints {
   let raw: unknown[];
   let source: string;
   if (input.configFile !== undefined) {
@@ -43,12 +49,14 @@ export function loadEndpoints(input: EndpointInput, readFile: (path: string) => 
     throw new CliConfigError('command line', ['give --config FILE or --url URL --kind KIND']);
   }
   const withOverrides = raw.map((entry) => applyOverrides(entry, input));
-  const { endpoints, issues } = parseEndpoints(withOverrides);
+  const { endpoints, issues, warnings } = parseEndpoints(withOverrides);
   if (issues.length > 0) {
-    throw new CliConfigError(source, issues.map((issue) => (input.configFile === undefined ? flagIssue(issue) : formatConfigIssue(issue))));
+    // The unknown fields go along: a misspelt name is often why a required field is "missing".
+    const problems = [...issues, ...warnings].map((issue) => (input.configFile === undefined ? flagIssue(issue) : formatConfigIssue(issue)));
+    throw new CliConfigError(source, problems);
   }
   if (endpoints.length === 0) throw new CliConfigError(source, ['no endpoints configured: "endpoints" is empty']);
-  return endpoints;
+  return { endpoints, warnings: warnings.map((w) => `${source}: ${formatConfigIssue(w)}`) };
 }
 
 function readConfigFile(path: string, readFile: (path: string) => string): unknown[] {

@@ -13,7 +13,7 @@ import { ndjson } from './render.ts';
 import { EXIT } from './usage.ts';
 
 export async function runProbeIdle(command: ProbeIdleCommand, io: CliIo): Promise<number> {
-  const [config] = loadEndpoints({ url: command.url, kind: command.kind });
+  const [config] = loadEndpoints({ url: command.url, kind: command.kind }).endpoints;
   const secrets = envSecretValues(io.env);
   const out = lineWriter(io.stdout, secrets);
   const err = lineWriter(io.stderr, secrets);

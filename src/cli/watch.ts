@@ -19,10 +19,12 @@ const TABLE_REFRESH_MS = 1000;
 const TABLE_LOG_LINES = 8;
 
 export function runWatch(command: WatchCommand, io: CliIo): Promise<number> {
-  const endpoints = loadEndpoints(command);
+  const { endpoints, warnings } = loadEndpoints(command);
   const secrets = envSecretValues(io.env);
   const out = lineWriter(io.stdout, secrets);
   const err = lineWriter(io.stderr, secrets);
+  // An ignored field is not fatal (it may come from a newer version), but a typo must not pass unseen.
+  for (const warning of warnings) err(`stream-health: warning: ${warning}`);
   const monitor = new Monitor({
     transportFactory: io.transportFactory,
     ...(io.clock ? { clock: io.clock } : {}),

@@ -89,6 +89,18 @@ export const DEFAULTS = {
   maxMessageBytes: 1024 * 1024,
 } as const;
 
+/**
+ * The field names an entry and each of its option objects may hold; anything else is reported as a
+ * warning (a typo, or a field from a newer version) and ignored. The settings schema lists the same names.
+ */
+export const KNOWN_FIELDS = {
+  endpoint: ['name', 'kind', 'url', 'headers', 'heartbeatSeconds', 'idleTimeoutSeconds', 'reconnect', 'grpc', 'tls', 'websocket', 'maxMessageBytes', 'proxy'],
+  reconnect: ['initialDelaySeconds', 'maxDelaySeconds', 'multiplier', 'jitter', 'maxAttempts'],
+  grpc: ['method', 'service', 'requestBase64', 'keepaliveSeconds'],
+  tls: ['rejectUnauthorized', 'caFile', 'certFile', 'keyFile', 'keyPassphrase'],
+  websocket: ['protocols'],
+} as const satisfies Readonly<Record<string, readonly string[]>>;
+
 /** Inclusive ranges for numeric fields; the settings schema uses the same numbers. */
 export const LIMITS = {
   heartbeatSeconds: { min: 0, max: 3600 },
@@ -138,6 +150,8 @@ export interface ParsedEndpoints {
   readonly endpoints: EndpointConfig[];
   /** One issue per bad field; an entry with any issue is left out of `endpoints`. */
   readonly issues: ConfigIssue[];
+  /** One per unknown field, which is ignored: these never keep an entry from running. */
+  readonly warnings: ConfigIssue[];
 }
 
 type Json = Record<string, unknown>;
@@ -150,13 +164,15 @@ function isObject(value: unknown): value is Json {
 export function parseEndpoints(raw: unknown): ParsedEndpoints {
   const endpoints: EndpointConfig[] = [];
   const issues: ConfigIssue[] = [];
-  if (raw === undefined || raw === null) return { endpoints, issues };
+  const warnings: ConfigIssue[] = [];
+  if (raw === undefined || raw === null) return { endpoints, issues, warnings };
   if (!Array.isArray(raw)) {
     issues.push({ index: -1, field: '', message: 'endpoints must be an array of endpoint objects' });
-    return { endpoints, issues };
+    return { endpoints, issues, warnings };
   }
   const seen = new Set<string>();
   raw.forEach((entry, index) => {
+    warnings.push(...unknownFields(entry, index));
     const entryIssues: ConfigIssue[] = [];
     const parsed = parseEndpoint(entry, index, entryIssues);
     if (parsed && seen.has(parsed.name)) {
@@ -168,7 +184,67 @@ export function parseEndpoints(raw: unknown): ParsedEndpoints {
     }
     issues.push(...entryIssues);
   });
-  return { endpoints, issues };
+  return { endpoints, issues, warnings };
+}
+
+type KnownObject = keyof typeof KNOWN_FIELDS;
+const OPTION_OBJECTS = ['reconnect', 'grpc', 'tls', 'websocket'] as const satisfies readonly KnownObject[];
+
+/** Fields this version does not know, at the top of the entry and inside its option objects. */
+function unknownFields(entry: unknown, index: number): ConfigIssue[] {
+  if (!isObject(entry)) return [];
+  const name = typeof entry.name === 'string' && entry.name.trim() ? entry.name.trim() : undefined;
+  const found: ConfigIssue[] = [];
+  const check = (obj: Json, where: KnownObject, prefix: string) => {
+    for (const key of Object.keys(obj)) {
+      if ((KNOWN_FIELDS[where] as readonly string[]).includes(key)) continue;
+      const suggestion = suggestField(key, where);
+      const message = `unknown field, ignored${suggestion ? `; did you mean "${suggestion}"?` : ''}`;
+      found.push({ index, ...(name ? { name } : {}), field: `${prefix}${key}`, message });
+    }
+  };
+  check(entry, 'endpoint', '');
+  for (const where of OPTION_OBJECTS) {
+    const value = entry[where];
+    if (isObject(value)) check(value, where, `${where}.`);
+  }
+  return found;
+}
+
+/**
+ * The known name a typo most likely meant: the closest one in the same object (a small edit distance,
+ * or the name without its unit, `heartbeat` for `heartbeatSeconds`), else the same name in another
+ * object (`keepaliveSeconds` at the top for `grpc.keepaliveSeconds`).
+ */
+function suggestField(key: string, where: KnownObject): string | undefined {
+  const lower = key.toLowerCase();
+  let best: { name: string; distance: number } | undefined;
+  for (const known of KNOWN_FIELDS[where]) {
+    const candidate = known.toLowerCase();
+    const distance = candidate.startsWith(lower) && lower.length >= 4 ? 0 : editDistance(lower, candidate);
+    if (distance <= Math.max(1, Math.min(3, Math.floor(known.length / 4))) && (!best || distance < best.distance)) best = { name: known, distance };
+  }
+  if (best) return where === 'endpoint' ? best.name : `${where}.${best.name}`;
+  if (where === 'endpoint') {
+    const owner = OPTION_OBJECTS.find((o) => (KNOWN_FIELDS[o] as readonly string[]).includes(key));
+    return owner ? `${owner}.${key}` : undefined;
+  }
+  return (KNOWN_FIELDS.endpoint as readonly string[]).includes(key) ? key : undefined;
+}
+
+/** Edit distance with adjacent swaps (optimal string alignment): `nmae` is one step from `name`. */
+export function editDistance(a: string, b: string): number {
+  const rows: number[][] = [Array.from({ length: b.length + 1 }, (_, j) => j)];
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      let d = Math.min(rows[i - 1]![j]! + 1, row[j - 1]! + 1, rows[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, rows[i - 2]![j - 2]! + 1);
+      row[j] = d;
+    }
+    rows.push(row);
+  }
+  return rows[a.length]![b.length]!;
 }
 
 function parseEndpoint(entry: unknown, index: number, issues: ConfigIssue[]): EndpointConfig | undefined {

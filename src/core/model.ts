@@ -150,4 +150,6 @@ export interface MonitorOptions {
    * redacted; counted in history either way. Not an event: DESIGN.md's event list stays as it is.
    */
   readonly onWarning?: (endpoint: string, message: string) => void;
+  /** Defaults to diagnosis.ts's `diagnose`; a seam so tests can count how often findings are evaluated. */
+  readonly diagnose?: typeof import('./diagnosis.ts').diagnose;
 }

@@ -30,6 +30,7 @@ export interface TransitionChange {
 export class Monitor implements MonitorApi {
   private readonly options: MonitorOptions;
   private readonly clock: Clock;
+  private readonly diagnose: typeof diagnose;
   private readonly sessions = new Map<string, Session>();
   private readonly findings = new Map<string, Finding[]>();
   private readonly book = new HistoryBook();
@@ -43,6 +44,7 @@ export class Monitor implements MonitorApi {
   constructor(options: MonitorOptions) {
     this.options = options;
     this.clock = options.clock ?? systemClock;
+    this.diagnose = options.diagnose ?? diagnose;
   }
 
   update(configs: readonly EndpointConfig[]): void {
@@ -62,7 +64,7 @@ export class Monitor implements MonitorApi {
       const session = this.createSession(config);
       this.sessions.set(config.name, session);
       // Findings depend on the config (windows, kind); recompute from the history we already have.
-      this.findings.set(config.name, diagnose(this.book.get(config.name).toJSON(), config, this.clock.wallNow()));
+      this.findings.set(config.name, this.diagnose(this.book.get(config.name).toJSON(), config, this.clock.wallNow()));
       session.start();
     }
     this.scheduleRediagnosis();
@@ -108,7 +110,7 @@ export class Monitor implements MonitorApi {
     const session = this.sessions.get(name);
     if (!session) return;
     const before = new Map((this.findings.get(name) ?? []).map((f) => [f.finding, f]));
-    const now = diagnose(this.book.get(name).toJSON(), session.config, this.clock.wallNow());
+    const now = this.diagnose(this.book.get(name).toJSON(), session.config, this.clock.wallNow());
     this.findings.set(name, now);
     for (const f of now) {
       if (!isReportable(before.get(f.finding), f)) continue;
@@ -150,7 +152,7 @@ export class Monitor implements MonitorApi {
   restoreHistory(snapshot: HistorySnapshot): void {
     this.lastRestoreProblems = this.book.restore(snapshot);
     for (const [name, session] of this.sessions) {
-      this.findings.set(name, diagnose(this.book.get(name).toJSON(), session.config, this.clock.wallNow()));
+      this.findings.set(name, this.diagnose(this.book.get(name).toJSON(), session.config, this.clock.wallNow()));
     }
   }
 

@@ -29,7 +29,7 @@ export interface EndpointManagerDeps {
   readonly historyFile: HistoryFile;
 }
 
-const EMPTY: ResolvedSettings = { endpoints: [], origin: new Map(), issues: [], blocked: [] };
+const EMPTY: ResolvedSettings = { endpoints: [], origin: new Map(), issues: [], warnings: [], blocked: [] };
 
 function emptyHistory(): HistorySnapshot {
   return { schemaVersion: HISTORY_SCHEMA_VERSION, savedAt: new Date().toISOString(), endpoints: {} };
@@ -84,6 +84,8 @@ export class EndpointManager extends Disposable {
     this.settings = await readSettings();
     this.resolved = resolveEndpointSettings(this.settings.layers, { trusted: vscode.workspace.isTrusted, defaults: this.settings.defaults });
     this.warnAboutIssues(this.resolved.issues);
+    // No notification: the settings editor already flags unknown fields, and the entries run.
+    for (const w of this.resolved.warnings) this.deps.log.warn(w.text);
     for (const b of this.resolved.blocked) this.deps.log.info(`[${b.name}] not started: ${b.reason}`);
     const endpoints = this.resolved.endpoints;
     await this.deps.secrets.preload(endpoints.flatMap(secretNames));
@@ -184,6 +186,11 @@ export class EndpointManager extends Disposable {
   /** The invalid entries' warnings for the dashboard, redacted like the notifications. */
   invalidEntries(): readonly string[] {
     return this.resolved.issues.map((i) => this.deps.redactor.redact(i.text));
+  }
+
+  /** Unknown fields the running entries ignore, redacted like the invalid entries. */
+  ignoredFields(): readonly string[] {
+    return this.resolved.warnings.map((w) => this.deps.redactor.redact(w.text));
   }
 
   blocked(): readonly BlockedEndpoint[] {

@@ -1,35 +1,12 @@
-// A tolerant reader for settings files (JSON with comments and trailing commas). Used only to list
-// the names of workspace endpoints that workspace trust keeps VS Code from showing us; never to run them.
+// Reads settings files (JSON with comments and trailing commas) with VS Code's own parser. Used only to
+// list the names of workspace endpoints that workspace trust keeps VS Code from showing us; never to run them.
+import { parse, type ParseError } from 'jsonc-parser';
 
-/** Removes comments and trailing commas outside strings, then parses; undefined when unparseable. */
+/** The file's value; undefined when it has any syntax error, so a half-read file never names endpoints. */
 export function parseJsonc(text: string): unknown {
-  let out = '';
-  let i = 0;
-  const n = text.length;
-  while (i < n) {
-    const ch = text[i]!;
-    if (ch === '"') {
-      // Copy a string verbatim, honouring escapes.
-      let j = i + 1;
-      while (j < n && text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
-      out += text.slice(i, j + 1);
-      i = j + 1;
-    } else if (ch === '/' && text[i + 1] === '/') {
-      while (i < n && text[i] !== '\n') i++;
-    } else if (ch === '/' && text[i + 1] === '*') {
-      const end = text.indexOf('*/', i + 2);
-      i = end === -1 ? n : end + 2;
-    } else {
-      out += ch;
-      i++;
-    }
-  }
-  out = out.replace(/,(\s*[}\]])/g, '$1');
-  try {
-    return JSON.parse(out);
-  } catch {
-    return undefined;
-  }
+  const errors: ParseError[] = [];
+  const value: unknown = parse(text, errors, { allowTrailingComma: true, disallowComments: false });
+  return errors.length > 0 ? undefined : value;
 }
 
 /** The value of a dotted settings key (`streamHealth.endpoints`) in a settings file's object. */

@@ -47,6 +47,7 @@ class StreamHealthExtension extends Disposable {
       history: manager.historyForCounts(),
       blocked: manager.blocked(),
       issues: manager.issues().map((i) => i.text),
+      ignored: manager.ignoredFields(),
       now: Date.now(),
     })));
     this._register(manager.onDidChange((event) => {

@@ -2,7 +2,7 @@
 // `streamHealth.defaults` setting, validates with core/config.ts, and applies workspace trust
 // (untrusted workspace/folder entries are blocked, user entries run). No vscode import: unit-tested.
 
-import { parseEndpoints, formatConfigIssue, type EndpointConfig } from '../core/config.ts';
+import { parseEndpoints, formatConfigIssue, type ConfigIssue, type EndpointConfig } from '../core/config.ts';
 import type { BlockedEndpoint } from '../shared/protocol.ts';
 
 export type SettingsLevel = 'user' | 'workspace' | 'workspaceFolder';
@@ -34,6 +34,8 @@ export interface ResolvedSettings {
   /** Where each running endpoint was defined (for Add Endpoint and the secret commands). */
   readonly origin: ReadonlyMap<string, SettingsLevel>;
   readonly issues: SettingsIssue[];
+  /** Unknown fields, ignored; their entries still run (or are in `issues` for another reason). */
+  readonly warnings: SettingsIssue[];
   readonly blocked: BlockedEndpoint[];
 }
 
@@ -81,6 +83,7 @@ export function resolveEndpointSettings(
   const byName = new Map<string, EndpointConfig>();
   const origin = new Map<string, SettingsLevel>();
   const issues: SettingsIssue[] = [];
+  const warnings: SettingsIssue[] = [];
   const blocked: BlockedEndpoint[] = [];
 
   for (const layer of layers) {
@@ -94,12 +97,8 @@ export function resolveEndpointSettings(
     }
     const withDefaults = Array.isArray(layer.value) ? layer.value.map((e) => applyDefaults(e, options.defaults)) : layer.value;
     const parsed = parseEndpoints(withDefaults);
-    for (const issue of parsed.issues) {
-      // The index alone makes people count entries; the name (when usable) finds the entry at once.
-      const text = formatConfigIssue(issue);
-      const named = issue.name !== undefined && !text.includes(`"${issue.name}"`) ? ` (entry "${issue.name}")` : '';
-      issues.push({ level: layer.level, name: issue.name, text: `${layer.label}: ${text}${named}` });
-    }
+    issues.push(...parsed.issues.map((issue) => settingsIssue(layer, issue)));
+    warnings.push(...parsed.warnings.map((issue) => settingsIssue(layer, issue)));
     for (const endpoint of parsed.endpoints) {
       // Re-insert so the merged order follows the most specific definition.
       byName.delete(endpoint.name);
@@ -107,7 +106,14 @@ export function resolveEndpointSettings(
       origin.set(endpoint.name, layer.level);
     }
   }
-  return { endpoints: [...byName.values()], origin, issues, blocked };
+  return { endpoints: [...byName.values()], origin, issues, warnings, blocked };
+}
+
+function settingsIssue(layer: SettingsLayer, issue: ConfigIssue): SettingsIssue {
+  // The index alone makes people count entries; the name (when usable) finds the entry at once.
+  const text = formatConfigIssue(issue);
+  const named = issue.name !== undefined && !text.includes(`"${issue.name}"`) ? ` (entry "${issue.name}")` : '';
+  return { level: layer.level, name: issue.name, text: `${layer.label}: ${text}${named}` };
 }
 
 /** Names referenced in a raw endpoints value, for the "not started" list when trust hides values. */

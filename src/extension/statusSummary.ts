@@ -15,6 +15,8 @@ export interface StatusSummaryInput {
   readonly blocked: readonly BlockedEndpoint[];
   /** Invalid settings entries, already formatted (e.g. `User settings: endpoints[1].url: not a URL`). */
   readonly issues: readonly string[];
+  /** Unknown settings fields, ignored while their entries run; shown, but the colour stays. */
+  readonly ignored?: readonly string[];
   /** Wall-clock ms. */
   readonly now: number;
 }
@@ -66,7 +68,7 @@ function lastHeartbeat(s: EndpointStatus, now: number): string {
 }
 
 export function summarize(input: StatusSummaryInput): StatusSummary {
-  const { statuses, blocked, issues, now } = input;
+  const { statuses, blocked, issues, now, ignored = [] } = input;
   const active = statuses.filter((s) => s.state !== 'paused');
   const paused = statuses.length - active.length;
   const open = active.filter((s) => s.state === 'open').length;
@@ -95,6 +97,9 @@ export function summarize(input: StatusSummaryInput): StatusSummary {
   if (issues.length > 0) {
     parts.push('**Invalid settings entries (skipped):**\n\n' + issues.map((i) => `- ${escapeMarkdown(i)}`).join('\n'));
   }
+  if (ignored.length > 0) {
+    parts.push('**Unknown settings fields (ignored; the entries run):**\n\n' + ignored.map((i) => `- ${escapeMarkdown(i)}`).join('\n'));
+  }
   parts.push('Click to open the dashboard.');
 
   const a11y: string[] = [`Stream Health: ${open} of ${active.length} streams open`];
@@ -103,6 +108,7 @@ export function summarize(input: StatusSummaryInput): StatusSummary {
   if (paused) a11y.push(`${paused} paused`);
   if (blocked.length) a11y.push(`${blocked.length} not started in an untrusted workspace`);
   if (issues.length) a11y.push(`${issues.length} invalid settings entries`);
+  if (ignored.length) a11y.push(`${ignored.length} unknown settings fields ignored`);
 
   return {
     visible: statuses.length > 0 || blocked.length > 0 || issues.length > 0,

@@ -22,6 +22,8 @@ export interface ToWebviewSnapshot {
   readonly blocked: readonly BlockedEndpoint[];
   /** Settings entries skipped as invalid, one redacted sentence each (absent from older senders). */
   readonly invalid?: readonly string[];
+  /** Unknown settings fields, ignored while their entries run, one redacted sentence each. */
+  readonly ignored?: readonly string[];
   /** Extension wall-clock epoch ms when the snapshot was taken (the webview corrects its clock skew). */
   readonly now: number;
 }
@@ -36,6 +38,7 @@ export interface ToWebviewUpdate {
   readonly endpoints: readonly EndpointStatus[];
   readonly blocked: readonly BlockedEndpoint[];
   readonly invalid?: readonly string[];
+  readonly ignored?: readonly string[];
   readonly events: readonly StreamEvent[];
   readonly now: number;
 }

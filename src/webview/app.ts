@@ -28,6 +28,7 @@ export class DashboardApp {
   private statuses: readonly EndpointStatus[] = [];
   private blocked: readonly BlockedEndpoint[] = [];
   private invalid: readonly string[] = [];
+  private ignored: readonly string[] = [];
   /** What each notice section shows now, so unchanged notices are not rebuilt. */
   private readonly noticeKeys = new Map<HTMLElement, string>();
   /** Extension clock minus ours, so ages agree with the extension even across machines. */
@@ -41,6 +42,7 @@ export class DashboardApp {
   private readonly emptyEl: HTMLElement;
   private readonly blockedEl: HTMLElement;
   private readonly invalidEl: HTMLElement;
+  private readonly ignoredEl: HTMLElement;
   private readonly summaryEl: HTMLElement;
   private readonly timeline: Timeline;
   private readonly forensicsEl: HTMLElement;
@@ -92,6 +94,7 @@ export class DashboardApp {
     this.summaryEl = h(doc, 'p', { class: 'summary', testid: 'summary', attrs: { 'aria-live': 'polite' } });
     this.blockedEl = h(doc, 'section', { class: 'blocked', testid: 'blocked', attrs: { 'aria-label': 'Endpoints not started' } });
     this.invalidEl = h(doc, 'section', { class: 'blocked', testid: 'invalid', attrs: { 'aria-label': 'Invalid settings entries' } });
+    this.ignoredEl = h(doc, 'section', { class: 'blocked', testid: 'ignored', attrs: { 'aria-label': 'Unknown settings fields' } });
     this.emptyEl = h(doc, 'p', { class: 'empty', testid: 'empty' });
     this.cardsEl = h(doc, 'div', { class: 'cards', testid: 'cards' });
     this.timeline = new Timeline(doc);
@@ -113,6 +116,7 @@ export class DashboardApp {
     ]));
     root.appendChild(this.blockedEl);
     root.appendChild(this.invalidEl);
+    root.appendChild(this.ignoredEl);
     // At a glance first (every endpoint's state), then what to change (findings, snippets folded
     // away until asked for), then the history behind it.
     root.appendChild(section('Endpoints', 'endpoints', h(doc, 'div', {}, [this.emptyEl, this.cardsEl])));
@@ -147,6 +151,7 @@ export class DashboardApp {
     this.statuses = message.endpoints;
     this.blocked = message.blocked;
     this.invalid = message.invalid ?? [];
+    this.ignored = message.ignored ?? [];
     this.hasData = true;
     const now = this.now();
     // Trimming walks every list; once in a while is enough for a window measured in hours.
@@ -189,6 +194,7 @@ export class DashboardApp {
     setText(this.summaryEl, summaryLine(this.statuses, this.blocked.length));
     this.renderBlocked();
     this.renderInvalid();
+    this.renderIgnored();
 
     if (this.statuses.length === 0) {
       setText(this.emptyEl, this.blocked.length > 0 || this.invalid.length > 0
@@ -242,10 +248,16 @@ export class DashboardApp {
 
   /** Skipped settings entries: without this a typo in one entry only shows as a missing card. */
   private renderInvalid(): void {
-    this.renderNotice(this.invalidEl, 'Invalid settings entries (skipped; the others keep running)', this.invalid.map((text) => ({
-      key: text,
-      build: () => h(this.doc, 'li', { testid: 'invalid-entry', text }),
-    })));
+    this.renderNotice(this.invalidEl, 'Invalid settings entries (skipped; the others keep running)', this.textItems(this.invalid, 'invalid-entry'));
+  }
+
+  /** Unknown fields: their entries run with the defaults, which a typo would otherwise hide. */
+  private renderIgnored(): void {
+    this.renderNotice(this.ignoredEl, 'Unknown settings fields (ignored; the entries run)', this.textItems(this.ignored, 'ignored-field'));
+  }
+
+  private textItems(texts: readonly string[], testid: string): { key: string; build: () => HTMLElement }[] {
+    return texts.map((text) => ({ key: text, build: () => h(this.doc, 'li', { testid, text }) }));
   }
 
   /**

@@ -181,6 +181,15 @@ test('a planted secret never appears in any output; non-retryable failure exits 
   }
 });
 
+test('an unknown field in a config file is a warning on stderr; the endpoint still runs', async () => {
+  const config = join(dir, 'typo.json');
+  writeFileSync(config, JSON.stringify({ endpoints: [{ name: 'typo', kind: 'sse', url: `${base}/events`, heartbeatSecond: 5 }] }));
+  const r = await run(['watch', '--config', config, '--duration', '1', '--json']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /warning: .*typo\.json: endpoints\[0\]\.heartbeatSecond: unknown field, ignored; did you mean "heartbeatSeconds"\?/);
+  assert.ok(parseNdjson(r.stdout).some((e) => e.endpoint === 'typo' && e.event === 'open'), r.stdout);
+});
+
 test('bad flags and bad config files exit 2 with the problem on stderr', async () => {
   const r1 = await run(['watch', '--frobnicate']);
   assert.equal(r1.code, 2);

@@ -41,6 +41,10 @@ export class ExtensionDashboardModel implements DashboardModel {
     return this.manager.invalidEntries();
   }
 
+  ignoredFields(): readonly string[] {
+    return this.manager.ignoredFields();
+  }
+
   reconnect(endpoint?: string): void {
     if (endpoint === undefined || !this.manager.whyUnavailable(endpoint)) this.manager.reconnect(endpoint);
   }

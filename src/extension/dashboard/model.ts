@@ -15,6 +15,8 @@ export interface DashboardModel {
   blocked(): readonly BlockedEndpoint[];
   /** Settings entries skipped as invalid, one redacted sentence each ("User settings: endpoints[2].url: ..."). */
   invalidEntries(): readonly string[];
+  /** Unknown fields, ignored while their entries run ("User settings: endpoints[0].heartbeatSecond: ..."). */
+  ignoredFields(): readonly string[];
   reconnect(endpoint?: string): void;
   pause(endpoint?: string): void;
   resume(endpoint?: string): void;

@@ -123,6 +123,7 @@ export class DashboardSession {
       history: this.model.history(),
       blocked: this.model.blocked(),
       invalid: this.model.invalidEntries(),
+      ignored: this.model.ignoredFields(),
       now: this.wallNow(),
     };
   }
@@ -140,7 +141,7 @@ export class DashboardSession {
       this.sendSnapshot();
       return;
     }
-    this.post({ type: 'update', endpoints, blocked: this.model.blocked(), invalid: this.model.invalidEntries(), events: batch.events, now: this.wallNow() });
+    this.post({ type: 'update', endpoints, blocked: this.model.blocked(), invalid: this.model.invalidEntries(), ignored: this.model.ignoredFields(), events: batch.events, now: this.wallNow() });
   }
 
   private sendSnapshot(): void {

@@ -46,14 +46,14 @@ test('bad flags are usage errors that say what is wrong', () => {
 });
 
 test('--url endpoints get a readable name and flag overrides; --heartbeat alone sets the window to 3x', () => {
-  const [e] = loadEndpoints({ url: 'http://127.0.0.1:8080/events?token=abc123secretvalue99', kind: 'sse', heartbeatSeconds: 5 });
+  const [e] = loadEndpoints({ url: 'http://127.0.0.1:8080/events?token=abc123secretvalue99', kind: 'sse', heartbeatSeconds: 5 }).endpoints;
   assert.equal(e!.name, '127.0.0.1:8080/events');
   assert.equal(e!.heartbeatSeconds, 5);
   assert.equal(e!.idleTimeoutSeconds, 15);
   assert.equal(nameFromUrl('wss://example.com'), 'example.com');
-  const [short] = loadEndpoints({ url: 'http://127.0.0.1:8080/events', kind: 'sse', idleTimeoutSeconds: 6 });
+  const [short] = loadEndpoints({ url: 'http://127.0.0.1:8080/events', kind: 'sse', idleTimeoutSeconds: 6 }).endpoints;
   assert.deepEqual([short!.heartbeatSeconds, short!.idleTimeoutSeconds], [2, 6], '--idle-timeout alone below the default heartbeat');
-  const [long] = loadEndpoints({ url: 'http://127.0.0.1:8080/events', kind: 'sse', idleTimeoutSeconds: 120 });
+  const [long] = loadEndpoints({ url: 'http://127.0.0.1:8080/events', kind: 'sse', idleTimeoutSeconds: 120 }).endpoints;
   assert.deepEqual([long!.heartbeatSeconds, long!.idleTimeoutSeconds], [15, 120]);
 });
 
@@ -69,10 +69,22 @@ test('config file problems list every endpoints[i].field', () => {
     ]);
     return true;
   });
+  const typo = JSON.stringify({ endpoints: [{ nmae: 'x', kind: 'sse', url: 'http://127.0.0.1/e' }] });
+  assert.throws(() => loadEndpoints({ configFile: 'eps.json' }, () => typo), (e: unknown) => e instanceof CliConfigError && e.problems[1] === 'endpoints[0].nmae: unknown field, ignored; did you mean "name"?');
   assert.throws(() => loadEndpoints({ configFile: 'x' }, () => '{ nope'), /not valid JSON/);
   assert.throws(() => loadEndpoints({ configFile: 'x' }, () => '{"endpoints": []}'), /no endpoints configured/);
   assert.throws(() => loadEndpoints({ configFile: 'x' }, () => { throw Object.assign(new Error('x'), { code: 'ENOENT' }); }), /file not found/);
   assert.throws(() => loadEndpoints({ url: 'http://x', kind: 'websocket' }), (e: unknown) => e instanceof CliConfigError && /^--url: websocket endpoints need a ws: or wss: URL/.test(e.problems[0]!));
+});
+
+test('unknown fields in a config file are warnings naming the file, entry and field; the entry still loads', () => {
+  const file = JSON.stringify({ endpoints: [{ name: 'orders', kind: 'sse', url: 'http://127.0.0.1/e', heartbeatSecond: 5, reconnect: { jiter: 0 } }] });
+  const { endpoints, warnings } = loadEndpoints({ configFile: 'eps.json' }, () => file);
+  assert.deepEqual(endpoints.map((e) => e.name), ['orders']);
+  assert.deepEqual(warnings, [
+    'eps.json: endpoints[0].heartbeatSecond: unknown field, ignored; did you mean "heartbeatSeconds"?',
+    'eps.json: endpoints[0].reconnect.jiter: unknown field, ignored; did you mean "reconnect.jitter"?',
+  ]);
 });
 
 test('secrets come from STREAM_HEALTH_SECRET_<NAME>', () => {

@@ -89,6 +89,23 @@ test('a missing secret names the environment variable to set', async () => {
   }
 });
 
+test('watch --config prints each unknown field as a warning on stderr and keeps watching the entry', async () => {
+  const fake = new FakeTransportFactory();
+  fake.onConnect = (c) => queueMicrotask(() => c.open('SSE'));
+  const { writeFileSync, rmSync } = await import('node:fs');
+  const file = `/tmp/sh-watch-unknown-${process.pid}.json`;
+  writeFileSync(file, JSON.stringify({ endpoints: [{ name: 'a', kind: 'sse', url: 'http://127.0.0.1:1/e', heartbeatSecond: 5 }] }));
+  try {
+    const t = io(fake);
+    assert.equal(await main(['watch', '--config', file, '--duration', '0.1', '--json'], t.io), 0);
+    assert.equal(t.err(), `stream-health: warning: ${file}: endpoints[0].heartbeatSecond: unknown field, ignored; did you mean "heartbeatSeconds"?\n`);
+    assert.match(t.out(), /"endpoint":"a","event":"open"/);
+    assert.equal(fake.last.context.config.heartbeatSeconds, 15, 'the misspelt field did not set the heartbeat');
+  } finally {
+    rmSync(file, { force: true });
+  }
+});
+
 test('usage and configuration errors exit 2 with the message on stderr', async () => {
   const t = io(new FakeTransportFactory());
   assert.equal(await main(['watch', '--nope'], t.io), 2);

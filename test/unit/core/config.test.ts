@@ -2,7 +2,7 @@
 // without hiding the entries that are fine.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { DEFAULTS, formatConfigIssue, parseEndpoints, secretNames } from '../../../src/core/config.ts';
+import { DEFAULTS, editDistance, formatConfigIssue, KNOWN_FIELDS, parseEndpoints, secretNames } from '../../../src/core/config.ts';
 
 const messages = (raw: unknown) => parseEndpoints(raw).issues.map(formatConfigIssue);
 
@@ -75,10 +75,61 @@ test('websocket.protocols: HTTP tokens in order, each once, only on websocket en
 });
 
 test('no setting is no endpoints; a non-array is one clear issue', () => {
-  assert.deepEqual(parseEndpoints(undefined), { endpoints: [], issues: [] });
+  assert.deepEqual(parseEndpoints(undefined), { endpoints: [], issues: [], warnings: [] });
   assert.deepEqual(messages({ name: 'x' }), ['endpoints: endpoints must be an array of endpoint objects']);
 });
 
 test('secret placeholders are found by name', () => {
   assert.deepEqual(secretNames({ headers: { Authorization: 'Bearer ${secret:orders}', 'X-Key': '${secret:k.1}-${secret:orders}' } }), ['orders', 'k.1']);
+});
+
+test('unknown fields are warnings naming the entry and field, with the closest known name; the entry still runs', () => {
+  const raw = [
+    { name: 'typos', kind: 'grpc', url: 'grpc://127.0.0.1:50051', heartbeatSecond: 5, nmae: 'x', idle: 30, reconnect: { maxDelay: 3 }, tls: { cafile: 'ca.pem' }, grpc: { metod: '/a.B/C' }, websocket: { protocol: [] } },
+    { name: 'moved', kind: 'grpc', url: 'grpc://127.0.0.1:50051', keepaliveSeconds: 10, reconnect: { heartbeatSeconds: 5 } },
+    { name: 'newer', kind: 'sse', url: 'http://127.0.0.1/e', someFutureOption: true, proxy: 'http://proxy:3128', tls: { certFile: 'c.pem', keyFile: 'k.pem', keyPassphrase: 'p' } },
+  ];
+  const parsed = parseEndpoints(raw);
+  assert.deepEqual(parsed.issues, []);
+  assert.deepEqual(parsed.endpoints.map((e) => e.name), ['typos', 'moved', 'newer']);
+  assert.equal(parsed.endpoints[0]!.heartbeatSeconds, DEFAULTS.heartbeatSeconds, 'the misspelt field is ignored, not guessed');
+  assert.deepEqual(parsed.warnings.map(formatConfigIssue), [
+    'endpoints[0].heartbeatSecond: unknown field, ignored; did you mean "heartbeatSeconds"?',
+    'endpoints[0].nmae: unknown field, ignored; did you mean "name"?',
+    'endpoints[0].idle: unknown field, ignored; did you mean "idleTimeoutSeconds"?',
+    'endpoints[0].reconnect.maxDelay: unknown field, ignored; did you mean "reconnect.maxDelaySeconds"?',
+    'endpoints[0].grpc.metod: unknown field, ignored; did you mean "grpc.method"?',
+    'endpoints[0].tls.cafile: unknown field, ignored; did you mean "tls.caFile"?',
+    'endpoints[0].websocket.protocol: unknown field, ignored; did you mean "websocket.protocols"?',
+    'endpoints[1].keepaliveSeconds: unknown field, ignored; did you mean "grpc.keepaliveSeconds"?',
+    'endpoints[1].reconnect.heartbeatSeconds: unknown field, ignored; did you mean "heartbeatSeconds"?',
+    'endpoints[2].someFutureOption: unknown field, ignored',
+  ]);
+  assert.deepEqual(new Set(parsed.warnings.map((w) => w.name)), new Set(['typos', 'moved', 'newer']));
+});
+
+test('warnings do not replace the errors of a bad entry, and headers may hold any name', () => {
+  const parsed = parseEndpoints([{ nmae: 'x', kind: 'sse', url: 'http://127.0.0.1/e', headers: { 'X-Anything': 'v' } }]);
+  assert.deepEqual(parsed.endpoints, []);
+  assert.deepEqual(parsed.issues.map(formatConfigIssue), ['endpoints[0].name: required: a non-empty string of at most 80 characters']);
+  assert.deepEqual(parsed.warnings.map(formatConfigIssue), ['endpoints[0].nmae: unknown field, ignored; did you mean "name"?']);
+});
+
+test('KNOWN_FIELDS names every field a parsed entry has', () => {
+  const [e] = parseEndpoints([{ name: 'a', kind: 'sse', url: 'http://127.0.0.1/e' }]).endpoints;
+  const known = (list: readonly string[], fields: object, where: string) => {
+    for (const key of Object.keys(fields)) assert.ok(list.includes(key), `${where}${key} is missing from KNOWN_FIELDS`);
+  };
+  known(KNOWN_FIELDS.endpoint, e!, '');
+  known(KNOWN_FIELDS.reconnect, e!.reconnect, 'reconnect.');
+  known(KNOWN_FIELDS.grpc, e!.grpc, 'grpc.');
+  known(KNOWN_FIELDS.tls, e!.tls, 'tls.');
+  known(KNOWN_FIELDS.websocket, e!.websocket, 'websocket.');
+});
+
+test('edit distance counts an adjacent swap as one step', () => {
+  assert.equal(editDistance('kitten', 'sitting'), 3);
+  assert.equal(editDistance('nmae', 'name'), 1);
+  assert.equal(editDistance('', 'abc'), 3);
+  assert.equal(editDistance('same', 'same'), 0);
 });

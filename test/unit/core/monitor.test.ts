@@ -1,6 +1,7 @@
 // Monitor: update() only touches what changed, diagnosis events, status, history, dispose.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { diagnose } from '../../../src/core/diagnosis.ts';
 import { UnknownEndpointError } from '../../../src/core/errors.ts';
 import { REDIAGNOSE_INTERVAL_MS } from '../../../src/core/monitor.ts';
 import { endpoint } from '../../support/endpoint.ts';
@@ -92,12 +93,21 @@ test('findings are re-evaluated on a slow timer: flapping evidence grows and the
 });
 
 test('the re-evaluation timer skips endpoints with nothing to diagnose and emits nothing for them', async () => {
-  const h = harness();
-  await h.start(endpoint({ heartbeatSeconds: 0, idleTimeoutSeconds: 0 }));
-  h.fake.last.open();
+  const calls: string[] = [];
+  const h = harness({ diagnose: (history, config, nowWallMs) => (calls.push(config.name), diagnose(history, config, nowWallMs)) });
+  const quiet = endpoint({ name: 'quiet', heartbeatSeconds: 0, idleTimeoutSeconds: 0 });
+  // One drop is no finding yet, but gives the timer something that time could turn into one.
+  const dropped = endpoint({ name: 'dropped', heartbeatSeconds: 0, idleTimeoutSeconds: 0, reconnect: { initialDelaySeconds: 3600, maxDelaySeconds: 3600 } });
+  await h.start(quiet, dropped);
+  const [q, d] = h.fake.connections;
+  q!.open();
+  d!.open();
+  d!.end({ cause: 'eof', detail: 'bye' });
+  calls.length = 0;
   await h.tick(REDIAGNOSE_INTERVAL_MS * 4);
+  assert.deepEqual(calls, ['dropped', 'dropped', 'dropped', 'dropped'], 'only the endpoint with a drop is re-evaluated, once per tick');
   assert.equal(h.of('diagnosis').length, 0);
-  assert.deepEqual(h.monitor.status()[0]!.findings, []);
+  assert.deepEqual(h.monitor.status().map((s) => s.findings), [[], []]);
   h.monitor.dispose();
 });
 

@@ -23,3 +23,8 @@ test('garbage gives undefined, not an exception', () => {
   assert.equal(settingValue(undefined, 'x'), undefined);
   assert.equal(settingValue([1], 'x'), undefined);
 });
+
+test('a comma before a bracket inside a string is text, not a trailing comma', () => {
+  const text = '{ "streamHealth.endpoints": [{ "name": "a, ]", "url": "https://x.example/?q=1,}", },], }';
+  assert.deepEqual(settingValue(parseJsonc(text), 'streamHealth.endpoints'), [{ name: 'a, ]', url: 'https://x.example/?q=1,}' }]);
+});

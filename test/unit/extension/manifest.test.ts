@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { DEFAULTS, ENDPOINT_KINDS, LIMITS } from '../../../src/core/config.ts';
+import { DEFAULTS, ENDPOINT_KINDS, KNOWN_FIELDS, LIMITS } from '../../../src/core/config.ts';
 import { COMMAND_IDS } from '../../../src/extension/commands/ids.ts';
 
 const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8'));
@@ -16,6 +16,15 @@ test('endpoint schema: kinds, URL format, required fields and no unknown fields'
   assert.equal(item.properties.url.format, 'uri');
   assert.deepEqual(item.required, ['name', 'kind', 'url']);
   assert.equal(item.additionalProperties, false);
+});
+
+test('every field the schema offers is one the core knows, so neither warns about the other', () => {
+  const fields = (schema: { properties: Record<string, unknown> }) => Object.keys(schema.properties);
+  const known = (list: readonly string[], schema: { properties: Record<string, unknown> }, where: string) => {
+    for (const key of fields(schema)) assert.ok(list.includes(key), `${where}${key} is not in KNOWN_FIELDS`);
+  };
+  known(KNOWN_FIELDS.endpoint, item, '');
+  for (const where of ['reconnect', 'grpc', 'tls', 'websocket'] as const) known(KNOWN_FIELDS[where], item.properties[where], `${where}.`);
 });
 
 test('numeric ranges and defaults come from LIMITS and DEFAULTS', () => {

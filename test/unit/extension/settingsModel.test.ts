@@ -50,6 +50,19 @@ test('an invalid entry is reported with its layer, index and field while the oth
   assert.equal(result.issues[0]!.name, 'bad');
 });
 
+test('an unknown field is a warning with its layer, entry and a suggestion; the entry keeps running', () => {
+  const result = resolveEndpointSettings(
+    [user([{ name: 'typo', kind: 'sse', url: 'https://x.example/e', heartbeatSecond: 5 }]), workspace([{ name: 'w', kind: 'websocket', url: 'wss://x.example', websocket: { protocol: ['a'] } }])],
+    { trusted: true },
+  );
+  assert.deepEqual(result.endpoints.map((e) => e.name), ['typo', 'w']);
+  assert.deepEqual(result.issues, []);
+  assert.deepEqual(result.warnings.map((w) => [w.level, w.name, w.text]), [
+    ['user', 'typo', 'User settings: endpoints[0].heartbeatSecond: unknown field, ignored; did you mean "heartbeatSeconds"? (entry "typo")'],
+    ['workspace', 'w', 'Workspace settings: endpoints[0].websocket.protocol: unknown field, ignored; did you mean "websocket.protocols"? (entry "w")'],
+  ]);
+});
+
 test('the defaults setting fills omitted fields; explicit values win', () => {
   const result = resolveEndpointSettings(
     [user([

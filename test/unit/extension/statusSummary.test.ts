@@ -92,6 +92,13 @@ test('nothing configured: hidden; only invalid entries: visible with a warning a
   assert.match(s.tooltipMarkdown, /endpoints\\\[0\\\]\\\.url: not a URL/);
 });
 
+test('unknown settings fields are listed in the tooltip without turning a healthy item yellow', () => {
+  const s = summarize({ statuses: [status('a', 'open')], blocked: [], issues: [], ignored: ['User settings: endpoints[0].heartbeatSecond: unknown field, ignored'], now: NOW });
+  assert.equal(s.level, 'ok');
+  assert.match(s.tooltipMarkdown, /\*\*Unknown settings fields \(ignored; the entries run\):\*\*\n\n- User settings: endpoints\\\[0\\\]\\\.heartbeatSecond: unknown field, ignored/);
+  assert.match(s.accessibilityLabel, /1 unknown settings fields ignored/);
+});
+
 test('backoff rows show the retry countdown', () => {
   const s = summarize({ statuses: [status('a', 'backoff', { attempt: 2, nextAttemptAt: NOW + 3000 })], blocked: [], issues: [], now: NOW });
   assert.match(s.tooltipMarkdown, /backoff, retry in 3 s \\\(attempt 2\\\)/);

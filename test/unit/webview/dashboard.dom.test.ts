@@ -122,6 +122,22 @@ test('invalid settings entries are listed as text above the cards, and the list 
   await window.happyDOM.close();
 });
 
+test('unknown settings fields are their own notice; the entry keeps its card', async () => {
+  const { root, app, window } = await mount();
+  const warning = `User settings: endpoints[0].heartbeatSecond: unknown field, ignored; did you mean "heartbeatSeconds"? (entry "${XSS_NAME}")`;
+  app.receive({ ...snapshot([status({ name: 'ok' })]), ignored: [warning] });
+  const section = root.querySelector('[data-testid="ignored"]') as unknown as { hidden: boolean; textContent: string };
+  assert.equal(section.hidden, false);
+  assert.match(section.textContent, /Unknown settings fields \(ignored; the entries run\)/);
+  assert.deepEqual([...root.querySelectorAll('[data-testid="ignored-field"]')].map((li) => li.textContent), [warning]);
+  assert.equal((root.querySelector('[data-testid="invalid"]') as unknown as { hidden: boolean }).hidden, true, 'not listed as invalid');
+  assert.equal(root.querySelectorAll('img').length, 0, 'the text is not parsed as HTML');
+  assert.equal(root.querySelectorAll('[data-testid="card"]').length, 1);
+  app.receive({ type: 'update', endpoints: [status({ name: 'ok' })], blocked: [], events: [], now: NOW + 1000 });
+  assert.equal(section.hidden, true);
+  await window.happyDOM.close();
+});
+
 test('card buttons post typed actions; Pause turns into Resume for a paused endpoint', async () => {
   const { root, app, posted, window } = await mount();
   app.receive(snapshot([status({ name: 'a', state: 'paused', reason: 'Paused by you' })]));

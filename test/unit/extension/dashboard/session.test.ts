@@ -24,6 +24,7 @@ class FakeModel implements DashboardModel {
   }
   blocked() { return [{ name: 'ws', reason: 'untrusted' }]; }
   invalidEntries() { return ['User settings: endpoints[1].url: not a URL (entry "typo")']; }
+  ignoredFields() { return ['User settings: endpoints[0].heartbeatSecond: unknown field, ignored; did you mean "heartbeatSeconds"? (entry "a")']; }
   reconnect(e?: string) { this.calls.push(`reconnect ${e}`); }
   pause(e?: string) { this.calls.push(`pause ${e}`); }
   resume(e?: string) { this.calls.push(`resume ${e}`); }
@@ -71,6 +72,7 @@ test('nothing is posted before ready; ready gets a full snapshot', () => {
   assert.equal(initial.snapshot.type, 'snapshot');
   assert.deepEqual(initial.snapshot.blocked, [{ name: 'ws', reason: 'untrusted' }]);
   assert.deepEqual(initial.snapshot.invalid, ['User settings: endpoints[1].url: not a URL (entry "typo")']);
+  assert.deepEqual(initial.snapshot.ignored, ['User settings: endpoints[0].heartbeatSecond: unknown field, ignored; did you mean "heartbeatSeconds"? (entry "a")']);
   model.emit(hb(1));
   advance(1000);
   assert.equal(posted.length, 0);
