@@ -1,6 +1,8 @@
 // Endpoint configuration: the one schema shared by the `streamHealth.endpoints` setting and the CLI's
 // `--config` file (DESIGN.md), its defaults, and validation that names the entry and field at fault.
 
+import { KIND_INFO } from './kinds.ts';
+
 export const ENDPOINT_KINDS = ['mcp', 'mcp-sse', 'sse', 'grpc', 'websocket'] as const;
 export type EndpointKind = (typeof ENDPOINT_KINDS)[number];
 
@@ -88,14 +90,6 @@ export const LIMITS = {
   maxMessageBytes: { min: 1024, max: 256 * 1024 * 1024 },
 } as const;
 
-const URL_SCHEMES: Readonly<Record<EndpointKind, readonly string[]>> = {
-  mcp: ['http:', 'https:'],
-  'mcp-sse': ['http:', 'https:'],
-  sse: ['http:', 'https:'],
-  grpc: ['http:', 'https:', 'grpc:', 'grpcs:'],
-  websocket: ['ws:', 'wss:'],
-};
-
 /** An HTTP token (RFC 9110 5.6.2): the grammar of header names and of WebSocket subprotocols. */
 const HTTP_TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 /** More offered subprotocols than this is a mistake, not a negotiation. */
@@ -181,8 +175,8 @@ function parseEndpoint(entry: unknown, index: number, issues: ConfigIssue[]): En
       issue('url', 'not a URL');
     }
   }
-  if (parsedUrl && typeof kind === 'string' && kind in URL_SCHEMES) {
-    const allowed = URL_SCHEMES[kind as EndpointKind];
+  if (parsedUrl && typeof kind === 'string' && kind in KIND_INFO) {
+    const allowed = KIND_INFO[kind as EndpointKind].urlSchemes;
     if (!allowed.includes(parsedUrl.protocol)) issue('url', `${kind} endpoints need a ${allowed.join(' or ')} URL, not ${parsedUrl.protocol}`);
   }
   if (parsedUrl && (parsedUrl.username || parsedUrl.password)) {

@@ -5,6 +5,7 @@ import type { EndpointConfig } from './config.ts';
 import { idleWindowMs } from './config.ts';
 import type { DropCause } from './events.ts';
 import { matchIntermediaries } from './intermediaries.ts';
+import { KIND_INFO } from './kinds.ts';
 import type { DropRecord, EndpointHistory, Finding } from './model.ts';
 import { median } from './stats.ts';
 
@@ -101,18 +102,7 @@ export function diagnose(history: EndpointHistory, config: EndpointConfig, nowWa
 
 /** What the server should put on the stream, in this kind's terms. */
 function serverHeartbeatAdvice(config: EndpointConfig, everyMs: number): string {
-  const every = formatDuration(everyMs);
-  switch (config.kind) {
-    case 'sse':
-      return `have the server write an SSE comment line (": keepalive") every ${every}`;
-    case 'mcp':
-    case 'mcp-sse':
-      return `have the MCP server write an SSE comment (": keepalive") on the open stream every ${every} (MCP SDK v2: keepAliveMs)`;
-    case 'grpc':
-      return `have the server send a no-op stream message every ${every} (HTTP/2 PING does not count as stream data at a proxy)`;
-    case 'websocket':
-      return `set "heartbeatSeconds": ${Math.max(1, Math.floor(everyMs / 1000))} (client WebSocket pings travel on the same connection) or have the server ping every ${every}`;
-  }
+  return KIND_INFO[config.kind].serverHeartbeatAdvice(formatDuration(everyMs), everyMs);
 }
 
 function intermediaryIdleTimeout(drops: DropRecord[], history: EndpointHistory, config: EndpointConfig): Finding | undefined {
