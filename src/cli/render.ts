@@ -5,7 +5,7 @@ import type { DiagnosisEvent, StreamEvent } from '../core/events.ts';
 import type { EndpointStatus, Finding } from '../core/model.ts';
 import { fixLines, type SnippetEndpoint } from '../shared/fixes/index.ts';
 
-/** One NDJSON line: the core's event exactly as DESIGN.md defines it. */
+/** One NDJSON line: the core's event exactly as docs/design.md defines it. */
 export function ndjson(event: StreamEvent | Record<string, unknown>): string {
   return JSON.stringify(event);
 }

@@ -28,7 +28,7 @@ export function runWatch(command: WatchCommand, io: CliIo): Promise<number> {
     resolveSecret: envSecretResolver(io.env),
     secretHint,
     emitMessages: command.verbose,
-    // Warnings are not events (DESIGN.md): with --verbose they go to stderr, keeping NDJSON clean.
+    // Warnings are not events (docs/design.md): with --verbose they go to stderr, keeping NDJSON clean.
     ...(command.verbose ? { onWarning: (endpoint: string, message: string) => err(`${endpoint}: warning: ${message}`) } : {}),
   });
   const live = !command.json && io.stdout.isTTY === true;

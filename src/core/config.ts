@@ -1,5 +1,5 @@
 // Endpoint configuration: the one schema shared by the `streamHealth.endpoints` setting and the CLI's
-// `--config` file (DESIGN.md), its defaults, and validation that names the entry and field at fault.
+// `--config` file (docs/design.md), its defaults, and validation that names the entry and field at fault.
 
 import { KIND_INFO } from './kinds.ts';
 

@@ -1,4 +1,4 @@
-// Diagnosis (DESIGN.md "Diagnosis findings"): pure, deterministic functions of one endpoint's history
+// Diagnosis (docs/design.md "Diagnosis findings", details in docs/core.md): pure, deterministic functions of one endpoint's history
 // that say why its streams die and what to change, on which side, to which value.
 
 import type { EndpointConfig } from './config.ts';

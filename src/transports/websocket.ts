@@ -202,7 +202,7 @@ class WsConnection {
       handshakeTimeout: wsHandshakeTimeoutMs(config),
       rejectUnauthorized: config.tls.rejectUnauthorized,
       followRedirects: false,
-      // Invalid UTF-8 in a text message is counted and logged, and the stream goes on (issue 3);
+      // Invalid UTF-8 in a text message is counted and logged, and the stream goes on;
       // `ws` would otherwise close with 1007 and cost a reconnect for one bad message.
       skipUTF8Validation: true,
     };
