@@ -6,11 +6,11 @@ import type { IdleProbeResult } from '../core/idleProbe.ts';
 import { matchIntermediaries } from '../core/intermediaries.ts';
 import type { Finding } from '../core/model.ts';
 import { redactUrl } from '../core/secrets.ts';
+import type { SnippetEndpoint } from '../shared/fixes/index.ts';
 import type { ProbeIdleCommand } from './args.ts';
 import { envSecretResolver, envSecretValues, loadEndpoints, secretHint } from './endpoints.ts';
 import type { CliIo } from './io.ts';
 import { lineWriter } from './io.ts';
-import type { SnippetEndpoint } from '../shared/fixes/index.ts';
 import { fixSnippetLines, ndjson } from './render.ts';
 import { EXIT } from './usage.ts';
 
