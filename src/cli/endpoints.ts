@@ -25,7 +25,7 @@ export interface EndpointInput {
   readonly idleTimeoutSeconds?: number;
 }
 
-/** The watchdog default is 3 x the heartbeat (DESIGN.md); only applied when the user gave --heartbeat alone. */
+/** The watchdog default is 3 x the heartbeat (docs/design.md, endpoint configuration); only applied when the user gave --heartbeat alone. */
 const IDLE_PER_HEARTBEAT = 3;
 
 type Raw = Record<string, unknown>;

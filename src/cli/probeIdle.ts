@@ -4,12 +4,14 @@ import { formatDuration } from '../core/format.ts';
 import { IdleProbeError, runIdleProbe } from '../core/idleProbe.ts';
 import type { IdleProbeResult } from '../core/idleProbe.ts';
 import { matchIntermediaries } from '../core/intermediaries.ts';
+import type { Finding } from '../core/model.ts';
 import { redactUrl } from '../core/secrets.ts';
+import type { SnippetEndpoint } from '../shared/fixes/index.ts';
 import type { ProbeIdleCommand } from './args.ts';
 import { envSecretResolver, envSecretValues, loadEndpoints, secretHint } from './endpoints.ts';
 import type { CliIo } from './io.ts';
 import { lineWriter } from './io.ts';
-import { ndjson } from './render.ts';
+import { fixSnippetLines, ndjson } from './render.ts';
 import { EXIT } from './usage.ts';
 
 export async function runProbeIdle(command: ProbeIdleCommand, io: CliIo): Promise<number> {
@@ -41,7 +43,7 @@ export async function runProbeIdle(command: ProbeIdleCommand, io: CliIo): Promis
         ...result, ...(match ? { match } : {}),
       }));
     } else {
-      for (const line of describeProbe(result, command.maxSeconds * 1000, match)) out(line);
+      for (const line of describeProbe(result, command.maxSeconds * 1000, match, config)) out(line);
     }
     return EXIT.ok;
   } catch (error) {
@@ -56,7 +58,8 @@ export async function runProbeIdle(command: ProbeIdleCommand, io: CliIo): Promis
   }
 }
 
-export function describeProbe(r: IdleProbeResult, maxMs: number, match?: string): string[] {
+/** Human lines for a probe result; with `endpoint`, a measured idle limit also gets the concrete fix lines. */
+export function describeProbe(r: IdleProbeResult, maxMs: number, match?: string, endpoint?: SnippetEndpoint): string[] {
   const lines = [`opened: ${r.openDetail || 'stream open'}`];
   const hb = r.serverHeartbeats;
   const heartbeats = hb.count === 0
@@ -75,6 +78,14 @@ export function describeProbe(r: IdleProbeResult, maxMs: number, match?: string)
   if (match) lines.push(`this matches the documented default idle timeout of ${match}`);
   if (r.recommendedHeartbeatMs !== undefined) {
     lines.push(`recommendation: put a heartbeat on the stream at least every ${formatDuration(r.recommendedHeartbeatMs)} (server side), and set "heartbeatSeconds"/"idleTimeoutSeconds" to match`);
+    if (endpoint) {
+      // The measured cut is what the monitor's intermediary-idle-timeout finding describes.
+      const finding: Finding = {
+        finding: 'intermediary-idle-timeout', message: '', fix: '', evidence: 1,
+        estimateMs: r.silenceMs, recommendedHeartbeatMs: r.recommendedHeartbeatMs, ...(match ? { match } : {}),
+      };
+      lines.push(...fixSnippetLines(finding, endpoint));
+    }
   } else {
     lines.push('the stream ended while busy, not after a silence: this is not an idle timeout');
   }

@@ -3,8 +3,9 @@
 import type { StreamEvent } from '../core/events.ts';
 import { describeCodes, formatAgo, formatDuration } from '../core/format.ts';
 import type { EndpointStatus, Finding } from '../core/model.ts';
+import { fixLines, type SnippetEndpoint } from '../shared/fixes/index.ts';
 
-/** One NDJSON line: the core's event exactly as DESIGN.md defines it. */
+/** One NDJSON line: the core's event exactly as docs/design.md defines it. */
 export function ndjson(event: StreamEvent | Record<string, unknown>): string {
   return JSON.stringify(event);
 }
@@ -48,6 +49,11 @@ export function describeEvent(e: StreamEvent): string {
 /** Finding text in full, for human output: message and the fix on its own line. */
 export function findingLines(endpoint: string, finding: Finding): string[] {
   return [`${endpoint}: ${finding.finding}: ${finding.message}`, `  fix: ${finding.fix}`];
+}
+
+/** The dashboard's fix snippets in one line each (server call, matched proxy setting, client settings), indented. */
+export function fixSnippetLines(finding: Finding, endpoint: SnippetEndpoint): string[] {
+  return fixLines(finding, endpoint).map((line) => `  ${line}`);
 }
 
 export interface TableRow {

@@ -10,7 +10,7 @@ import type { WatchCommand } from './args.ts';
 import { envSecretResolver, envSecretValues, loadEndpoints, secretHint } from './endpoints.ts';
 import type { CliIo } from './io.ts';
 import { lineWriter } from './io.ts';
-import { eventLine, findingLines, fit, ndjson, renderTable, wrap } from './render.ts';
+import { eventLine, findingLines, fit, fixSnippetLines, ndjson, renderTable, wrap } from './render.ts';
 import { EXIT } from './usage.ts';
 
 /** How often the live table refreshes its clocks (stream age, "x s ago"). */
@@ -31,7 +31,7 @@ export function runWatch(command: WatchCommand, io: CliIo): Promise<number> {
     resolveSecret: envSecretResolver(io.env),
     secretHint,
     emitMessages: command.verbose,
-    // Warnings are not events (DESIGN.md): with --verbose they go to stderr, keeping NDJSON clean.
+    // Warnings are not events (docs/design.md): with --verbose they go to stderr, keeping NDJSON clean.
     ...(command.verbose ? { onWarning: (endpoint: string, message: string) => err(`${endpoint}: warning: ${message}`) } : {}),
   });
   const live = !command.json && io.stdout.isTTY === true;
@@ -63,7 +63,7 @@ export function runWatch(command: WatchCommand, io: CliIo): Promise<number> {
     monitor.onEvent((event) => {
       if (command.json) out(ndjson(event));
       else if (view) view.event(event);
-      else if (event.event !== 'diagnosis' || findingNews.isNews(event.endpoint, event)) printEventLine(event, command.verbose, monitor, out);
+      else if (event.event !== 'diagnosis' || findingNews.isNews(event.endpoint, event)) printEventLine(event, command.verbose, monitor, endpoints, out);
     });
     monitor.onTransition(() => {
       const status = monitor.status();
@@ -77,12 +77,15 @@ export function runWatch(command: WatchCommand, io: CliIo): Promise<number> {
   });
 }
 
-function printEventLine(event: StreamEvent, verbose: boolean, monitor: Monitor, out: (line: string) => void): void {
+function printEventLine(event: StreamEvent, verbose: boolean, monitor: Monitor, endpoints: readonly EndpointConfig[], out: (line: string) => void): void {
   if (!verbose && (event.event === 'heartbeat' || event.event === 'message')) return;
   out(eventLine(event));
   if (event.event === 'diagnosis') {
     const finding = monitor.findingsFor(event.endpoint).find((f) => f.finding === event.finding);
-    if (finding) out(`  fix: ${finding.fix}`);
+    if (!finding) return;
+    out(`  fix: ${finding.fix}`);
+    const endpoint = endpoints.find((e) => e.name === event.endpoint);
+    if (endpoint) for (const line of fixSnippetLines(finding, endpoint)) out(line);
   }
 }
 

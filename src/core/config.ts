@@ -1,6 +1,7 @@
 // Endpoint configuration: the one schema shared by the `streamHealth.endpoints` setting and the CLI's
 // `--config` file, its defaults, and validation that names the entry and field at fault.
 
+import { KIND_INFO } from './kinds.ts';
 import type { NetworkSettings, ProxyEnvironment } from './network.ts';
 import { NO_PROXY_ENVIRONMENT, PROXY_MODES, proxyUrlProblem, routeFor } from './network.ts';
 
@@ -113,14 +114,6 @@ export const LIMITS = {
   keepaliveSeconds: { min: 0, max: 3600 },
   maxMessageBytes: { min: 1024, max: 256 * 1024 * 1024 },
 } as const;
-
-const URL_SCHEMES: Readonly<Record<EndpointKind, readonly string[]>> = {
-  mcp: ['http:', 'https:'],
-  'mcp-sse': ['http:', 'https:'],
-  sse: ['http:', 'https:'],
-  grpc: ['http:', 'https:', 'grpc:', 'grpcs:'],
-  websocket: ['ws:', 'wss:'],
-};
 
 /** An HTTP token (RFC 9110 5.6.2): the grammar of header names and of WebSocket subprotocols. */
 const HTTP_TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
@@ -271,8 +264,8 @@ function parseEndpoint(entry: unknown, index: number, issues: ConfigIssue[]): En
       issue('url', 'not a URL');
     }
   }
-  if (parsedUrl && typeof kind === 'string' && kind in URL_SCHEMES) {
-    const allowed = URL_SCHEMES[kind as EndpointKind];
+  if (parsedUrl && typeof kind === 'string' && kind in KIND_INFO) {
+    const allowed = KIND_INFO[kind as EndpointKind].urlSchemes;
     if (!allowed.includes(parsedUrl.protocol)) issue('url', `${kind} endpoints need a ${allowed.join(' or ')} URL, not ${parsedUrl.protocol}`);
   }
   if (parsedUrl && (parsedUrl.username || parsedUrl.password)) {

@@ -1,4 +1,4 @@
-// Diagnosis (DESIGN.md "Diagnosis findings"): pure, deterministic functions of one endpoint's history
+// Diagnosis (docs/design.md "Diagnosis findings", details in docs/core.md): pure, deterministic functions of one endpoint's history
 // that say why its streams die and what to change, on which side, to which value.
 
 import type { EndpointConfig } from './config.ts';
@@ -6,6 +6,7 @@ import { idleWindowMs } from './config.ts';
 import type { DropCause } from './events.ts';
 import { formatDuration } from './format.ts';
 import { matchIntermediaries } from './intermediaries.ts';
+import { KIND_INFO } from './kinds.ts';
 import type { DropRecord, EndpointHistory, Finding } from './model.ts';
 import { median } from './stats.ts';
 
@@ -88,18 +89,7 @@ export function diagnose(history: EndpointHistory, config: EndpointConfig, nowWa
 
 /** What the server should put on the stream, in this kind's terms. */
 function serverHeartbeatAdvice(config: EndpointConfig, everyMs: number): string {
-  const every = formatDuration(everyMs);
-  switch (config.kind) {
-    case 'sse':
-      return `have the server write an SSE comment line (": keepalive") every ${every}`;
-    case 'mcp':
-    case 'mcp-sse':
-      return `have the MCP server write an SSE comment (": keepalive") on the open stream every ${every} (MCP SDK v2: keepAliveMs)`;
-    case 'grpc':
-      return `have the server send a no-op stream message every ${every} (HTTP/2 PING does not count as stream data at a proxy)`;
-    case 'websocket':
-      return `set "heartbeatSeconds": ${Math.max(1, Math.floor(everyMs / 1000))} (client WebSocket pings travel on the same connection) or have the server ping every ${every}`;
-  }
+  return KIND_INFO[config.kind].serverHeartbeatAdvice(formatDuration(everyMs), everyMs);
 }
 
 function intermediaryIdleTimeout(drops: DropRecord[], history: EndpointHistory, config: EndpointConfig): Finding | undefined {

@@ -43,3 +43,16 @@ export class UnknownEndpointError extends StreamHealthError {
     this.name = 'UnknownEndpointError';
   }
 }
+
+/** A value the type system says cannot exist reached a switch: a new union member lacks its case. */
+export class UnreachableError extends StreamHealthError {
+  constructor(value: unknown) {
+    super('SH_ERR_UNREACHABLE', `unhandled value ${JSON.stringify(value)}: a new kind or finding has no case here`);
+    this.name = 'UnreachableError';
+  }
+}
+
+/** For the end of an exhaustive switch: a missing case is a compile error, and a runtime error if it slips through. */
+export function assertNever(value: never): never {
+  throw new UnreachableError(value);
+}

@@ -1,5 +1,5 @@
-// The one event stream the core emits (DESIGN.md "Events"). The CLI prints it as NDJSON, the extension
-// logs and draws it: field names here are a public contract, so change them only with DESIGN.md.
+// The one event stream the core emits (docs/design.md "Events"). The CLI prints it as NDJSON, the extension
+// logs and draws it: field names here are a public contract, so change them only with docs/design.md.
 
 export type HeartbeatDirection = 'in' | 'out';
 

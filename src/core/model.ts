@@ -147,7 +147,7 @@ export interface MonitorOptions {
   readonly emitMessages?: boolean;
   /**
    * Non-fatal oddities a transport reported (invalid UTF-8 or JSON, an unknown event...), already
-   * redacted; counted in history either way. Not an event: DESIGN.md's event list stays as it is.
+   * redacted; counted in history either way. Not an event, so NDJSON output stays the event list of docs/design.md.
    */
   readonly onWarning?: (endpoint: string, message: string) => void;
   /** Defaults to diagnosis.ts's `diagnose`; a seam so tests can count how often findings are evaluated. */

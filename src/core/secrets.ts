@@ -107,7 +107,7 @@ function proxyCredentials(url: string): string[] {
 }
 
 /** Secret values shorter than this are not redacted (replacing "a" everywhere would garble text). */
-const MIN_REDACT_LENGTH = 3;
+export const MIN_REDACT_LENGTH = 3;
 export const REDACTED = '***';
 
 /** Replaces every occurrence of each secret value (and its URL-encoded form) with `***`. */
@@ -121,7 +121,13 @@ export function redact(text: string, secrets: readonly string[]): string {
   return out;
 }
 
-const SECRET_PARAM = /(token|key|secret|auth|sig|signature|password|passwd|pwd|session|credential|code)/i;
+/**
+ * A query parameter whose name contains one of these words (any case) holds a secret: `access_token`,
+ * `api_key`, `X-Amz-Signature`, `sessionId`... The one list for URLs here and for free text in the
+ * extension's redaction.
+ */
+export const SECRET_QUERY_WORDS: readonly string[] = ['token', 'key', 'secret', 'auth', 'sig', 'password', 'passwd', 'pwd', 'session', 'credential', 'code'];
+const SECRET_PARAM = new RegExp(SECRET_QUERY_WORDS.join('|'), 'i');
 const TOKEN_LIKE = /^[A-Za-z0-9._~+/=-]{16,}$/;
 
 /**

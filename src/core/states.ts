@@ -1,4 +1,4 @@
-// Session states (DESIGN.md "Session states") and the only moves between them. The Session's single
+// Session states (docs/core.md "Session states") and the only moves between them. The Session's single
 // transition function consults this table and refuses anything else.
 
 export const SessionState = {

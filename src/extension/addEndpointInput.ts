@@ -3,23 +3,6 @@
 
 import { ENDPOINT_KINDS, LIMITS, parseEndpoints, type EndpointKind } from '../core/config.ts';
 
-/** What each kind is, for the Quick Pick. */
-export const KIND_DESCRIPTIONS: Readonly<Record<EndpointKind, string>> = {
-  mcp: 'MCP Streamable HTTP (2025-03-26 and later, 2026-07-28 subscriptions)',
-  'mcp-sse': 'MCP HTTP+SSE (2024-11-05, the deprecated transport)',
-  sse: 'Any text/event-stream URL (GET)',
-  grpc: 'gRPC server-streaming method (default grpc.health.v1.Health/Watch)',
-  websocket: 'WebSocket (ws:// or wss://)',
-};
-
-export const URL_PLACEHOLDERS: Readonly<Record<EndpointKind, string>> = {
-  mcp: 'https://example.com/mcp',
-  'mcp-sse': 'https://example.com/sse',
-  sse: 'https://example.com/events',
-  grpc: 'http://localhost:50051',
-  websocket: 'wss://example.com/socket',
-};
-
 export function isEndpointKind(value: unknown): value is EndpointKind {
   return typeof value === 'string' && (ENDPOINT_KINDS as readonly string[]).includes(value);
 }

@@ -2,14 +2,12 @@
 // exported reports, error messages): known secret values, URL credentials, token-like query
 // parameters and bearer/basic credentials are replaced before text leaves the extension.
 
-import { redact as redactValues, REDACTED } from '../core/secrets.ts';
+import { MIN_REDACT_LENGTH, redact as redactValues, REDACTED, SECRET_QUERY_WORDS } from '../core/secrets.ts';
 
 export { REDACTED };
 
-/** Same floor as core/secrets.ts: shorter values would mangle ordinary text. */
-const MIN_SECRET_LENGTH = 3;
-
-const SENSITIVE_QUERY = /([?&;](?:access_token|token|api[_-]?key|key|secret|password|passwd|pwd|auth|sig|signature|code|session)=)[^&#\s"']*/gi;
+/** `?name=value` in free text where the name sounds secret (the core's word list); the value is masked. */
+const SENSITIVE_QUERY = new RegExp(`([?&;][^=&#\\s"']*(?:${SECRET_QUERY_WORDS.join('|')})[^=&#\\s"']*=)[^&#\\s"']*`, 'gi');
 const URL_CREDENTIALS = /(\b[a-z][a-z0-9+.-]*:\/\/)[^/\s:@]*:?[^/\s@]*@/gi;
 const AUTH_SCHEME = /\b(Bearer|Basic|Token)\s+[A-Za-z0-9._~+/=-]{4,}/g;
 
@@ -18,7 +16,7 @@ export class Redactor {
 
   /** Remembers a secret value (as resolved from SecretStorage) so it is masked from now on. */
   add(value: string | undefined): void {
-    if (value && value.length >= MIN_SECRET_LENGTH) this.secrets.add(value);
+    if (value && value.length >= MIN_REDACT_LENGTH) this.secrets.add(value);
   }
 
   /** Forgets a secret; text produced before keeps its mask. */

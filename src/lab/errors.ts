@@ -1,11 +1,11 @@
 // Errors raised by the lab (servers, child processes, proxies), each with a stable code and a hint.
 
-export class LabError extends Error {
-  readonly code: string;
-  override readonly name = 'LabError';
+import { StreamHealthError } from '../core/errors.ts';
+
+export class LabError extends StreamHealthError {
   constructor(code: string, message: string) {
-    super(message);
-    this.code = code;
+    super(code, message);
+    this.name = 'LabError';
   }
 }
 

@@ -4,6 +4,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { StreamHealthError } from '../core/errors.ts';
 import { startLab } from './lab.ts';
 import type { LabOptions, RunningLab } from './lab.ts';
 import type { ProxyPreference } from './proxies/index.ts';
@@ -28,11 +29,13 @@ export interface LabCliArgs {
   readonly options: LabOptions;
 }
 
-export class LabUsageError extends Error {
-  readonly code = 'SH_ERR_LAB_USAGE';
-  override readonly name = 'LabUsageError';
+export class LabUsageError extends StreamHealthError {
   /** Set for --help: print the usage on stdout and exit 0. */
   helpRequested = false;
+  constructor(message: string) {
+    super('SH_ERR_LAB_USAGE', message);
+    this.name = 'LabUsageError';
+  }
 }
 
 export function parseLabArgs(argv: readonly string[]): LabCliArgs {

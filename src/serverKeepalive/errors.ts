@@ -1,6 +1,10 @@
 // Errors thrown by the server keepalive helpers. Self-contained on purpose: this module is meant to be
 // copied into (or imported by) users' own servers without pulling in the rest of Stream Health.
 
+/**
+ * Not a StreamHealthError on purpose: extending the project's root class would make this folder import
+ * src/core, and it must stay copyable into a user's server on its own. Same `code`/`name` contract.
+ */
 export class KeepaliveOptionError extends Error {
   readonly code = 'SH_ERR_KEEPALIVE_OPTION';
   override readonly name = 'KeepaliveOptionError';

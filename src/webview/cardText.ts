@@ -2,6 +2,7 @@
 // without the DOM so node tests cover it; cards.ts puts it on the page.
 
 import { formatAgo, formatDuration } from '../core/format.ts';
+import { KIND_INFO } from '../core/kinds.ts';
 import type { EndpointStatus } from '../core/model.ts';
 import type { Lane } from './laneStore.ts';
 import { describeDrop, formatCountdown, plural } from './format.ts';
@@ -62,9 +63,10 @@ export function cardText(status: EndpointStatus, lane: Lane | undefined, now: nu
   };
 }
 
-/** Plain SSE has no channel back to the server, so its heartbeatSeconds sends nothing: say so. */
+/** A kind with no channel back to the server (plain SSE) sends nothing for heartbeatSeconds: say so. */
 function clientCadence(status: EndpointStatus, observedMs: number | undefined): string {
-  if (status.kind === 'sse') return 'client none (SSE)';
+  const info = KIND_INFO[status.kind];
+  if (info.clientHeartbeat === undefined) return `client none (${info.displayName})`;
   const configured = status.heartbeatSeconds > 0 ? `${status.heartbeatSeconds} s` : 'off';
   return `client ${configured}${observedMs !== undefined ? ` (~${formatDuration(observedMs)})` : ''}`;
 }

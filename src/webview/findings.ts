@@ -6,7 +6,7 @@ import { formatDuration } from '../core/format.ts';
 import type { EndpointStatus, Finding } from '../core/model.ts';
 import { h } from './dom.ts';
 import { plural } from './format.ts';
-import { snippetsFor, type Snippet } from './snippets.ts';
+import { snippetsFor, type Snippet } from '../shared/fixes/index.ts';
 
 export const FINDING_TITLES: Readonly<Record<FindingKind, string>> = {
   'intermediary-idle-timeout': 'An intermediary closes idle streams',

@@ -1,5 +1,5 @@
 // The built `stream-health` CLI (dist/cli.cjs) against a real local SSE server: NDJSON shape per
-// DESIGN.md, exit codes 0/1/2, Ctrl-C, probe-idle, and a planted secret that never reaches the output.
+// docs/design.md, exit codes 0/1/2, Ctrl-C, probe-idle, and a planted secret that never reaches the output.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -17,7 +17,7 @@ const SECRET = 'planted-Secret-7f3a9c';
 /** Longest any one CLI run may take before the test kills it. */
 const RUN_LIMIT_MS = 30_000;
 
-/** The fields DESIGN.md allows per event (besides ts, endpoint, event); optional ones may be absent. */
+/** The fields docs/design.md allows per event (besides ts, endpoint, event); optional ones may be absent. */
 const FIELDS: Record<string, { required: string[]; optional: string[] }> = {
   connecting: { required: ['attempt'], optional: [] },
   open: { required: ['detail'], optional: [] },
@@ -122,7 +122,7 @@ function assertDesignShape(event: Record<string, unknown>): void {
   for (const k of keys) assert.ok(spec.required.includes(k) || spec.optional.includes(k), `${event.event} has no extra field ${k}`);
 }
 
-test('watch --json: NDJSON events with exactly DESIGN.md fields, heartbeats seen, exit 0 at --duration', async () => {
+test('watch --json: NDJSON events with exactly docs/design.md fields, heartbeats seen, exit 0 at --duration', async () => {
   const r = await run(['watch', '--url', `${base}/events`, '--kind', 'sse', '--duration', '2', '--json', '--verbose']);
   assert.equal(r.code, 0, r.stderr);
   const events = parseNdjson(r.stdout);

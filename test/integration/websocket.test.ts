@@ -1,5 +1,6 @@
 // The websocket transport driven by the real core Monitor against real `ws` servers, through real
-// nginx and HAProxy (issue 3 proofs 1, 2, 4, 5, 6, 7 for WebSocket).
+// nginx and HAProxy: idle-timeout drops and their diagnosis, server keepalive, silent death, restarts,
+// bad input, no leaks.
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';

@@ -5,8 +5,9 @@
 import * as vscode from 'vscode';
 import { ENDPOINT_KINDS, parseEndpoints, formatConfigIssue, secretNames, DEFAULTS } from '../../core/config.ts';
 import { StreamHealthError } from '../../core/errors.ts';
+import { KIND_INFO } from '../../core/kinds.ts';
 import {
-  buildEntry, isEndpointKind, KIND_DESCRIPTIONS, suggestName, suggestSecretName, URL_PLACEHOLDERS,
+  buildEntry, isEndpointKind, suggestName, suggestSecretName,
   validateHeaderName, validateHeartbeat, validateName, validateSecretName, validateUrl,
 } from '../addEndpointInput.ts';
 import { appendEndpoint } from '../settingsReader.ts';
@@ -58,13 +59,13 @@ function input(step: number, options: vscode.InputBoxOptions): Thenable<string |
 async function addInteractive(ctx: CommandContext): Promise<Record<string, unknown> | undefined> {
   const title = (step: number) => `Stream Health: Add Endpoint (${step}/${TOTAL_STEPS})`;
   const kindPick = await vscode.window.showQuickPick(
-    ENDPOINT_KINDS.map((kind) => ({ label: kind, description: KIND_DESCRIPTIONS[kind] })),
+    ENDPOINT_KINDS.map((kind) => ({ label: kind, description: KIND_INFO[kind].description })),
     { title: title(1), placeHolder: 'What kind of stream?', ...KEEP_OPEN },
   );
   if (!kindPick || !isEndpointKind(kindPick.label)) return undefined;
   const kind = kindPick.label;
 
-  const url = await input(2, { prompt: 'Stream URL', placeHolder: URL_PLACEHOLDERS[kind], validateInput: (t) => validateUrl(kind, t) });
+  const url = await input(2, { prompt: 'Stream URL', placeHolder: KIND_INFO[kind].urlPlaceholder, validateInput: (t) => validateUrl(kind, t) });
   if (url === undefined) return undefined;
 
   const taken = takenNames(ctx);

@@ -5,17 +5,21 @@ export interface IDisposable {
   dispose(): void;
 }
 
-/** Disposes every item even when one throws; rethrows the first error afterwards. */
+/**
+ * Disposes every item even when some throw; afterwards rethrows a sole error as it is, or several as
+ * one AggregateError holding all of them (as markdown-language-features does), so none is lost.
+ */
 export function disposeAll(items: Iterable<IDisposable>): void {
-  let first: unknown;
+  const errors: unknown[] = [];
   for (const item of items) {
     try {
       item.dispose();
     } catch (error) {
-      first ??= error;
+      errors.push(error);
     }
   }
-  if (first !== undefined) throw first;
+  if (errors.length === 1) throw errors[0];
+  if (errors.length > 1) throw new AggregateError(errors, `${errors.length} errors while disposing`);
 }
 
 export function toDisposable(fn: () => void): IDisposable {

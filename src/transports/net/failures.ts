@@ -83,10 +83,10 @@ export function proxyConnectStatus(message: string): number | undefined {
 export function proxyRefusal(status: number, route: ProxyRoute, host: string): NetFailure | undefined {
   if (route.mode !== 'proxy' || (status >= 200 && status < 300)) return undefined;
   const proxy = displayProxy(route.url);
-  if (status === 407) {
+  if (status === 407 || status === 401) {
     return {
       error: 'proxy', retryable: false,
-      detail: `the proxy ${proxy} (${route.source}) wants credentials (407 Proxy Authentication Required): put the user and password in the proxy URL (http://user:\${secret:NAME}@host:port), or http.proxyAuthorization in VS Code; not retried until you reconnect`,
+      detail: `the proxy ${proxy} (${route.source}) wants credentials (${status} ${status === 407 ? 'Proxy Authentication Required' : 'Unauthorized'}): put the user and password in the proxy URL (http://user:\${secret:NAME}@host:port), or http.proxyAuthorization in VS Code; not retried until you reconnect`,
     };
   }
   if (status === 403 || status === 405) {

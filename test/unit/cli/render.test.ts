@@ -73,6 +73,13 @@ test('probe-idle summary: cut after a silence, with match and recommendation; or
     'this matches the documented default idle timeout of nginx',
     'recommendation: put a heartbeat on the stream at least every 20 s (server side), and set "heartbeatSeconds"/"idleTimeoutSeconds" to match',
   ]);
+  const endpoint = { name: 'feed', kind: 'websocket' as const, url: 'wss://h/socket', heartbeatSeconds: 0, idleTimeoutSeconds: 0 };
+  const withFix = describeProbe({ survived: false, silenceMs: 60_100, streamAgeMs: 61_000, cause: 'reset', detail: 'terminated', openDetail: 'x', serverHeartbeats: { count: 0 }, recommendedHeartbeatMs: 20_000 }, 400_000, 'nginx', endpoint);
+  assert.deepEqual(withFix.slice(cut.length), [
+    '  server: wsHeartbeat(wss, { intervalMs: 20_000 }) on the WebSocketServer (src/serverKeepalive)',
+    '  nginx: proxy_read_timeout 300s; proxy_send_timeout 300s;',
+    '  client: "heartbeatSeconds": 20, "idleTimeoutSeconds": 60',
+  ], 'a measured cut gets the concrete fix for the kind and the matched proxy');
   const survived = describeProbe({ survived: true, silenceMs: 15_000, streamAgeMs: 30_000, detail: '', openDetail: 'x', serverHeartbeats: { count: 2, medianIntervalMs: 15_000, kind: 'sse-comment' } }, 30_000);
   assert.match(survived[1]!, /survived: the stream was still open after 30 s/);
   assert.match(survived[2]!, /server heartbeats: 2 \(sse-comment, every ~15 s\)/);

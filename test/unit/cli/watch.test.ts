@@ -143,3 +143,32 @@ test('probe-idle --json reports the measured silence; connect failure exits 1', 
   assert.equal(await main(['probe-idle', '--url', 'http://127.0.0.1:1/e', '--kind', 'sse'], t2.io), 1);
   assert.match(t2.err(), /could not open the stream: connect ECONNREFUSED/);
 });
+
+test('watch line output follows a diagnosis with its fix and the concrete fix lines; --json does not', async () => {
+  const { FakeClock } = await import('../../support/fakeClock.ts');
+  const run = async (json: boolean): Promise<string> => {
+    const clock = new FakeClock();
+    const fake = new FakeTransportFactory();
+    // Each stream opens, stays silent for 60 s and is cut: a 60 s intermediary idle timeout, three times.
+    fake.onConnect = (c) => queueMicrotask(() => {
+      c.open('SSE');
+      clock.setTimeout(() => c.end({ cause: 'reset', detail: 'terminated' }), 60_000);
+    });
+    const t = io(fake);
+    const done = main(['watch', '--url', 'http://127.0.0.1:1/events', '--kind', 'sse', '--idle-timeout', '0', ...(json ? ['--json'] : [])], { ...t.io, clock });
+    for (let i = 0; i < 4 && !t.out().includes('DIAGNOSIS') && !t.out().includes('"diagnosis"'); i++) await clock.advanceAsync(120_000, 1_000);
+    t.interrupt();
+    assert.equal(await done, 0);
+    return t.out();
+  };
+  const lines = (await run(false)).split('\n');
+  const at = lines.findIndex((l) => l.includes('DIAGNOSIS intermediary-idle-timeout'));
+  assert.ok(at >= 0, lines.join('\n'));
+  assert.match(lines[at + 1]!, /^ {2}fix: Server side: have the server write an SSE comment line/);
+  assert.equal(lines[at + 2], '  server: sseHeartbeat(res, { intervalMs: 20_000 }) on the open event-stream response (src/serverKeepalive)');
+  assert.equal(lines[at + 3], '  nginx: proxy_read_timeout 300s; proxy_send_timeout 300s;', 'the matched proxy (60 s: nginx) only');
+  assert.equal(lines[at + 4], '  client: "heartbeatSeconds": 20, "idleTimeoutSeconds": 60');
+  const json = await run(true);
+  assert.ok(json.includes('"event":"diagnosis"'));
+  assert.ok(!json.includes('sseHeartbeat'), 'NDJSON is unchanged: events only');
+});

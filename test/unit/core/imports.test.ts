@@ -1,4 +1,5 @@
-// The core stays platform-free: no vscode, no sockets, no HTTP/WebSocket/gRPC libraries (issue 2).
+// The core stays platform-free: no vscode, no sockets, no HTTP/WebSocket/gRPC libraries, so it runs
+// unchanged in the extension host, the CLI and unit tests with fake time (docs/design.md "Layers").
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -5,6 +5,7 @@ import { Redactor } from '../../../src/extension/redaction.ts';
 import { formatEvent } from '../../../src/extension/logFormat.ts';
 import { summarize } from '../../../src/extension/statusSummary.ts';
 import type { EndpointStatus } from '../../../src/core/model.ts';
+import { redactUrl, SECRET_QUERY_WORDS } from '../../../src/core/secrets.ts';
 
 const SECRET = 'sk-planted-7f3a9c1e5b';
 
@@ -99,4 +100,14 @@ test('exported reports (JSON and CSV) never contain a planted secret', async () 
   // The report still carries the data around the secret.
   assert.equal(JSON.parse(json).history.endpoints.a.errors[0].message, 'token *** rejected');
   assert.match(csv, /a,drop,1970-01-01T00:00:00\.002Z,,http-status,1,1,,,,,401 for \*\*\*/);
+});
+
+test('free text and URLs mask the same secret-sounding query names, from the core\'s one list', () => {
+  const r = new Redactor();
+  for (const word of SECRET_QUERY_WORDS) {
+    const url = `https://h/p?page=2&X-${word.toUpperCase()}-id=plain-value`;
+    assert.equal(redactUrl(url), `https://h/p?page=2&X-${word.toUpperCase()}-id=***`, `redactUrl: ${word}`);
+    assert.equal(r.redact(`GET ${url} failed`), `GET https://h/p?page=2&X-${word.toUpperCase()}-id=*** failed`, `Redactor: ${word}`);
+  }
+  assert.equal(r.redact('see https://h/p?page=2'), 'see https://h/p?page=2', 'other names are left alone');
 });

@@ -2,9 +2,9 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { Finding } from '../../../src/core/model.ts';
-import { fixValues, locationPath, matchedSnippetIds, msLiteral, snippetsFor, type SnippetEndpoint } from '../../../src/webview/snippets.ts';
-import { idleFinding } from './fixtures.ts';
+import type { Finding } from '../../../../src/core/model.ts';
+import { fixLines, fixValues, locationPath, matchedSnippetIds, msLiteral, snippetsFor, type SnippetEndpoint } from '../../../../src/shared/fixes/index.ts';
+import { idleFinding } from '../../webview/fixtures.ts';
 
 const sse: SnippetEndpoint = { name: 'feed', kind: 'sse', url: 'https://api.example.com/v1/events?token=***', heartbeatSeconds: 15, idleTimeoutSeconds: 45 };
 
@@ -21,7 +21,7 @@ test('sub-second recommendations (short test proxies) stay sub-second in every s
   const short = { ...idleFinding, estimateMs: 2000, recommendedHeartbeatMs: 600, match: undefined };
   assert.deepEqual(fixValues(short, sse), { heartbeatSeconds: 0.6, proxyTimeoutSeconds: 300 });
   const list = snippetsFor(short, sse);
-  assert.match(list[0]!.code, /intervalMs = 600\)/);
+  assert.match(list[0]!.code, /sseHeartbeat\(res, \{ intervalMs: 600 \}\)/);
   assert.match(list[0]!.note!, /every 0\.6 s\./);
   const client = list.at(-1)!;
   assert.deepEqual(JSON.parse(client.code), { name: 'feed', heartbeatSeconds: 0.6, idleTimeoutSeconds: 1.8 });
@@ -36,8 +36,8 @@ test('an SSE idle-timeout finding gets an SSE comment heartbeat, nginx first whe
   assert.deepEqual(list.map((s) => s.id), ['server-sse', 'nginx', 'haproxy', 'envoy', 'cloudflare', 'aws-alb', 'client-settings']);
   const server = list[0]!;
   assert.equal(server.language, 'typescript');
-  assert.match(server.code, /res\.write\(': keepalive\\n\\n'\)/);
-  assert.match(server.code, /intervalMs = 20_000/);
+  assert.match(server.code, /sseHeartbeat\(res, \{ intervalMs: 20_000 \}\)/);
+  assert.match(server.code, /'Content-Type': 'text\/event-stream'/);
   const nginx = list[1]!;
   assert.match(nginx.code, /^location \/v1\/events \{/);
   assert.match(nginx.code, /proxy_read_timeout 300s;/);
@@ -49,12 +49,12 @@ test('an SSE idle-timeout finding gets an SSE comment heartbeat, nginx first whe
 test('gRPC gets a no-op message and grpc_read_timeout; WebSocket gets ping/terminate and timeout tunnel', () => {
   const grpc = snippetsFor(idleFinding, { ...sse, kind: 'grpc', url: 'grpc://127.0.0.1:50051' });
   assert.equal(grpc[0]!.id, 'server-grpc');
-  assert.match(grpc[0]!.code, /call\.write\(message\(\)\)/);
+  assert.match(grpc[0]!.code, /grpcKeepalive\(call, \{ intervalMs: 20_000, message: \(\) => \(\{ status: 1 /);
   assert.match(grpc.find((s) => s.id === 'nginx')!.code, /grpc_read_timeout 300s;/);
   const ws = snippetsFor(idleFinding, { ...sse, kind: 'websocket', url: 'ws://127.0.0.1:9000/socket' });
   assert.equal(ws[0]!.id, 'server-websocket');
-  assert.match(ws[0]!.code, /ws\.terminate\(\)/);
-  assert.match(ws[0]!.code, /ws\.ping\(\)/);
+  assert.match(ws[0]!.code, /wsHeartbeat\(wss, \{ intervalMs: 20_000 \}\)/);
+  assert.match(ws[0]!.note!, /terminated/);
   assert.match(ws.find((s) => s.id === 'nginx')!.code, /proxy_set_header Upgrade \$http_upgrade;/);
   assert.match(ws.find((s) => s.id === 'haproxy')!.code, /timeout tunnel {2}300s/);
   assert.match(ws.find((s) => s.id === 'haproxy')!.note!, /timeout tunnel/);
@@ -97,4 +97,18 @@ test('only a plain URL path goes into a proxy location', () => {
 test('endpoint names are JSON-escaped in the client snippet', () => {
   const list = snippetsFor(idleFinding, { ...sse, name: 'a"b\n}' });
   assert.equal(JSON.parse(list.at(-1)!.code).name, 'a"b\n}');
+});
+
+test('terminal fix lines: the server call, the matched product only, and the client settings', () => {
+  assert.deepEqual(fixLines(idleFinding, sse), [
+    'server: sseHeartbeat(res, { intervalMs: 20_000 }) on the open event-stream response (src/serverKeepalive)',
+    'nginx: proxy_read_timeout 300s; proxy_send_timeout 300s;',
+    'client: "heartbeatSeconds": 20, "idleTimeoutSeconds": 60',
+  ]);
+  const unmatched = fixLines({ ...idleFinding, match: undefined }, { ...sse, kind: 'grpc', url: 'grpc://h:1' });
+  assert.equal(unmatched.length, 7, 'no match: every intermediary, since any may be the one');
+  assert.match(unmatched[0]!, /^server: grpcKeepalive\(call, \{ intervalMs: 20_000,/);
+  assert.match(unmatched[1]!, /^nginx: grpc_read_timeout 300s;/);
+  const flapping = fixLines({ finding: 'flapping', message: 'm', fix: 'f', evidence: 9 }, sse);
+  assert.deepEqual(flapping, ['client: "heartbeatSeconds": 15, "idleTimeoutSeconds": 45, "reconnect": {"initialDelaySeconds":2,"maxDelaySeconds":60}']);
 });
