@@ -32,6 +32,7 @@ const installed = squidAvailable() && tinyproxyAvailable() && tlsFrontAvailable(
 const USER: ProxyCredentials = { user: 'alice', password: 'pa ss:w@rd' };
 const WRONG: ProxyCredentials = { user: 'alice', password: 'wrong' };
 const TINY_USER: ProxyCredentials = { user: 'bob', password: 'tiny-secret' };
+const SILENT_PATH = '/silent';
 
 /** The status line a proxy answers to `CONNECT target` (no tunnel is used). */
 function connectStatus(proxy: ForwardProxy, target: string, credentials?: ProxyCredentials): Promise<number> {
@@ -61,8 +62,8 @@ function httpsGet(url: string, tls: https.RequestOptions): Promise<{ status: num
 }
 
 /** GET `url` through `proxy` with undici's ProxyAgent (a CONNECT tunnel); closes the agent, so the tunnel too. */
-async function getViaProxy(proxy: ForwardProxy, url: string, credentials: ProxyCredentials, requestTls: object): Promise<string> {
-  const agent = new ProxyAgent({ uri: proxyUrl(proxy, credentials), requestTls });
+async function getViaProxy(proxy: ForwardProxy, url: string, credentials: ProxyCredentials, requestTls: object, proxyTls?: object): Promise<string> {
+  const agent = new ProxyAgent({ uri: proxyUrl(proxy, credentials), requestTls, proxyTls });
   try {
     const res = await request(url, { dispatcher: agent });
     assert.equal(res.statusCode, 200);
@@ -89,7 +90,12 @@ describe('network test infrastructure', { skip: installed ? false : 'squid, tiny
   before(async () => {
     pki = makeTestPki();
     ca = fs.readFileSync(pki.caFile, 'utf8');
-    upstream = http.createServer((req, res) => res.end(`upstream saw ${req.method} ${req.url}`));
+    upstream = http.createServer((req, res) => {
+      if (req.url !== SILENT_PATH) return res.end(`upstream saw ${req.method} ${req.url}`);
+      // One SSE comment, then silence: for the fronts' read timeout.
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.write(': open\n\n');
+    });
     const upstreamPort = await listen(upstream);
     [front, mtlsFront, squid, tinyproxy] = await Promise.all([
       startTlsFront({ upstreamPort, mode: 'http', server: pki.server }).then(keep),
@@ -154,6 +160,29 @@ describe('network test infrastructure', { skip: installed ? false : 'squid, tiny
     const requestTls = { ca, cert: fs.readFileSync(pki.client.cert, 'utf8'), key: fs.readFileSync(pki.client.encryptedKey, 'utf8'), passphrase: pki.client.passphrase };
     assert.equal(await getViaProxy(squid, `${mtlsFront.url}/mtls-via-squid`, USER, requestTls), 'upstream saw GET /mtls-via-squid');
     await squid.waitForLog(new RegExp(`TCP_TUNNEL/200 .* CONNECT localhost:${mtlsFront.port} ${USER.user} `));
+  });
+
+  test('HTTPS to squid: TLS to the proxy, then a tunnel to the TLS front', async (t) => {
+    const secure = await startSquid({ auth: USER, tls: pki.server });
+    t.after(() => secure.stop());
+    assert.match(secure.url, /^https:\/\/127\.0\.0\.1:\d+$/);
+    assert.equal(await getViaProxy(secure, `${front.url}/https-proxy`, USER, { ca }, { ca }), 'upstream saw GET /https-proxy');
+    await secure.waitForLog(new RegExp(`TCP_TUNNEL/200 .* CONNECT localhost:${front.port} ${USER.user} `));
+  });
+
+  test('a silent stream through squid is cut by the TLS front after readTimeoutSeconds', async (t) => {
+    const upstreamPort = (upstream.address() as { port: number }).port;
+    const short = await startTlsFront({ upstreamPort, mode: 'http', server: pki.server, readTimeoutSeconds: 1 });
+    t.after(() => short.stop());
+    const agent = new ProxyAgent({ uri: proxyUrl(squid, USER), requestTls: { ca } });
+    t.after(() => agent.close());
+    const res = await request(`${short.url}${SILENT_PATH}`, { dispatcher: agent });
+    assert.equal(res.statusCode, 200);
+    const t0 = performance.now();
+    // undici.request reports the cut mid-body as a socket error (fetch wraps the same as TypeError 'terminated').
+    await assert.rejects(res.body.text(), { code: 'UND_ERR_SOCKET', message: 'other side closed' });
+    const cutAfterMs = performance.now() - t0;
+    assert.ok(cutAfterMs > 900 && cutAfterMs < 1500, `cut after ${cutAfterMs.toFixed(0)} ms`);
   });
 
   test('Node refuses the expired, wrong-host and self-signed server certificates for their reasons', async (t) => {

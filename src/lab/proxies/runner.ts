@@ -22,7 +22,7 @@ export interface ExternalProcessSpec {
   readonly args: (configPath: string, dir: string) => string[];
   /** Log files in the temp dir worth quoting when it fails to start. */
   readonly logs: readonly string[];
-  /** First signal stop() sends (default SIGTERM; squid takes ~3 s to honour one, so it is killed). */
+  /** First signal stop() sends (default SIGTERM; SIGKILL for programs slow to honour it, like squid). */
   readonly stopSignal?: NodeJS.Signals;
 }
 
@@ -98,6 +98,8 @@ async function startOnce(spec: ExternalProcessSpec, port: number): Promise<Exter
   };
   const cleanup = async (): Promise<void> => {
     if (alive()) {
+      // Unref'd after start; without this Node could exit before the exit event of a slow stop arrives.
+      child.ref();
       killGroup(spec.stopSignal ?? 'SIGTERM');
       const grace = setTimeout(() => killGroup('SIGKILL'), STOP_GRACE_MS);
       await exited;

@@ -24,7 +24,7 @@ export interface TestPki {
   /** PEM path of the private CA (for `tls.caFile`, `ssl_client_certificate`, NODE_EXTRA_CA_CERTS). */
   readonly caFile: string;
   readonly caKeyFile: string;
-  /** Signed by the CA for DNS:localhost and IP:127.0.0.1, valid from an hour ago for a day. */
+  /** Signed by the CA for DNS:localhost (+ extraServerNames) and IP:127.0.0.1, valid from an hour ago for a day. */
   readonly server: CertFiles;
   /** Same names, signed by the CA, valid only in January 2020. */
   readonly expiredServer: CertFiles;
@@ -41,10 +41,11 @@ export interface TestPkiOptions {
   /** Goes into the CA's common name, so two PKIs (e.g. for caFile and NODE_EXTRA_CA_CERTS) are told apart. */
   readonly name?: string;
   readonly passphrase?: string;
+  /** More DNS names for the server certificates, e.g. an /etc/hosts alias that proxy bypass rules do not skip. */
+  readonly extraServerNames?: readonly string[];
 }
 
 export const CLIENT_COMMON_NAME = 'stream-health-test-client';
-const LOCAL_NAMES = 'subjectAltName=DNS:localhost,IP:127.0.0.1';
 const EC_KEY = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
 
 function openssl(args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env): void {
@@ -61,9 +62,10 @@ export function makeTestPki(options: TestPkiOptions = {}): TestPki {
   const file = (name: string): string => join(dir, name);
   const pair = (name: string): CertFiles => ({ cert: file(`${name}.pem`), key: file(`${name}.key`) });
   const passphrase = options.passphrase ?? 'stream-health-test-passphrase';
+  const localNames = `subjectAltName=${['localhost', ...(options.extraServerNames ?? [])].map((n) => `DNS:${n}`).join(',')},IP:127.0.0.1`;
   try {
     openssl(['req', '-x509', ...EC_KEY, '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '2', '-subj', `/CN=stream-health ${options.name ?? 'test'} CA`], dir);
-    openssl(['req', '-x509', ...EC_KEY, '-keyout', 'self.key', '-out', 'self.pem', '-days', '2', '-subj', '/CN=localhost', '-addext', LOCAL_NAMES], dir);
+    openssl(['req', '-x509', ...EC_KEY, '-keyout', 'self.key', '-out', 'self.pem', '-days', '2', '-subj', '/CN=localhost', '-addext', localNames], dir);
     // `openssl ca` is the one 3.0 command that takes explicit start/end dates (for the expired leaf);
     // copy_extensions carries each request's SAN and key usage into its certificate.
     writeFileSync(file('index.txt'), '');
@@ -79,8 +81,8 @@ export function makeTestPki(options: TestPkiOptions = {}): TestPki {
     };
     const from = new Date(now - 3600_000);
     const until = new Date(now + 86_400_000);
-    issue('server', '/CN=localhost', [LOCAL_NAMES, 'extendedKeyUsage=serverAuth'], from, until);
-    issue('expired', '/CN=localhost', [LOCAL_NAMES, 'extendedKeyUsage=serverAuth'], new Date('2020-01-01T00:00:00Z'), new Date('2020-01-02T00:00:00Z'));
+    issue('server', '/CN=localhost', [localNames, 'extendedKeyUsage=serverAuth'], from, until);
+    issue('expired', '/CN=localhost', [localNames, 'extendedKeyUsage=serverAuth'], new Date('2020-01-01T00:00:00Z'), new Date('2020-01-02T00:00:00Z'));
     issue('wrong-host', '/CN=wrong-host.test', ['subjectAltName=DNS:wrong-host.test', 'extendedKeyUsage=serverAuth'], from, until);
     issue('client', `/CN=${CLIENT_COMMON_NAME}`, ['extendedKeyUsage=clientAuth'], from, until);
     // The passphrase goes through the environment, not argv (ps would show it).
