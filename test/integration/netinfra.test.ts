@@ -3,6 +3,7 @@
 // and an nginx mTLS front accepts only a client certificate from that CA.
 
 import assert from 'node:assert/strict';
+import { X509Certificate } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as https from 'node:https';
@@ -153,7 +154,7 @@ describe('network test infrastructure', { skip: installed ? false : 'squid, tiny
     const encryptedKey = fs.readFileSync(pki.client.encryptedKey);
     assert.equal((await httpsGet(url, { ca, cert, key: encryptedKey, passphrase: pki.client.passphrase })).status, 200);
     await assert.rejects(httpsGet(url, { ca, cert, key: encryptedKey, passphrase: 'wrong' }), /bad decrypt/);
-    assert.match(new (await import('node:crypto')).X509Certificate(cert).subject, new RegExp(`CN=${CLIENT_COMMON_NAME}`));
+    assert.match(new X509Certificate(cert).subject, new RegExp(`CN=${CLIENT_COMMON_NAME}`));
   });
 
   test('mTLS through squid: undici sends the client certificate inside the tunnel', async () => {
