@@ -8,6 +8,7 @@ import { nginxAvailable, startNginx } from './nginx.ts';
 export { startIdleProxy } from './builtin.ts';
 export { haproxyAvailable, haproxyConfig, startHaproxy } from './haproxy.ts';
 export { nginxAvailable, nginxConfig, startNginx } from './nginx.ts';
+export type { NginxTls } from './nginx.ts';
 
 export type ProxyPreference = 'auto' | 'nginx' | 'haproxy' | 'builtin';
 

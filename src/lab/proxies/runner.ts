@@ -1,5 +1,5 @@
-// Runs an external intermediary (nginx, HAProxy) in its own process group with a generated config in a
-// temp dir: waits until it accepts, stops the whole group, removes the dir, leaves nothing behind.
+// Runs an external intermediary (nginx, HAProxy, the tests' squid and tinyproxy) in its own process group
+// with a generated config in a temp dir: waits until it accepts, stops the whole group, removes the dir.
 
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -13,14 +13,28 @@ const READY_TIMEOUT_MS = 10_000;
 const STOP_GRACE_MS = 3_000;
 const PORT_ATTEMPTS = 3;
 
-export interface ExternalProxySpec {
-  readonly kind: 'nginx' | 'haproxy';
+export interface ExternalProcessSpec {
+  /** Names the program in errors. */
+  readonly kind: string;
   readonly binary: string;
-  /** Builds [config file name, contents] for a listen port and the temp dir. */
+  /** Builds [config file name, contents] for a listen port and the temp dir (may write more files there). */
   readonly config: (port: number, dir: string) => [string, string];
   readonly args: (configPath: string, dir: string) => string[];
   /** Log files in the temp dir worth quoting when it fails to start. */
   readonly logs: readonly string[];
+  /** First signal stop() sends (default SIGTERM; SIGKILL for programs slow to honour it, like squid). */
+  readonly stopSignal?: NodeJS.Signals;
+}
+
+export interface ExternalProxySpec extends ExternalProcessSpec {
+  readonly kind: LabProxy['kind'];
+}
+
+/** A started external program: its port, its temp dir (config, logs; removed by stop()), and stop(). */
+export interface ExternalProcess {
+  readonly port: number;
+  readonly dir: string;
+  stop(): Promise<void>;
 }
 
 /** First existing executable among `names` in PATH and the sbin dirs Debian uses. */
@@ -40,6 +54,12 @@ export function findBinary(name: string): string | undefined {
 }
 
 export async function runExternalProxy(spec: ExternalProxySpec, requestedPort: number | undefined): Promise<LabProxy> {
+  const { port, stop } = await runExternal(spec, requestedPort);
+  return { kind: spec.kind, port, host: LOOPBACK, stop };
+}
+
+/** Starts `spec` on `requestedPort` (0/undefined: a free port, retried if another process takes it first). */
+export async function runExternal(spec: ExternalProcessSpec, requestedPort: number | undefined): Promise<ExternalProcess> {
   let lastError: Error | undefined;
   for (let attempt = 0; attempt < (requestedPort ? 1 : PORT_ATTEMPTS); attempt++) {
     const port = requestedPort || (await freePort());
@@ -54,7 +74,7 @@ export async function runExternalProxy(spec: ExternalProxySpec, requestedPort: n
   throw lastError ?? labErrors.spawn(spec.kind, 'unknown failure');
 }
 
-async function startOnce(spec: ExternalProxySpec, port: number): Promise<LabProxy> {
+async function startOnce(spec: ExternalProcessSpec, port: number): Promise<ExternalProcess> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `stream-health-${spec.kind}-`));
   const [name, contents] = spec.config(port, dir);
   const configPath = path.join(dir, name);
@@ -78,7 +98,9 @@ async function startOnce(spec: ExternalProxySpec, port: number): Promise<LabProx
   };
   const cleanup = async (): Promise<void> => {
     if (alive()) {
-      killGroup('SIGTERM');
+      // Unref'd after start; without this Node could exit before the exit event of a slow stop arrives.
+      child.ref();
+      killGroup(spec.stopSignal ?? 'SIGTERM');
       const grace = setTimeout(() => killGroup('SIGKILL'), STOP_GRACE_MS);
       await exited;
       clearTimeout(grace);
@@ -114,10 +136,5 @@ async function startOnce(spec: ExternalProxySpec, port: number): Promise<LabProx
   process.once('exit', onExit);
   void exited.then(() => process.off('exit', onExit));
   let stopping: Promise<void> | undefined;
-  return {
-    kind: spec.kind,
-    port,
-    host: LOOPBACK,
-    stop: () => (stopping ??= cleanup()),
-  };
+  return { port, dir, stop: () => (stopping ??= cleanup()) };
 }

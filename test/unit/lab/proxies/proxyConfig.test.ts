@@ -1,5 +1,5 @@
 // The generated nginx / HAProxy configs carry the settings the lab relies on (h2c for gRPC, upgrade
-// headers for WebSocket, unbuffered streaming, the idle timeout in seconds).
+// headers for WebSocket, unbuffered streaming, the idle timeout in seconds, TLS termination and mTLS).
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -22,6 +22,19 @@ test('nginx: grpc mode listens h2c (1.22 syntax) and uses grpc_read_timeout; web
   const wsConf = nginxConfig({ upstreamPort: 4000, mode: 'websocket', idleTimeoutSeconds: 3 }, 8080, '/tmp/x');
   assert.match(wsConf, /proxy_set_header Upgrade \$http_upgrade;/);
   assert.match(wsConf, /proxy_set_header Connection "upgrade";/);
+});
+
+test('nginx with TLS: listens ssl (plus http2 for grpc or when asked) and demands a client certificate only with a CA', () => {
+  const tls = { certFile: '/c/server.pem', keyFile: '/c/server.key' };
+  const plain = nginxConfig({ upstreamPort: 4000, mode: 'http', idleTimeoutSeconds: 5 }, 8080, '/tmp/x', tls);
+  assert.match(plain, /listen 127\.0\.0\.1:8080 ssl;/);
+  assert.match(plain, /ssl_certificate \/c\/server\.pem;\n\s*ssl_certificate_key \/c\/server\.key;/);
+  assert.doesNotMatch(plain, /ssl_verify_client/);
+  const mtls = nginxConfig({ upstreamPort: 4000, mode: 'grpc', idleTimeoutSeconds: 2 }, 8080, '/tmp/x', { ...tls, clientCaFile: '/c/ca.pem' });
+  assert.match(mtls, /listen 127\.0\.0\.1:8080 ssl http2;/);
+  assert.match(mtls, /ssl_client_certificate \/c\/ca\.pem;\n\s*ssl_verify_client on;/);
+  const h2 = nginxConfig({ upstreamPort: 4000, mode: 'http', idleTimeoutSeconds: 5 }, 8080, '/tmp/x', { ...tls, http2: true });
+  assert.match(h2, /listen 127\.0\.0\.1:8080 ssl http2;/);
 });
 
 test('haproxy: timeouts in seconds, tunnel timeout for websocket, proto h2 both sides for grpc', () => {
