@@ -82,7 +82,7 @@ test('a missing secret names the environment variable to set', async () => {
   try {
     const t2 = io(fake);
     assert.equal(await main(['watch', '--config', file, '--json'], t2.io), 1);
-    assert.match(t2.out(), /"event":"error","cause":"config","message":"a: header secret \\"orders-key\\" is not set\. Set it in the environment: export STREAM_HEALTH_SECRET_ORDERS_KEY=\.\.\./);
+    assert.match(t2.out(), /"event":"error","cause":"config","message":"a: secret \\"orders-key\\" is not set\. Set it in the environment: export STREAM_HEALTH_SECRET_ORDERS_KEY=\.\.\./);
     assert.equal(fake.connections.length, 0);
   } finally {
     rmSync(file, { force: true });
