@@ -18,6 +18,16 @@ export interface WatchCommand {
   readonly durationSeconds?: number;
   readonly json: boolean;
   readonly verbose: boolean;
+  readonly network: NetworkFlags;
+}
+
+/** --proxy, --ca-file, --cert, --key, --no-system-ca: applied to every endpoint (watch and probe-idle). */
+export interface NetworkFlags {
+  readonly proxy?: string;
+  readonly caFile?: string;
+  readonly certFile?: string;
+  readonly keyFile?: string;
+  readonly systemCertificates: boolean;
 }
 
 export interface ProbeIdleCommand {
@@ -26,6 +36,7 @@ export interface ProbeIdleCommand {
   readonly kind: EndpointKind;
   readonly maxSeconds: number;
   readonly json: boolean;
+  readonly network: NetworkFlags;
 }
 
 export type Command = WatchCommand | ProbeIdleCommand | { readonly command: 'help' };
@@ -40,19 +51,25 @@ const OPTIONS = {
   max: { type: 'string' },
   json: { type: 'boolean', default: false },
   verbose: { type: 'boolean', default: false },
+  proxy: { type: 'string' },
+  'ca-file': { type: 'string' },
+  cert: { type: 'string' },
+  key: { type: 'string' },
+  'system-ca': { type: 'boolean' },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
 /** Which options each command accepts (anything else is a usage error, not silently ignored). */
+const NETWORK_OPTIONS = ['proxy', 'ca-file', 'cert', 'key', 'system-ca'];
 const ALLOWED: Record<'watch' | 'probe-idle', readonly string[]> = {
-  watch: ['config', 'url', 'kind', 'heartbeat', 'idle-timeout', 'duration', 'json', 'verbose', 'help'],
-  'probe-idle': ['url', 'kind', 'max', 'json', 'help'],
+  watch: ['config', 'url', 'kind', 'heartbeat', 'idle-timeout', 'duration', 'json', 'verbose', 'help', ...NETWORK_OPTIONS],
+  'probe-idle': ['url', 'kind', 'max', 'json', 'help', ...NETWORK_OPTIONS],
 };
 
 export function parseCommand(argv: readonly string[]): Command {
   let parsed;
   try {
-    parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true, allowNegative: true });
   } catch (error) {
     throw new UsageError(errorMessage(error).replace(/\. To specify a positional.*$/s, ''));
   }
@@ -64,10 +81,18 @@ export function parseCommand(argv: readonly string[]): Command {
   if (positionals.length > 1) throw new UsageError(`unexpected argument "${positionals[1]}"`);
   for (const key of Object.keys(values)) {
     const given = values[key as keyof typeof values];
-    if (given === undefined || given === false) continue;
+    if (given === undefined || (given === false && key !== 'system-ca')) continue;
     if (!ALLOWED[name].includes(key)) throw new UsageError(`--${key} does not apply to ${name}`);
   }
   const kind = values.kind === undefined ? undefined : parseKind(values.kind);
+  const network: NetworkFlags = {
+    ...(values.proxy !== undefined ? { proxy: nonEmpty('--proxy', values.proxy) } : {}),
+    ...(values['ca-file'] !== undefined ? { caFile: nonEmpty('--ca-file', values['ca-file']) } : {}),
+    ...(values.cert !== undefined ? { certFile: nonEmpty('--cert', values.cert) } : {}),
+    ...(values.key !== undefined ? { keyFile: nonEmpty('--key', values.key) } : {}),
+    systemCertificates: values['system-ca'] ?? true,
+  };
+  if ((network.certFile === undefined) !== (network.keyFile === undefined)) throw new UsageError('--cert and --key go together (the client certificate and its private key, PEM)');
   if (values.url !== undefined && !kind) throw new UsageError('--url needs --kind (one of ' + ENDPOINT_KINDS.join(', ') + ')');
   if (kind && values.url === undefined) throw new UsageError('--kind needs --url');
 
@@ -79,6 +104,7 @@ export function parseCommand(argv: readonly string[]): Command {
       kind,
       maxSeconds: values.max === undefined ? DEFAULT_PROBE_MAX_SECONDS : seconds('--max', values.max, { positive: true }),
       json: values.json ?? false,
+      network,
     };
   }
   if (values.config !== undefined && values.url !== undefined) throw new UsageError('use either --config FILE or --url URL --kind KIND, not both');
@@ -92,7 +118,13 @@ export function parseCommand(argv: readonly string[]): Command {
     ...(values.duration !== undefined ? { durationSeconds: seconds('--duration', values.duration, { positive: true }) } : {}),
     json: values.json ?? false,
     verbose: values.verbose ?? false,
+    network,
   };
+}
+
+function nonEmpty(flag: string, text: string): string {
+  if (text.trim() === '') throw new UsageError(`${flag} needs a value`);
+  return text.trim();
 }
 
 function parseKind(text: string): EndpointKind {

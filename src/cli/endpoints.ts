@@ -2,7 +2,9 @@
 // --heartbeat / --idle-timeout overrides; every problem is listed, each naming its entry and field.
 
 import { readFileSync } from 'node:fs';
-import { DEFAULTS, formatConfigIssue, parseEndpoints } from '../core/config.ts';
+import { DEFAULTS, formatConfigIssue, parseEndpoints, withNetwork } from '../core/config.ts';
+import { proxyEnvironmentFrom } from '../core/network.ts';
+import type { NetworkFlags } from './args.ts';
 import type { ConfigIssue, EndpointConfig, EndpointKind } from '../core/config.ts';
 import { StreamHealthError } from '../core/errors.ts';
 import { redactUrl } from '../core/secrets.ts';
@@ -23,6 +25,10 @@ export interface EndpointInput {
   readonly kind?: EndpointKind;
   readonly heartbeatSeconds?: number;
   readonly idleTimeoutSeconds?: number;
+  /** --proxy and the TLS flags, applied to every entry. */
+  readonly network?: NetworkFlags;
+  /** The process environment: HTTPS_PROXY / HTTP_PROXY / ALL_PROXY / NO_PROXY for `proxy: auto`. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
 /** The watchdog default is 3 x the heartbeat (docs/design.md, endpoint configuration); only applied when the user gave --heartbeat alone. */
@@ -56,7 +62,8 @@ export function loadEndpoints(input: EndpointInput, readFile: (path: string) => 
     throw new CliConfigError(source, problems);
   }
   if (endpoints.length === 0) throw new CliConfigError(source, ['no endpoints configured: "endpoints" is empty']);
-  return { endpoints, warnings: warnings.map((w) => `${source}: ${formatConfigIssue(w)}`) };
+  const routed = withNetwork(endpoints, proxyEnvironmentFrom(input.env ?? {}), input.network?.systemCertificates ?? true);
+  return { endpoints: routed, warnings: warnings.map((w) => `${source}: ${formatConfigIssue(w)}`) };
 }
 
 function readConfigFile(path: string, readFile: (path: string) => string): unknown[] {
@@ -81,6 +88,15 @@ function readConfigFile(path: string, readFile: (path: string) => string): unkno
 function applyOverrides(entry: unknown, input: EndpointInput): unknown {
   if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) return entry;
   const out: Raw = { ...(entry as Raw) };
+  const net = input.network;
+  if (net?.proxy !== undefined) out.proxy = net.proxy;
+  if (net && (net.caFile !== undefined || net.certFile !== undefined)) {
+    const tls = typeof out.tls === 'object' && out.tls !== null && !Array.isArray(out.tls) ? { ...(out.tls as Raw) } : {};
+    if (net.caFile !== undefined) tls.caFile = net.caFile;
+    if (net.certFile !== undefined) tls.certFile = net.certFile;
+    if (net.keyFile !== undefined) tls.keyFile = net.keyFile;
+    out.tls = tls;
+  }
   if (input.heartbeatSeconds !== undefined) {
     out.heartbeatSeconds = input.heartbeatSeconds;
     if (input.idleTimeoutSeconds === undefined) out.idleTimeoutSeconds = input.heartbeatSeconds * IDLE_PER_HEARTBEAT;
@@ -98,6 +114,7 @@ function applyOverrides(entry: unknown, input: EndpointInput): unknown {
 
 const FLAG_FOR_FIELD: Readonly<Record<string, string>> = {
   url: '--url', kind: '--kind', heartbeatSeconds: '--heartbeat', idleTimeoutSeconds: '--idle-timeout',
+  proxy: '--proxy', 'tls.caFile': '--ca-file', 'tls.certFile': '--cert', 'tls.keyFile': '--key',
 };
 
 function flagIssue(issue: ConfigIssue): string {

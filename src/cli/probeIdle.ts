@@ -15,7 +15,7 @@ import { fixSnippetLines, ndjson } from './render.ts';
 import { EXIT } from './usage.ts';
 
 export async function runProbeIdle(command: ProbeIdleCommand, io: CliIo): Promise<number> {
-  const [config] = loadEndpoints({ url: command.url, kind: command.kind }).endpoints;
+  const [config] = loadEndpoints({ url: command.url, kind: command.kind, network: command.network, env: io.env }).endpoints;
   const secrets = envSecretValues(io.env);
   const out = lineWriter(io.stdout, secrets);
   const err = lineWriter(io.stderr, secrets);

@@ -62,7 +62,13 @@ export interface TableRow {
   readonly drops: number;
 }
 
-const HEADERS = ['ENDPOINT', 'STATE', 'STREAM AGE', 'LAST HEARTBEAT', 'DROPS', 'FINDING'] as const;
+const HEADERS = ['ENDPOINT', 'STATE', 'VIA', 'STREAM AGE', 'LAST HEARTBEAT', 'DROPS', 'FINDING'] as const;
+
+/** `direct`, or the proxy's host:port (the full route, with its source, is in the open line). */
+function viaText(s: EndpointStatus): string {
+  const proxy = s.route ? /via proxy \S+:\/\/(\S+)/.exec(s.route)?.[1] : undefined;
+  return proxy ? `proxy ${proxy}` : 'direct';
+}
 
 function lastHeartbeat(s: EndpointStatus, nowWall: number): string {
   const parts: string[] = [];
@@ -81,6 +87,7 @@ export function renderTable(rows: readonly TableRow[], nowWall: number, width = 
   const cells = rows.map(({ status: s, drops }) => [
     s.name,
     stateText(s, nowWall),
+    viaText(s),
     s.openedAt !== undefined ? formatDuration(nowWall - s.openedAt) : '-',
     lastHeartbeat(s, nowWall),
     String(drops),

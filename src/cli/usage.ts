@@ -14,8 +14,8 @@ export class UsageError extends StreamHealthError {
 
 export const USAGE = `Usage:
   stream-health watch [--config FILE | --url URL --kind KIND] [--heartbeat S] [--idle-timeout S]
-                      [--duration S] [--json] [--verbose]
-  stream-health probe-idle --url URL --kind KIND [--max S] [--json]
+                      [--duration S] [--json] [--verbose] [NETWORK OPTIONS]
+  stream-health probe-idle --url URL --kind KIND [--max S] [--json] [NETWORK OPTIONS]
   stream-health --help
 
 Commands:
@@ -36,8 +36,18 @@ Options:
   --verbose           also print message events (and heartbeat lines in human mode)
   -h, --help          show this help
 
-Header secrets: a header value "\${secret:NAME}" is read from the environment variable
-STREAM_HEALTH_SECRET_<NAME> (NAME upper-cased, other characters as _). Secrets are never printed.
+Network options (every endpoint):
+  --proxy URL|off|auto  forward proxy http(s)://[user[:password]@]host:port, "off" for direct; default
+                      auto: HTTPS_PROXY / HTTP_PROXY / ALL_PROXY and NO_PROXY (upper or lower case);
+                      localhost, 127.0.0.1 and ::1 always go direct under auto
+  --ca-file FILE      PEM CA certificate(s) to trust besides the bundled and OS roots
+  --cert FILE         PEM client certificate for mutual TLS (with --key)
+  --key FILE          PEM private key of --cert (an encrypted key needs tls.keyPassphrase in --config)
+  --no-system-ca      do not trust the operating system's certificate store (default: trusted)
+
+Secrets: "\${secret:NAME}" in a header value, the proxy password or tls.keyPassphrase is read from
+the environment variable STREAM_HEALTH_SECRET_<NAME> (NAME upper-cased, other characters as _).
+Secrets are never printed.
 
 Exit codes: 0 done, 1 runtime failure, 2 usage or configuration error.
 `;

@@ -19,7 +19,7 @@ const TABLE_REFRESH_MS = 1000;
 const TABLE_LOG_LINES = 8;
 
 export function runWatch(command: WatchCommand, io: CliIo): Promise<number> {
-  const { endpoints, warnings } = loadEndpoints(command);
+  const { endpoints, warnings } = loadEndpoints({ ...command, env: io.env });
   const secrets = envSecretValues(io.env);
   const out = lineWriter(io.stdout, secrets);
   const err = lineWriter(io.stderr, secrets);

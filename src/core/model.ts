@@ -33,6 +33,10 @@ export interface EndpointStatus {
   readonly findings: readonly Finding[];
   readonly heartbeatSeconds: number;
   readonly idleTimeoutSeconds: number;
+  /** Set when a forward proxy carries the stream: `via proxy http://host:port (source)`, never credentials. */
+  readonly route?: string;
+  /** Set when tls.rejectUnauthorized is false: the server's certificate is not checked. */
+  readonly tlsUnverified?: true;
 }
 
 export interface SessionRecord {

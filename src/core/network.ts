@@ -146,3 +146,29 @@ export function displayProxy(url: string): string {
 export function describeRoute(route: ProxyRoute): string {
   return route.mode === 'direct' ? 'direct' : `via proxy ${displayProxy(route.url)} (${route.source})`;
 }
+
+/**
+ * The proxy environment of a process, as curl and most CLIs read it: HTTPS_PROXY for TLS targets,
+ * HTTP_PROXY for cleartext ones, ALL_PROXY for both when those are unset, NO_PROXY; upper or lower
+ * case (lower wins when both are set, as curl and undici do).
+ */
+export function proxyEnvironmentFrom(env: Readonly<Record<string, string | undefined>>): ProxyEnvironment {
+  const read = (name: string): { value: string; from: string } | undefined => {
+    for (const key of [name.toLowerCase(), name.toUpperCase()]) {
+      const value = env[key]?.trim();
+      if (value) return { value, from: key };
+    }
+    return undefined;
+  };
+  const all = read('ALL_PROXY');
+  const https = read('HTTPS_PROXY') ?? all;
+  const http = read('HTTP_PROXY') ?? all;
+  const names = [...new Set([https?.from, http?.from].filter((n): n is string => Boolean(n)))];
+  return {
+    httpProxy: http?.value ?? '',
+    httpsProxy: https?.value ?? '',
+    noProxy: splitNoProxy(read('NO_PROXY')?.value),
+    source: names.length ? `environment (${names.join(', ')})` : 'none',
+    strictSSL: true,
+  };
+}

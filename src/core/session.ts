@@ -11,6 +11,7 @@ import type { DropCause, ProtocolCodes, StreamEvent } from './events.ts';
 import { formatDuration } from './format.ts';
 import { dropEventBody, errorEventBody, type EndpointHistoryStore } from './history.ts';
 import { Keepalive } from './keepalive.ts';
+import { describeRoute } from './network.ts';
 import type { DropRecord, EndpointStatus, ErrorRecord, Finding } from './model.ts';
 import { redact, redactUrl, resolveConfigSecrets, secretHintFor } from './secrets.ts';
 import type { SecretHint, SecretResolver } from './secrets.ts';
@@ -501,6 +502,8 @@ export class Session {
       findings: this.options.findings?.() ?? [],
       heartbeatSeconds: this.config.heartbeatSeconds,
       idleTimeoutSeconds: this.config.idleTimeoutSeconds,
+      ...opt('route', this.config.network.route.mode === 'proxy' ? describeRoute(this.config.network.route) : undefined),
+      ...opt('tlsUnverified', this.config.tls.rejectUnauthorized ? undefined : (true as const)),
     };
   }
 }

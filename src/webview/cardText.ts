@@ -24,6 +24,10 @@ export interface CardText {
   readonly liveness: string;
   /** Why paused/failed/blocked, or the last connect error; empty when none. */
   readonly note: string;
+  /** The forward proxy carrying the stream; empty when direct. */
+  readonly route: string;
+  /** A warning when the server's certificate is not verified; empty otherwise. */
+  readonly security: string;
 }
 
 export function cardText(status: EndpointStatus, lane: Lane | undefined, now: number): CardText {
@@ -60,6 +64,8 @@ export function cardText(status: EndpointStatus, lane: Lane | undefined, now: nu
       ? `answered ${formatAgo(status.lastProbeOkAt, now)}${status.lastProbeRttMs !== undefined ? ` (${formatDuration(status.lastProbeRttMs)})` : ''}`
       : '',
     note,
+    route: status.route ?? '',
+    security: status.tlsUnverified ? 'certificate not verified (tls.rejectUnauthorized is false): anyone on the path can read and change this stream' : '',
   };
 }
 

@@ -50,7 +50,10 @@ export class EndpointCard {
       detail: field('detail', 'Stream'),
       liveness: field('liveness', 'Liveness probe'),
       note: field('note', 'Note'),
+      route: field('route', 'Network'),
+      security: field('security', 'TLS warning'),
     };
+    this.fields.security.row.classList.add('warning');
 
     const button = (label: string, testid: string, action: () => CardAction): HTMLButtonElement => {
       const b = h(doc, 'button', { text: label, testid, attrs: { type: 'button' } });

@@ -74,8 +74,9 @@ export function chainMessage(error: unknown): string {
 
 /** The status a proxy answered a CONNECT with, from the libraries' own wording of it. */
 export function proxyConnectStatus(message: string): number | undefined {
-  const match = /Proxy response \((\d{3})\)|CONNECT[^\d]{0,40}(\d{3})|through proxy .* with status (\d{3})/i.exec(message);
-  const status = Number(match?.[1] ?? match?.[2] ?? match?.[3]);
+  // undici: "Proxy response (407) !== 200 when HTTP Tunneling"; grpc-js: "... through proxy P with status 407".
+  const match = /Proxy response \((\d{3})\)|through proxy \S+ with status (\d{3})/i.exec(message);
+  const status = Number(match?.[1] ?? match?.[2]);
   return Number.isInteger(status) && status >= 100 ? status : undefined;
 }
 

@@ -8,13 +8,23 @@ import { UsageError } from '../../../src/cli/usage.ts';
 test('parses watch with --url/--kind and every option', () => {
   assert.deepEqual(parseCommand(['watch', '--url', 'http://127.0.0.1:1/e', '--kind', 'sse', '--heartbeat', '5', '--idle-timeout', '20', '--duration', '2.5', '--json', '--verbose']), {
     command: 'watch', url: 'http://127.0.0.1:1/e', kind: 'sse', heartbeatSeconds: 5, idleTimeoutSeconds: 20, durationSeconds: 2.5, json: true, verbose: true,
+    network: { systemCertificates: true },
   });
-  assert.deepEqual(parseCommand(['watch', '--config', 'eps.json']), { command: 'watch', configFile: 'eps.json', json: false, verbose: false });
+  assert.deepEqual(parseCommand(['watch', '--config', 'eps.json']), { command: 'watch', configFile: 'eps.json', json: false, verbose: false, network: { systemCertificates: true } });
+});
+
+test('network flags apply to watch and probe-idle; --cert needs --key', () => {
+  const watch = parseCommand(['watch', '--config', 'e.json', '--proxy', 'http://u:${secret:P}@proxy:3128', '--ca-file', 'ca.pem', '--cert', 'c.pem', '--key', 'k.pem', '--no-system-ca']);
+  assert.deepEqual((watch as { network: unknown }).network, { proxy: 'http://u:${secret:P}@proxy:3128', caFile: 'ca.pem', certFile: 'c.pem', keyFile: 'k.pem', systemCertificates: false });
+  const probe = parseCommand(['probe-idle', '--url', 'https://h/e', '--kind', 'sse', '--proxy', 'off']);
+  assert.deepEqual((probe as { network: unknown }).network, { proxy: 'off', systemCertificates: true });
+  assert.throws(() => parseCommand(['watch', '--config', 'e.json', '--cert', 'c.pem']), /--cert and --key go together/);
+  assert.throws(() => parseCommand(['watch', '--config', 'e.json', '--proxy', ' ']), /--proxy needs a value/);
 });
 
 test('parses probe-idle with a default --max', () => {
   assert.deepEqual(parseCommand(['probe-idle', '--url', 'ws://127.0.0.1:1', '--kind', 'websocket']), {
-    command: 'probe-idle', url: 'ws://127.0.0.1:1', kind: 'websocket', maxSeconds: 400, json: false,
+    command: 'probe-idle', url: 'ws://127.0.0.1:1', kind: 'websocket', maxSeconds: 400, json: false, network: { systemCertificates: true },
   });
   assert.equal((parseCommand(['probe-idle', '--url', 'ws://h', '--kind', 'websocket', '--max', '30', '--json']) as { maxSeconds: number }).maxSeconds, 30);
 });

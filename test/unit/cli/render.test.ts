@@ -38,21 +38,21 @@ test('human lines for each event', () => {
   ]);
 });
 
-test('live table: state, stream age, last heartbeat, drops, finding', () => {
+test('live table: state, route, stream age, last heartbeat, drops, finding', () => {
   const now = Date.UTC(2026, 10, 22, 12, 0, 0);
   const base = { kind: 'sse', url: 'http://x', attempt: 0, heartbeatSeconds: 15, idleTimeoutSeconds: 45 } as const;
   const rows: { status: EndpointStatus; drops: number }[] = [
     { status: { ...base, name: 'orders', state: 'open', openedAt: now - 90_000, lastHeartbeatInAt: now - 3_000, findings: [] }, drops: 0 },
     {
-      status: { ...base, name: 'billing', state: 'backoff', nextAttemptAt: now + 4_000, findings: [{ finding: 'intermediary-idle-timeout', message: 'm', fix: 'f', evidence: 3 }] },
+      status: { ...base, name: 'billing', state: 'backoff', nextAttemptAt: now + 4_000, route: 'via proxy http://proxy.corp:3128 (environment (HTTPS_PROXY))', findings: [{ finding: 'intermediary-idle-timeout', message: 'm', fix: 'f', evidence: 3 }] },
       drops: 3,
     },
   ];
   const lines = renderTable(rows, now);
   assert.equal(lines.length, 3);
-  assert.match(lines[0]!, /^ENDPOINT\s+STATE\s+STREAM AGE\s+LAST HEARTBEAT\s+DROPS\s+FINDING$/);
-  assert.match(lines[1]!, /^orders\s+open\s+90 s\s+in 3 s ago\s+0\s+-$/);
-  assert.match(lines[2]!, /^billing\s+backoff 4 s\s+-\s+none\s+3\s+intermediary-idle-timeout$/);
+  assert.match(lines[0]!, /^ENDPOINT\s+STATE\s+VIA\s+STREAM AGE\s+LAST HEARTBEAT\s+DROPS\s+FINDING$/);
+  assert.match(lines[1]!, /^orders\s+open\s+direct\s+90 s\s+in 3 s ago\s+0\s+-$/);
+  assert.match(lines[2]!, /^billing\s+backoff 4 s\s+proxy proxy\.corp:3128\s+-\s+none\s+3\s+intermediary-idle-timeout$/);
   assert.ok(renderTable(rows, now, 40).every((l) => l.length <= 40));
 });
 
