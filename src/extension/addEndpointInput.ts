@@ -2,6 +2,7 @@
 // core/config.ts (by running the candidate entry through parseEndpoints), plus name suggestions.
 
 import { ENDPOINT_KINDS, LIMITS, parseEndpoints, type EndpointKind } from '../core/config.ts';
+import { proxyUrlProblem } from '../core/network.ts';
 
 export function isEndpointKind(value: unknown): value is EndpointKind {
   return typeof value === 'string' && (ENDPOINT_KINDS as readonly string[]).includes(value);
@@ -69,6 +70,17 @@ export interface NewEndpointAnswers {
   readonly heartbeatSeconds: number;
   /** Header carrying a secret placeholder, e.g. { header: 'Authorization', template: 'Bearer ${secret:X}' }. */
   readonly header?: { readonly name: string; readonly value: string };
+  /** A proxy URL or "off"; absent = "auto" (the default, not written). */
+  readonly proxy?: string;
+  /** Client certificate for mutual TLS (PEM paths; the passphrase as a secret placeholder). */
+  readonly clientCertificate?: { readonly certFile: string; readonly keyFile: string; readonly keyPassphrase?: string };
+}
+
+/** A proxy answer: "off", or an http(s) URL (a password belongs in ${secret:NAME}, checked by config.ts). */
+export function validateProxy(text: string): string | undefined {
+  const value = text.trim();
+  if (value === 'off') return undefined;
+  return proxyUrlProblem(value);
 }
 
 /** The settings entry written for the answers; only non-default fields, so settings stay short. */
@@ -77,5 +89,10 @@ export function buildEntry(a: NewEndpointAnswers): Record<string, unknown> {
   if (a.header) entry.headers = { [a.header.name]: a.header.value };
   entry.heartbeatSeconds = a.heartbeatSeconds;
   if (a.heartbeatSeconds > 0) entry.idleTimeoutSeconds = a.heartbeatSeconds * 3;
+  if (a.proxy) entry.proxy = a.proxy.trim();
+  if (a.clientCertificate) {
+    const { certFile, keyFile, keyPassphrase } = a.clientCertificate;
+    entry.tls = { certFile: certFile.trim(), keyFile: keyFile.trim(), ...(keyPassphrase ? { keyPassphrase } : {}) };
+  }
   return entry;
 }

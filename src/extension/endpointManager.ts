@@ -3,7 +3,7 @@
 // status bar and the dashboard. The Monitor is created only once some endpoint is configured.
 
 import * as vscode from 'vscode';
-import { secretNames, type EndpointConfig } from '../core/config.ts';
+import { secretNames, withNetwork, type EndpointConfig } from '../core/config.ts';
 import type { StreamEvent } from '../core/events.ts';
 import { FindingNews } from '../core/findingNews.ts';
 import type { EndpointStatus, HistorySnapshot, MonitorApi, MonitorOptions } from '../core/model.ts';
@@ -14,7 +14,7 @@ import type { Log } from './log.ts';
 import { DiagnosisNotifier } from './notifications.ts';
 import type { Redactor } from './redaction.ts';
 import type { SecretStore } from './secretStore.ts';
-import { readSettings, SECTION, type SettingsSnapshot } from './settingsReader.ts';
+import { HTTP_SECTION, readSettings, SECTION, type SettingsSnapshot } from './settingsReader.ts';
 import { resolveEndpointSettings, type ResolvedSettings, type SettingsIssue, type SettingsLevel } from './settingsModel.ts';
 import { Disposable, toDisposable } from './util/dispose.ts';
 
@@ -62,7 +62,8 @@ export class EndpointManager extends Disposable {
     });
 
     this._register(vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration(SECTION)) void this.refresh();
+      // http.* (proxy, certificates) re-routes `auto` endpoints; only those whose route changed restart.
+      if (e.affectsConfiguration(SECTION) || e.affectsConfiguration(HTTP_SECTION)) void this.refresh();
     }));
     this._register(vscode.workspace.onDidGrantWorkspaceTrust(() => {
       deps.log.info('workspace trusted: starting workspace endpoints');
@@ -87,7 +88,8 @@ export class EndpointManager extends Disposable {
     // No notification: the settings editor already flags unknown fields, and the entries run.
     for (const w of this.resolved.warnings) this.deps.log.warn(w.text);
     for (const b of this.resolved.blocked) this.deps.log.info(`[${b.name}] not started: ${b.reason}`);
-    const endpoints = this.resolved.endpoints;
+    const { proxy, systemCertificates } = this.settings.network;
+    const endpoints = withNetwork(this.resolved.endpoints, proxy, systemCertificates);
     await this.deps.secrets.preload(endpoints.flatMap(secretNames));
     if (endpoints.length > 0 || this.monitor) {
       const monitor = await this.ensureMonitor();

@@ -20,6 +20,8 @@ export interface EndpointDefaults {
   readonly heartbeatSeconds?: number;
   readonly idleTimeoutSeconds?: number;
   readonly reconnect?: Readonly<Record<string, unknown>>;
+  /** `auto`, `off` or a proxy URL for every entry that has no `proxy` of its own. */
+  readonly proxy?: string;
 }
 
 export interface SettingsIssue {
@@ -52,6 +54,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
 export function applyDefaults(entry: unknown, defaults: EndpointDefaults | undefined): unknown {
   if (!isObject(entry) || !defaults) return entry;
   const out: Record<string, unknown> = { ...entry };
+  if (out.proxy === undefined && typeof defaults.proxy === 'string') out.proxy = defaults.proxy;
   const ownHeartbeat = typeof out.heartbeatSeconds === 'number';
   if (!ownHeartbeat && typeof defaults.heartbeatSeconds === 'number') out.heartbeatSeconds = defaults.heartbeatSeconds;
   if (out.idleTimeoutSeconds === undefined) {

@@ -4,6 +4,8 @@
 
 import * as vscode from 'vscode';
 import { parseJsonc, settingValue } from './jsonc.ts';
+import { networkFromSettings } from './proxySettings.ts';
+import type { ExtensionNetwork } from './proxySettings.ts';
 import type { EndpointDefaults, SettingsLayer } from './settingsModel.ts';
 
 export const SECTION = 'streamHealth';
@@ -13,7 +15,12 @@ export interface SettingsSnapshot {
   readonly layers: SettingsLayer[];
   readonly defaults: EndpointDefaults;
   readonly notifications: boolean;
+  /** VS Code's http.* proxy and certificate settings, for endpoints whose proxy is "auto". */
+  readonly network: ExtensionNetwork;
 }
+
+/** The VS Code settings section whose changes re-route `proxy: "auto"` endpoints. */
+export const HTTP_SECTION = 'http';
 
 async function readSettingsFile(uri: vscode.Uri, key: (json: unknown) => unknown): Promise<unknown> {
   try {
@@ -59,7 +66,20 @@ export async function readSettings(): Promise<SettingsSnapshot> {
     // Restricted like the endpoints: checked here too, not only by VS Code's trust filtering.
     defaults: (vscode.workspace.isTrusted ? config.get<EndpointDefaults>('defaults') : config.inspect<EndpointDefaults>('defaults')?.globalValue) ?? {},
     notifications: config.get<boolean>('notifications', true),
+    network: readNetwork(),
   };
+}
+
+function readNetwork(): ExtensionNetwork {
+  const http = vscode.workspace.getConfiguration(HTTP_SECTION);
+  return networkFromSettings({
+    proxy: http.get('proxy'),
+    noProxy: http.get('noProxy'),
+    proxyStrictSSL: http.get('proxyStrictSSL'),
+    proxyAuthorization: http.get('proxyAuthorization'),
+    proxySupport: http.get('proxySupport'),
+    systemCertificates: http.get('systemCertificates'),
+  }, process.env);
 }
 
 /** Where an Add Endpoint… entry goes; `inspect` so we append to that level's own list, not the merge. */

@@ -221,12 +221,13 @@ describe('Stream Health in a real VS Code', { timeout: SUITE_TIMEOUT_MS }, () =>
   test('Add Endpoint… writes a valid settings entry that starts monitoring', async () => {
     const sse = steady.find((e) => e.name === 'sse-heartbeat')!;
     await wb.runCommand('Stream Health: Add Endpoint…');
-    await wb.pickItem('sse', '(1/6)');
-    await wb.answerInput('(2/6)', sse.url);
-    await wb.answerInput('(3/6)', 'added-sse');
-    await wb.answerInput('(4/6)', '2');
-    await wb.pickItem('No header', '(5/6)');
-    await wb.pickItem('Workspace settings', '(6/6)');
+    await wb.pickItem('sse', '(1/7)');
+    await wb.answerInput('(2/7)', sse.url);
+    await wb.answerInput('(3/7)', 'added-sse');
+    await wb.answerInput('(4/7)', '2');
+    await wb.pickItem('No header', '(5/7)');
+    await wb.pickItem('Default network', '(6/7)');
+    await wb.pickItem('Workspace settings', '(7/7)');
     const settingsFile = join(trusted, '.vscode', 'settings.json');
     const entries = await wb.waitFor(
       'the new settings entry',

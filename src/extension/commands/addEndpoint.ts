@@ -1,5 +1,5 @@
 // Add Endpoint…: a guided multi-step input (kind, URL, name, heartbeat, optional secret header,
-// where to save) validated as the user types, written with `WorkspaceConfiguration.update`.
+// optional proxy / client certificate, where to save) validated as the user types, written with `WorkspaceConfiguration.update`.
 // Automation passes the entry object (and target) and skips every prompt.
 
 import * as vscode from 'vscode';
@@ -8,14 +8,15 @@ import { StreamHealthError } from '../../core/errors.ts';
 import { KIND_INFO } from '../../core/kinds.ts';
 import {
   buildEntry, isEndpointKind, suggestName, suggestSecretName,
-  validateHeaderName, validateHeartbeat, validateName, validateSecretName, validateUrl,
+  validateHeaderName, validateHeartbeat, validateName, validateProxy, validateSecretName, validateUrl,
 } from '../addEndpointInput.ts';
+import type { NewEndpointAnswers } from '../addEndpointInput.ts';
 import { appendEndpoint } from '../settingsReader.ts';
 import { KEEP_OPEN, type CommandContext } from './context.ts';
 
 export type SettingsTarget = 'user' | 'workspace';
 
-const TOTAL_STEPS = 6;
+const TOTAL_STEPS = 7;
 
 export class AddEndpointError extends StreamHealthError {
   constructor(message: string) {
@@ -105,16 +106,58 @@ async function addInteractive(ctx: CommandContext): Promise<Record<string, unkno
     header = { name: headerName, value: headerPick.id === 'bearer' ? `Bearer ${placeholder}` : placeholder };
   }
 
+  const network = await askNetwork(ctx, name.trim());
+  if (network === undefined) return undefined;
+
   const targets: (vscode.QuickPickItem & { target: SettingsTarget })[] = [{ label: 'User settings', description: 'all your workspaces', target: 'user' }];
   // An untrusted workspace's settings would never run it, so it is not offered.
   if (vscode.workspace.workspaceFolders?.length && vscode.workspace.isTrusted) {
     targets.push({ label: 'Workspace settings', description: 'this workspace only (.vscode/settings.json)', target: 'workspace' });
   }
-  const targetPick = targets.length === 1 ? targets[0] : await vscode.window.showQuickPick(targets, { title: title(6), placeHolder: 'Save the endpoint in…', ...KEEP_OPEN });
+  const targetPick = targets.length === 1 ? targets[0] : await vscode.window.showQuickPick(targets, { title: title(7), placeHolder: 'Save the endpoint in…', ...KEEP_OPEN });
   if (!targetPick) return undefined;
 
-  const entry = buildEntry({ kind, url, name, heartbeatSeconds: Number(heartbeat.trim()), header });
+  const entry = buildEntry({ kind, url, name, heartbeatSeconds: Number(heartbeat.trim()), header, ...network });
   return addGiven(ctx, entry, targetPick.target);
+}
+
+type NetworkAnswers = Pick<NewEndpointAnswers, 'proxy' | 'clientCertificate'>;
+
+/** Step 6: the network path, defaulting to VS Code's proxy settings and trust. Undefined = cancelled. */
+async function askNetwork(ctx: CommandContext, endpointName: string): Promise<NetworkAnswers | undefined> {
+  const pick = await vscode.window.showQuickPick(
+    [
+      { label: 'Default network', description: "VS Code's proxy settings (http.proxy) and trusted certificates", id: 'default' as const },
+      { label: 'Through a specific proxy…', description: 'or "off" to bypass the proxy', id: 'proxy' as const },
+      { label: 'With a client certificate (mutual TLS)…', id: 'cert' as const },
+    ],
+    { title: `Stream Health: Add Endpoint (6/${TOTAL_STEPS})`, placeHolder: 'How does the stream reach its server?', ...KEEP_OPEN },
+  );
+  if (!pick) return undefined;
+  if (pick.id === 'default') return {};
+  if (pick.id === 'proxy') {
+    const proxy = await input(6, { prompt: 'Proxy URL http://[user@]host:port, or off. The password is asked next, as a secret.', placeHolder: 'http://proxy.corp:3128', validateInput: validateProxy });
+    if (proxy === undefined) return undefined;
+    const url = proxy.trim();
+    if (url === 'off' || !new URL(url).username || new URL(url).password) return { proxy: url };
+    const password = await input(6, { prompt: `Password for proxy user "${decodeURIComponent(new URL(url).username)}" (kept in SecretStorage; empty = none)`, password: true });
+    if (password === undefined) return undefined;
+    if (!password) return { proxy: url };
+    const secretName = `${suggestSecretName(endpointName).replace(/_TOKEN$/, '')}_PROXY`;
+    await ctx.secrets.set(secretName, password);
+    const parsed = new URL(url);
+    return { proxy: `${parsed.protocol}//${parsed.username}:\${secret:${secretName}}@${parsed.host}` };
+  }
+  const certFile = await input(6, { prompt: 'Client certificate file (PEM)', placeHolder: '/path/to/client.crt', validateInput: (t) => (t.trim() ? undefined : 'Enter the path of the PEM certificate') });
+  if (certFile === undefined) return undefined;
+  const keyFile = await input(6, { prompt: 'Its private key file (PEM)', placeHolder: '/path/to/client.key', validateInput: (t) => (t.trim() ? undefined : 'Enter the path of the PEM key') });
+  if (keyFile === undefined) return undefined;
+  const passphrase = await input(6, { prompt: 'Passphrase of the key (kept in SecretStorage; empty if the key is not encrypted)', password: true });
+  if (passphrase === undefined) return undefined;
+  if (!passphrase) return { clientCertificate: { certFile, keyFile } };
+  const secretName = `${suggestSecretName(endpointName).replace(/_TOKEN$/, '')}_KEY_PASSPHRASE`;
+  await ctx.secrets.set(secretName, passphrase);
+  return { clientCertificate: { certFile, keyFile, keyPassphrase: `\${secret:${secretName}}` } };
 }
 
 /**
@@ -124,8 +167,12 @@ async function addInteractive(ctx: CommandContext): Promise<Record<string, unkno
 export async function addEndpoint(ctx: CommandContext, entry?: unknown, target: SettingsTarget = 'user'): Promise<Record<string, unknown> | undefined> {
   const added = entry === undefined ? await addInteractive(ctx) : await addGiven(ctx, entry, target);
   if (added && entry === undefined) {
-    const missing = secretNames({ headers: (added.headers as Record<string, string>) ?? {} });
-    void vscode.window.showInformationMessage(`Stream Health: added "${String(added.name)}"${missing.length ? ` (header secret ${missing.join(', ')} stored in SecretStorage)` : ''}. Its health shows in the status bar.`);
+    const stored = secretNames({
+      headers: (added.headers as Record<string, string>) ?? {},
+      proxy: typeof added.proxy === 'string' ? added.proxy : '',
+      tls: { keyPassphrase: String((added.tls as { keyPassphrase?: string } | undefined)?.keyPassphrase ?? '') },
+    });
+    void vscode.window.showInformationMessage(`Stream Health: added "${String(added.name)}"${stored.length ? ` (secret ${stored.join(', ')} stored in SecretStorage)` : ''}. Its health shows in the status bar.`);
   }
   return added;
 }

@@ -1,0 +1,35 @@
+// Unit tests for how VS Code's http.* settings become the proxy environment of `auto` endpoints.
+
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { routeFor } from '../../../src/core/network.ts';
+import { networkFromSettings } from '../../../src/extension/proxySettings.ts';
+
+const env = { HTTPS_PROXY: 'http://env-proxy:3128', NO_PROXY: '.env.example' };
+
+test('http.proxy wins over the environment, for http and https targets alike', () => {
+  const { proxy } = networkFromSettings({ proxy: 'http://corp:8080' }, env);
+  assert.equal(proxy.httpProxy, 'http://corp:8080');
+  assert.equal(proxy.httpsProxy, 'http://corp:8080');
+  assert.equal(proxy.source, 'VS Code http.proxy');
+  assert.deepEqual(proxy.noProxy, ['.env.example'], 'NO_PROXY still applies without http.noProxy');
+});
+
+test('without http.proxy the environment applies; http.noProxy replaces NO_PROXY when set', () => {
+  const { proxy } = networkFromSettings({ noProxy: ['internal.example', 42] }, env);
+  assert.equal(proxy.httpsProxy, 'http://env-proxy:3128');
+  assert.match(proxy.source, /environment \(HTTPS_PROXY\)/);
+  assert.deepEqual(proxy.noProxy, ['internal.example']);
+});
+
+test('http.proxySupport "off" means direct whatever else is set', () => {
+  const { proxy } = networkFromSettings({ proxy: 'http://corp:8080', proxySupport: 'off' }, env);
+  assert.deepEqual(routeFor({ proxy: 'auto', url: 'https://api.example/' }, proxy), { mode: 'direct', reason: 'no proxy for https in VS Code http.proxySupport "off"' });
+});
+
+test('strict SSL, authorization and system certificates follow their settings (defaults true, none, true)', () => {
+  const defaults = networkFromSettings({}, {});
+  assert.deepEqual([defaults.proxy.strictSSL, defaults.proxy.authorization, defaults.systemCertificates], [true, undefined, true]);
+  const set = networkFromSettings({ proxy: 'http://p:1', proxyStrictSSL: false, proxyAuthorization: ' Basic abc= ', systemCertificates: false }, {});
+  assert.deepEqual([set.proxy.strictSSL, set.proxy.authorization, set.systemCertificates], [false, 'Basic abc=', false]);
+});
