@@ -215,12 +215,22 @@ class GrpcConnection {
       void this.explainProxyFailure(status, route, this.target.address);
       return;
     }
-    if (!this.opened && this.profile && /no required ssl certificate|certificate required|alert.*certificate/i.test(status.details)) {
+    if (!this.opened && this.profile && this.clientCertificateRefused(status)) {
       const failure = clientCertificateFailure(this.profile.host, Boolean(this.profile.tls?.clientCertificate));
-      this.finish({ cause: 'grpc-status', error: failure.error, grpcCode: status.code, detail: failure.detail, retryable: failure.retryable });
+      this.finish({ cause: 'grpc-status', error: failure.error, grpcCode: status.code, detail: `${failure.detail} (gRPC saw HTTP 400 with an HTML page, which is how nginx answers a missing or refused client certificate)`, retryable: failure.retryable });
       return;
     }
     this.finishWithStatus(status);
+  }
+
+  /**
+   * A TLS server that wants a client certificate may finish the handshake and answer HTTP 400 with an
+   * HTML page instead of an alert (nginx's `ssl_verify_client on`); grpc-js hides the page, so the
+   * signature is HTTP 400 + text/html on a TLS channel, or the alert's own wording.
+   */
+  private clientCertificateRefused(status: grpc.StatusObject): boolean {
+    if (/certificate required|alert (bad certificate|unknown ca|certificate unknown)/i.test(status.details)) return true;
+    return Boolean(this.profile?.tls) && /Received HTTP status code 400/.test(status.details) && isHtmlPage(this.nonGrpcContentType ?? '');
   }
 
   /**
