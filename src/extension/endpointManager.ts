@@ -14,6 +14,7 @@ import type { Log } from './log.ts';
 import { DiagnosisNotifier } from './notifications.ts';
 import type { Redactor } from './redaction.ts';
 import type { SecretStore } from './secretStore.ts';
+import { networkSecrets } from './proxySettings.ts';
 import { HTTP_SECTION, readSettings, SECTION, type SettingsSnapshot } from './settingsReader.ts';
 import { resolveEndpointSettings, type ResolvedSettings, type SettingsIssue, type SettingsLevel } from './settingsModel.ts';
 import { Disposable, toDisposable } from './util/dispose.ts';
@@ -89,6 +90,7 @@ export class EndpointManager extends Disposable {
     for (const w of this.resolved.warnings) this.deps.log.warn(w.text);
     for (const b of this.resolved.blocked) this.deps.log.info(`[${b.name}] not started: ${b.reason}`);
     const { proxy, systemCertificates } = this.settings.network;
+    for (const secret of networkSecrets(this.settings.network)) this.deps.redactor.add(secret);
     const endpoints = withNetwork(this.resolved.endpoints, proxy, systemCertificates);
     await this.deps.secrets.preload(endpoints.flatMap(secretNames));
     if (endpoints.length > 0 || this.monitor) {

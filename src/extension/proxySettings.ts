@@ -37,3 +37,22 @@ export function networkFromSettings(http: VsCodeHttpSettings, env: Readonly<Reco
     : { httpProxy: fromEnv.httpProxy, httpsProxy: fromEnv.httpsProxy, source: fromEnv.source };
   return { proxy: { ...base, noProxy, strictSSL, ...(authorization ? { authorization } : {}) }, systemCertificates };
 }
+
+/**
+ * Credentials written literally in VS Code's proxy settings (http.proxyAuthorization, a password in
+ * http.proxy or HTTPS_PROXY): not in SecretStorage, so the log's redactor is told about them here.
+ */
+export function networkSecrets(network: ExtensionNetwork): string[] {
+  const out: string[] = [];
+  const { authorization, httpProxy, httpsProxy } = network.proxy;
+  if (authorization) out.push(authorization, ...authorization.split(/\s+/).slice(1));
+  for (const url of [httpProxy, httpsProxy]) {
+    try {
+      const password = new URL(url).password;
+      if (password) out.push(password, decodeURIComponent(password));
+    } catch {
+      // not a URL: nothing to hide, and config validation reports it
+    }
+  }
+  return [...new Set(out)];
+}

@@ -3,7 +3,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { routeFor } from '../../../src/core/network.ts';
-import { networkFromSettings } from '../../../src/extension/proxySettings.ts';
+import { networkFromSettings, networkSecrets } from '../../../src/extension/proxySettings.ts';
+import { Redactor } from '../../../src/extension/redaction.ts';
 
 const env = { HTTPS_PROXY: 'http://env-proxy:3128', NO_PROXY: '.env.example' };
 
@@ -32,4 +33,12 @@ test('strict SSL, authorization and system certificates follow their settings (d
   assert.deepEqual([defaults.proxy.strictSSL, defaults.proxy.authorization, defaults.systemCertificates], [true, undefined, true]);
   const set = networkFromSettings({ proxy: 'http://p:1', proxyStrictSSL: false, proxyAuthorization: ' Basic abc= ', systemCertificates: false }, {});
   assert.deepEqual([set.proxy.strictSSL, set.proxy.authorization, set.systemCertificates], [false, 'Basic abc=', false]);
+});
+
+test('literal proxy credentials from the settings are handed to the log redactor', () => {
+  const network = networkFromSettings({ proxy: 'http://bob:planted-pw%21@corp:8080', proxyAuthorization: 'Basic cGxhbnRlZA==' }, {});
+  const redactor = new Redactor();
+  for (const secret of networkSecrets(network)) redactor.add(secret);
+  const text = redactor.redact('proxy said planted-pw! / planted-pw%21 / Basic cGxhbnRlZA==');
+  assert.doesNotMatch(text, /planted-pw|cGxhbnRlZA==/);
 });
