@@ -18,6 +18,8 @@ import type { CodeServer } from '../../scripts/lib/code-server.ts';
 import { packageExtension } from '../../scripts/lib/package-extension.ts';
 import { SCREENSHOTS_DOC_DIR, TEST_RESULTS_DIR } from '../../scripts/lib/paths.ts';
 import { cleanupAll, onCleanup } from '../../scripts/lib/processes.ts';
+import { startLabServer } from '../../src/lab/servers/index.ts';
+import { startSquid } from '../integration/support/forwardProxy.ts';
 import { HOSTILE_TEXT, startCountingSseServer, startHostileServer } from './servers.ts';
 import type { TestServer } from './servers.ts';
 
@@ -259,6 +261,31 @@ describe('Stream Health in a real VS Code', { timeout: SUITE_TIMEOUT_MS }, () =>
     }
     await wb.waitFor('the list gone once fixed', () => wb.webview('[data-testid="invalid-entry"]').count(), (n) => n === 0);
     await wb.runCommand('Notifications: Clear All Notifications');
+  });
+
+  test('with http.proxy in the user settings, an endpoint opens through a real squid, and the card names it', async () => {
+    const squid = await startSquid();
+    onCleanup(() => squid.stop());
+    // 127.0.0.2 is loopback but not one of the three hosts VS Code (and so Stream Health) always send direct.
+    const viaProxy = await startLabServer('sse', { heartbeatMs: 1000, host: '127.0.0.2' });
+    onCleanup(() => viaProxy.close());
+    const settingsFile = join(trusted, '.vscode', 'settings.json');
+    const saved = readFileSync(settingsFile, 'utf8');
+    const settings = JSON.parse(saved) as Record<string, unknown[]>;
+    server.updateUserSettings({ 'http.proxy': squid.url });
+    try {
+      writeFileSync(settingsFile, JSON.stringify({ ...settings, 'streamHealth.endpoints': [...settings['streamHealth.endpoints']!, { name: 'via-squid', kind: 'sse', url: viaProxy.url, heartbeatSeconds: 5 }] }, null, 2));
+      await wb.waitFor('via-squid open', () => cardState('via-squid'), (s) => s === 'open');
+      const route = await cardField('via-squid', 'route');
+      log(`via-squid route: ${route}`);
+      assert.match(route, new RegExp(`via proxy http://127\\.0\\.0\\.1:${squid.port} \\(VS Code http\\.proxy\\)`));
+      assert.equal(await cardField('sse-heartbeat', 'route'), '', 'a 127.0.0.1 endpoint still goes direct');
+    } finally {
+      writeFileSync(settingsFile, saved);
+      server.updateUserSettings({ 'http.proxy': '' });
+    }
+    // squid writes a tunnel's line when it closes, which removing the endpoint does.
+    await squid.waitForLog(new RegExp(`TCP_TUNNEL/200 .*CONNECT 127\\.0\\.0\\.2:${viaProxy.port} `), 30_000);
   });
 
   test('a window reload restores the dashboard and the history', async () => {

@@ -148,7 +148,7 @@ export function classifyNetworkError(error: unknown, context: FailureContext & {
   }
   const dns = first(DNS_CODES);
   if (dns) return { error: 'dns', retryable: true, detail: `cannot resolve ${host} (${dns}); check the host name and your DNS` };
-  if (codes.includes('ECONNREFUSED')) return { error: 'connect-failed', retryable: true, detail: `connection to ${host} refused; is the server running on that port?` };
+  if (codes.includes('ECONNREFUSED')) return { error: 'connect-failed', retryable: true, detail: `connection to ${host} refused (ECONNREFUSED); is the server running on that port?` };
   if (codes.includes('UND_ERR_CONNECT_TIMEOUT') || codes.includes('ETIMEDOUT')) return { error: 'connect-failed', retryable: true, detail: `connecting to ${host} timed out: ${message}` };
   if (codes.includes('UND_ERR_HEADERS_TIMEOUT')) return { error: 'connect-failed', retryable: true, detail: `${host} accepted the connection but sent no response headers in time` };
   const reset = first(RESET_CODES);
