@@ -66,8 +66,8 @@ export interface HeartbeatEvent extends EventBase {
 }
 export interface MessageEvent extends EventBase { readonly event: 'message'; readonly bytes: number }
 export interface StaleEvent extends EventBase { readonly event: 'stale'; readonly silenceMs: number }
-export interface DropEvent extends EventBase, ProtocolCodes {
-  readonly event: 'drop';
+/** What is known about a drop: the same fields on the `drop` event and in the history's DropRecord. */
+export interface DropFacts extends ProtocolCodes {
   readonly cause: DropCause;
   readonly streamAgeMs: number;
   readonly silenceMs: number;
@@ -76,6 +76,9 @@ export interface DropEvent extends EventBase, ProtocolCodes {
   readonly peerAlive?: boolean;
   /** The failure was an HTML/non-stream error page (gateway). */
   readonly htmlErrorPage?: boolean;
+}
+export interface DropEvent extends EventBase, DropFacts {
+  readonly event: 'drop';
 }
 export interface ErrorEvent extends EventBase {
   readonly event: 'error';

@@ -2,7 +2,7 @@
 // history, diagnosis findings, and the Monitor's public surface. Plain data, JSON-safe.
 
 import type { EndpointConfig } from './config.ts';
-import type { DropCause, ErrorCause, FindingKind, HeartbeatDirection, HeartbeatKind, ProtocolCodes, StreamEvent } from './events.ts';
+import type { DropCause, DropFacts, ErrorCause, FindingKind, HeartbeatDirection, HeartbeatKind, StreamEvent } from './events.ts';
 import type { SessionState } from './states.ts';
 
 /** Live view of one endpoint; timestamps are wall-clock epoch ms (for display). */
@@ -47,16 +47,8 @@ export interface SessionRecord {
   readonly detail: string;
 }
 
-export interface DropRecord extends ProtocolCodes {
+export interface DropRecord extends DropFacts {
   readonly at: number;
-  readonly cause: DropCause;
-  readonly streamAgeMs: number;
-  readonly silenceMs: number;
-  readonly detail: string;
-  /** A liveness probe had been answered within the idle window before this drop. */
-  readonly peerAlive?: boolean;
-  /** The failure was an HTML/non-stream error page (gateway). */
-  readonly htmlErrorPage?: boolean;
 }
 
 export interface ErrorRecord {

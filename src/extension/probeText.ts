@@ -10,7 +10,8 @@ export function heartbeatSecondsFor(recommendedMs: number): number {
   return Math.floor(recommendedMs / 1000);
 }
 
-export function describeProbe(name: string, r: IdleProbeResult): string {
+/** One notification sentence for a probe result (the CLI prints the same facts as lines: cli/probeIdle.ts). */
+export function probeNotice(name: string, r: IdleProbeResult): string {
   const beats = r.serverHeartbeats.count === 0
     ? 'The server sent no heartbeats.'
     : `The server sent ${r.serverHeartbeats.count} heartbeat(s)${r.serverHeartbeats.medianIntervalMs ? `, about every ${formatDuration(r.serverHeartbeats.medianIntervalMs)}` : ''}.`;

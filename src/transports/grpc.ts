@@ -9,7 +9,7 @@ import type { DropCause } from '../core/events.ts';
 import type { ConnectContext, EndInfo, ProbeResult, Transport } from '../core/transport.ts';
 import { decodeHealthStatus, encodeHealthCheckRequest, servingStatusName } from './grpc/protobuf.ts';
 import { classifyGrpcEnd, DETAIL_MAX_CHARS, GRPC_UNIMPLEMENTED, grpcCodeName } from './grpc/status.ts';
-import { clientCertificateFailure, networkProfile, probeDeadlineMs, proxyRefusal, setupFailure, windowBoundedMs, withRoute } from './net/index.ts';
+import { clientCertificateFailure, networkProfile, probeDeadlineMs, proxyRefusal, startOrReport, windowBoundedMs, withRoute } from './net/index.ts';
 import type { NetworkProfile } from './net/index.ts';
 import { askProxyForTunnel, basicCredentials } from './net/proxy.ts';
 import type { ProxiedRoute } from './net/proxy.ts';
@@ -148,12 +148,7 @@ class GrpcConnection {
       probe: () => this.probe(),
       close: (cause: DropCause, detail: string) => this.close(cause, detail),
     };
-    try {
-      this.start();
-    } catch (error) {
-      // Bad URL, an unusable TLS file, an illegal metadata key: a config problem, reported after return.
-      queueMicrotask(() => this.finish(setupFailure(error)));
-    }
+    startOrReport(() => this.start(), (info) => this.finish(info));
   }
 
   private start(): void {

@@ -9,7 +9,7 @@ import type { EndpointConfig } from '../core/config.ts';
 import { StreamHealthError } from '../core/errors.ts';
 import type { DropCause } from '../core/events.ts';
 import type { ConnectContext, EndInfo, ProbeResult, Transport } from '../core/transport.ts';
-import { networkProfile, probeDeadlineMs, proxyRefusal, setupFailure, windowBoundedMs, withRoute } from './net/index.ts';
+import { networkProfile, probeDeadlineMs, proxyRefusal, startOrReport, windowBoundedMs, withRoute } from './net/index.ts';
 import type { NetworkProfile } from './net/index.ts';
 import { wsProxyAgent } from './net/proxy.ts';
 import { serverText } from './serverText.ts';
@@ -77,12 +77,7 @@ class WsConnection {
       probe: () => this.probe(),
       close: (cause: DropCause, detail: string) => this.close(cause, detail),
     };
-    try {
-      this.start();
-    } catch (error) {
-      // An unusable TLS file, a header ws refuses: a config problem, reported after return.
-      queueMicrotask(() => this.finish(setupFailure(error)));
-    }
+    startOrReport(() => this.start(), (info) => this.finish(info));
   }
 
   private start(): void {

@@ -8,7 +8,7 @@ import { formatDuration } from '../../core/format.ts';
 import { runIdleProbe, type IdleProbeResult } from '../../core/idleProbe.ts';
 import { errorMessage } from '../../core/util.ts';
 import { SECRET_HINT } from '../endpointManager.ts';
-import { describeProbe, heartbeatSecondsFor } from '../probeText.ts';
+import { probeNotice, heartbeatSecondsFor } from '../probeText.ts';
 import { KEEP_OPEN, type CommandContext } from './context.ts';
 import { ALL, pickEndpoint } from './pickEndpoint.ts';
 
@@ -82,7 +82,7 @@ export async function measureIdleTimeout(ctx: CommandContext, name?: string, arg
     throw new StreamHealthError(code, `Stream Health: measuring the idle timeout failed: ${message}`);
   });
 
-  const text = ctx.redactor.redact(describeProbe(target, result));
+  const text = ctx.redactor.redact(probeNotice(target, result));
   ctx.log.info(`[${target}] idle probe: ${text}`);
   const actions = result.recommendedHeartbeatMs !== undefined ? ['Copy Recommendation'] : [];
   void vscode.window.showInformationMessage(`Stream Health: ${text}`, ...actions).then((choice) => {

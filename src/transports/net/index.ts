@@ -37,6 +37,18 @@ export function setupFailure(error: unknown): EndInfo {
   return { cause: 'protocol-error', error: 'config', detail, retryable: false };
 }
 
+/**
+ * Runs a transport's synchronous start; a throw (an unusable TLS file, a header the library refuses)
+ * is reported through `finish` after the factory has returned, as the Transport contract requires.
+ */
+export function startOrReport(start: () => void, finish: (info: EndInfo) => void): void {
+  try {
+    start();
+  } catch (error) {
+    queueMicrotask(() => finish(setupFailure(error)));
+  }
+}
+
 /** The open detail with the route appended when a proxy carries the stream (direct adds nothing). */
 export function withRoute(detail: string, profile: Pick<NetworkProfile, 'route' | 'routeText'> | undefined): string {
   return profile && profile.route.mode === 'proxy' ? `${detail}, ${profile.routeText}` : detail;

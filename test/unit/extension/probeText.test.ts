@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { IdleProbeResult } from '../../../src/core/idleProbe.ts';
-import { describeProbe, heartbeatSecondsFor } from '../../../src/extension/probeText.ts';
+import { probeNotice, heartbeatSecondsFor } from '../../../src/extension/probeText.ts';
 
 const base: IdleProbeResult = { survived: false, silenceMs: 60_020, streamAgeMs: 60_100, cause: 'reset', detail: 'terminated', openDetail: 'SSE', serverHeartbeats: { count: 0 } };
 
@@ -16,13 +16,13 @@ test('the recommended heartbeatSeconds is never slower than the recommendation',
 
 test('a cut stream reports the silence, cause, recommendation and server heartbeats', () => {
   assert.equal(
-    describeProbe('orders', { ...base, recommendedHeartbeatMs: 20_000 }),
+    probeNotice('orders', { ...base, recommendedHeartbeatMs: 20_000 }),
     'orders: the stream was cut after 60 s of silence (cause reset: terminated). Recommended heartbeat: every 20 s or more often ("heartbeatSeconds": 20). The server sent no heartbeats.',
   );
 });
 
 test('survived and cancelled probes say so', () => {
-  const survived = describeProbe('a', { ...base, survived: true, cause: undefined, silenceMs: 120_000, streamAgeMs: 120_000, serverHeartbeats: { count: 8, medianIntervalMs: 15_000 } });
+  const survived = probeNotice('a', { ...base, survived: true, cause: undefined, silenceMs: 120_000, streamAgeMs: 120_000, serverHeartbeats: { count: 8, medianIntervalMs: 15_000 } });
   assert.equal(survived, 'a: the stream survived 2 min (longest silence 2 min): no idle cutoff on this path below that. The server sent 8 heartbeat(s), about every 15 s.');
-  assert.match(describeProbe('a', { ...base, survived: true, aborted: true, streamAgeMs: 5000 }), /^a: measurement cancelled after 5 s; the stream was still open\./);
+  assert.match(probeNotice('a', { ...base, survived: true, aborted: true, streamAgeMs: 5000 }), /^a: measurement cancelled after 5 s; the stream was still open\./);
 });
