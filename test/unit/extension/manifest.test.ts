@@ -72,3 +72,9 @@ test('every command is contributed with the Stream Health category and activates
   assert.equal(pkg.engines.vscode, '^1.139.0');
   assert.equal(pkg.main, './dist/extension.cjs');
 });
+
+test('docs/extension.md, the packaged README, has no relative links (vsce refuses them without a repository URL)', () => {
+  const text = readFileSync(new URL('../../../docs/extension.md', import.meta.url), 'utf8');
+  const relative = [...text.matchAll(/\]\(([^)]+)\)/g)].map((m) => m[1]!).filter((href) => !/^(https?:|#|mailto:)/.test(href));
+  assert.deepEqual(relative, []);
+});

@@ -2,7 +2,7 @@
 // files made by openssl: every unusable file or passphrase names the field to fix.
 
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import * as tls from 'node:tls';
@@ -64,4 +64,19 @@ test('unusable files and passphrases name the field to fix', () => {
   assert.equal(missing.field, 'tls.keyPassphrase');
   assert.match(missing.message, /encrypted/);
   assert.equal(failure({ certFile: pki.client.cert, keyFile: pki.server.key }).field, 'tls.keyFile');
+});
+
+test('files are read again at each load, so a rotated CA or client certificate is used at the next connect', () => {
+  const other = makeTestPki({ name: 'rotated' });
+  try {
+    const rotating = join(pki.dir, 'rotating-ca.pem');
+    writeFileSync(rotating, readFileSync(pki.caFile));
+    const before = loadTlsMaterial(config({ caFile: rotating }));
+    writeFileSync(rotating, readFileSync(other.caFile));
+    const after = loadTlsMaterial(config({ caFile: rotating }));
+    assert.notEqual(before.secureContext, after.secureContext);
+    assert.ok(after.ca.includes(readFileSync(other.caFile, 'utf8')));
+  } finally {
+    other.remove();
+  }
 });
