@@ -54,24 +54,15 @@ export function toResourceMetrics(snapshot: Snapshot, options: ToResourceMetrics
     const unit = m.name.endsWith('_seconds') ? 's' : '';
     // At run time prom-client's `type` is the exposition word ('counter'), not its d.ts enum.
     const type = m.type as unknown as string;
+    const descriptor = { name: type === 'counter' ? m.name.replace(/_total$/, '') : m.name, description: m.help, unit, valueType: VALUE_TYPE_DOUBLE };
+    const numbers = () => m.values.map((v) => point(v.labels as Record<string, string | number>, v.value));
     if (type === 'counter') {
-      metrics.push({
-        descriptor: { name: m.name.replace(/_total$/, ''), description: m.help, unit, valueType: VALUE_TYPE_DOUBLE },
-        aggregationTemporality: AggregationTemporality.CUMULATIVE,
-        dataPointType: DataPointType.SUM,
-        isMonotonic: true,
-        dataPoints: m.values.map((v) => point(v.labels as Record<string, string | number>, v.value)),
-      });
+      metrics.push({ descriptor, aggregationTemporality: AggregationTemporality.CUMULATIVE, dataPointType: DataPointType.SUM, isMonotonic: true, dataPoints: numbers() });
     } else if (type === 'gauge') {
-      metrics.push({
-        descriptor: { name: m.name, description: m.help, unit, valueType: VALUE_TYPE_DOUBLE },
-        aggregationTemporality: AggregationTemporality.CUMULATIVE,
-        dataPointType: DataPointType.GAUGE,
-        dataPoints: m.values.map((v) => point(v.labels as Record<string, string | number>, v.value)),
-      });
+      metrics.push({ descriptor, aggregationTemporality: AggregationTemporality.CUMULATIVE, dataPointType: DataPointType.GAUGE, dataPoints: numbers() });
     } else if (type === 'histogram') {
       metrics.push({
-        descriptor: { name: m.name, description: m.help, unit, valueType: VALUE_TYPE_DOUBLE },
+        descriptor,
         aggregationTemporality: AggregationTemporality.CUMULATIVE,
         dataPointType: DataPointType.HISTOGRAM,
         dataPoints: histogramPoints(m.name, m.values).map((h) => point(h.labels, h.value)),

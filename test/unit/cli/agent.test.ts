@@ -7,10 +7,10 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { parseAgentSettings, resolveOtlpHeaders } from '../../../src/cli/agentConfig.ts';
 import { CliConfigError } from '../../../src/cli/endpoints.ts';
-import type { CliIo } from '../../../src/cli/io.ts';
 import { main } from '../../../src/cli/main.ts';
 import { toResourceMetrics } from '../../../src/cli/otlp.ts';
 import { parseCommand } from '../../../src/cli/args.ts';
+import { cliIo } from '../../support/cliIo.ts';
 import { FakeTransportFactory } from '../../support/fakeTransport.ts';
 
 test('metrics settings: file values, flags override, loopback by default, unknown fields warned', () => {
@@ -79,27 +79,7 @@ test('OTLP conversion: counters lose _total, histograms become per-bucket counts
   assert.equal(rm.resource.attributes['service.instance.id'], 'a');
 });
 
-function io(fake: FakeTransportFactory, env: NodeJS.ProcessEnv = {}) {
-  const stderr: string[] = [];
-  const stdout: string[] = [];
-  let interrupt: (() => void) | undefined;
-  let reload: (() => void) | undefined;
-  const value: CliIo = {
-    stdout: { write: (t: string) => stdout.push(t), isTTY: false },
-    stderr: { write: (t: string) => stderr.push(t) },
-    env,
-    onInterrupt: (h) => {
-      interrupt = h;
-      return () => (interrupt = undefined);
-    },
-    onReload: (h) => {
-      reload = h;
-      return () => (reload = undefined);
-    },
-    transportFactory: fake.factory,
-  };
-  return { io: value, err: () => stderr.join(''), out: () => stdout.join(''), interrupt: () => interrupt?.(), reload: () => reload?.() };
-}
+const io = cliIo;
 
 async function until<T>(fn: () => Promise<T | undefined>): Promise<T> {
   for (let i = 0; i < 200; i++) {
