@@ -30,6 +30,8 @@ export class FleetMetrics {
   private readonly startedAt = new Map<string, number>();
   private readonly openedAt = new Map<string, number>();
   private readonly lastReceiveAt = new Map<string, number>();
+  /** Every label set each stream has in the counters and histograms, so a removed stream loses all of them. */
+  private readonly series = new Map<string, Map<Counter | Histogram, Map<string, Record<string, string>>>>();
   private readonly counters: { attempts: Counter; drops: Counter; errors: Counter; heartbeats: Counter };
   private readonly histograms: { silence: Histogram; age: Histogram; rtt: Histogram };
   private readonly removeListener: () => void;
@@ -129,11 +131,12 @@ export class FleetMetrics {
       }
       this.streams.set(e.name, e);
       this.startedAt.set(e.name, this.now());
-      this.counters.attempts.inc({ stream: e.name }, 0);
-      for (const cause of DROP_CAUSES) this.counters.drops.inc({ stream: e.name, cause }, 0);
-      for (const cause of ERROR_CAUSES) this.counters.errors.inc({ stream: e.name, cause }, 0);
-      this.histograms.silence.zero({ stream: e.name });
-      this.histograms.age.zero({ stream: e.name });
+      this.series.set(e.name, new Map());
+      this.track(this.counters.attempts, { stream: e.name }).inc({ stream: e.name }, 0);
+      for (const cause of DROP_CAUSES) this.track(this.counters.drops, { stream: e.name, cause }).inc({ stream: e.name, cause }, 0);
+      for (const cause of ERROR_CAUSES) this.track(this.counters.errors, { stream: e.name, cause }).inc({ stream: e.name, cause }, 0);
+      this.track(this.histograms.silence, { stream: e.name }).zero({ stream: e.name });
+      this.track(this.histograms.age, { stream: e.name }).zero({ stream: e.name });
     }
   }
 
@@ -147,11 +150,17 @@ export class FleetMetrics {
     this.startedAt.delete(name);
     this.openedAt.delete(name);
     this.lastReceiveAt.delete(name);
-    for (const metric of [...Object.values(this.counters), ...Object.values(this.histograms)]) {
-      // prom-client removes by exact label set: find this stream's sets in its own bookkeeping.
-      const hashMap = (metric as unknown as { hashMap: Record<string, { labels: Record<string, string> }> }).hashMap;
-      for (const entry of Object.values(hashMap)) if (entry.labels.stream === name) metric.remove(entry.labels);
-    }
+    for (const [metric, sets] of this.series.get(name) ?? []) for (const labels of sets.values()) metric.remove(labels);
+    this.series.delete(name);
+  }
+
+  private track<M extends Counter | Histogram>(metric: M, labels: Record<string, string>): M {
+    const perMetric = this.series.get(labels.stream!);
+    if (!perMetric) return metric;
+    let sets = perMetric.get(metric);
+    if (!sets) perMetric.set(metric, (sets = new Map()));
+    sets.set(JSON.stringify(labels), labels);
+    return metric;
   }
 
   private record(event: StreamEvent): void {
@@ -171,9 +180,9 @@ export class FleetMetrics {
         break;
       case 'heartbeat': {
         const kind = heartbeatKindLabel(event.kind);
-        this.counters.heartbeats.inc({ stream, direction: event.direction, kind });
+        this.track(this.counters.heartbeats, { stream, direction: event.direction, kind }).inc({ stream, direction: event.direction, kind });
         if (event.direction === 'in') this.lastReceiveAt.set(stream, at);
-        if (event.rttMs !== undefined) this.histograms.rtt.observe({ stream, kind }, event.rttMs / 1000);
+        if (event.rttMs !== undefined) this.track(this.histograms.rtt, { stream, kind }).observe({ stream, kind }, event.rttMs / 1000);
         break;
       }
       case 'drop':
