@@ -1,8 +1,10 @@
 // Builds the three shipped bundles: the extension and the CLI (Node, CommonJS, `vscode` external)
 // and the dashboard (browser IIFE into media/). Type-checking is `npm run typecheck`, not this.
 import * as esbuild from 'esbuild';
+import { readFileSync } from 'node:fs';
 
 const production = process.argv.includes('--production');
+const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
 const watch = process.argv.includes('--watch');
 
 /** VS Code 1.139's extension host runs Node 22; never target whatever Node runs the build. */
@@ -35,6 +37,8 @@ const builds = [
     entryPoints: ['src/cli/main.ts'],
     outfile: 'dist/cli.cjs',
     banner: { js: '#!/usr/bin/env node' },
+    // stream_health_build_info{version} and the OTLP resource's service.version.
+    define: { STREAM_HEALTH_VERSION: JSON.stringify(version) },
   },
   {
     ...common,

@@ -18,6 +18,12 @@ export interface WatchCommand {
   readonly durationSeconds?: number;
   readonly json: boolean;
   readonly verbose: boolean;
+  /** `json`: events as NDJSON on stdout (as --json) and the agent's own messages as JSON lines on stderr. */
+  readonly logFormat: LogFormat;
+  readonly metricsListen?: string;
+  readonly otlpEndpoint?: string;
+  readonly otlpHeaders: readonly string[];
+  readonly otlpIntervalSeconds?: number;
   readonly network: NetworkFlags;
 }
 
@@ -29,6 +35,9 @@ export interface NetworkFlags {
   readonly keyFile?: string;
   readonly systemCertificates: boolean;
 }
+
+export const LOG_FORMATS = ['text', 'json'] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];
 
 export interface ProbeIdleCommand {
   readonly command: 'probe-idle';
@@ -56,13 +65,18 @@ const OPTIONS = {
   cert: { type: 'string' },
   key: { type: 'string' },
   'system-ca': { type: 'boolean' },
+  'log-format': { type: 'string' },
+  'metrics-listen': { type: 'string' },
+  'otlp-endpoint': { type: 'string' },
+  'otlp-header': { type: 'string', multiple: true },
+  'otlp-interval': { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
 /** Which options each command accepts (anything else is a usage error, not silently ignored). */
 const NETWORK_OPTIONS = ['proxy', 'ca-file', 'cert', 'key', 'system-ca'];
 const ALLOWED: Record<'watch' | 'probe-idle', readonly string[]> = {
-  watch: ['config', 'url', 'kind', 'heartbeat', 'idle-timeout', 'duration', 'json', 'verbose', 'help', ...NETWORK_OPTIONS],
+  watch: ['config', 'url', 'kind', 'heartbeat', 'idle-timeout', 'duration', 'json', 'verbose', 'help', 'log-format', 'metrics-listen', 'otlp-endpoint', 'otlp-header', 'otlp-interval', ...NETWORK_OPTIONS],
   'probe-idle': ['url', 'kind', 'max', 'json', 'help', ...NETWORK_OPTIONS],
 };
 
@@ -81,7 +95,7 @@ export function parseCommand(argv: readonly string[]): Command {
   if (positionals.length > 1) throw new UsageError(`unexpected argument "${positionals[1]}"`);
   for (const key of Object.keys(values)) {
     const given = values[key as keyof typeof values];
-    if (given === undefined || (given === false && key !== 'system-ca')) continue;
+    if (given === undefined || (given === false && key !== 'system-ca') || (Array.isArray(given) && given.length === 0)) continue;
     if (!ALLOWED[name].includes(key)) throw new UsageError(`--${key} does not apply to ${name}`);
   }
   const kind = values.kind === undefined ? undefined : parseKind(values.kind);
@@ -118,8 +132,18 @@ export function parseCommand(argv: readonly string[]): Command {
     ...(values.duration !== undefined ? { durationSeconds: seconds('--duration', values.duration, { positive: true }) } : {}),
     json: values.json ?? false,
     verbose: values.verbose ?? false,
+    logFormat: values['log-format'] === undefined ? 'text' : parseLogFormat(values['log-format']),
+    ...(values['metrics-listen'] !== undefined ? { metricsListen: values['metrics-listen'] } : {}),
+    ...(values['otlp-endpoint'] !== undefined ? { otlpEndpoint: values['otlp-endpoint'] } : {}),
+    otlpHeaders: values['otlp-header'] ?? [],
+    ...(values['otlp-interval'] !== undefined ? { otlpIntervalSeconds: seconds('--otlp-interval', values['otlp-interval'], { positive: true }) } : {}),
     network,
   };
+}
+
+function parseLogFormat(text: string): LogFormat {
+  if ((LOG_FORMATS as readonly string[]).includes(text)) return text as LogFormat;
+  throw new UsageError(`--log-format must be one of ${LOG_FORMATS.join(', ')} (got "${text}")`);
 }
 
 function nonEmpty(flag: string, text: string): string {

@@ -40,14 +40,17 @@ export interface LoadedEndpoints {
   readonly endpoints: EndpointConfig[];
   /** Unknown fields, ignored, one line each (`eps.json: endpoints[0].heartbeatSecond: unknown field...`). */
   readonly warnings: string[];
+  /** The config file's top-level "metrics" object (agent mode), unparsed; see agentConfig.ts. */
+  readonly metrics?: unknown;
 }
 
 export function loadEndpoints(input: EndpointInput, readFile: (path: string) => string = (p) => readFileSync(p, 'utf8')): LoadedEndpoints {
   let raw: unknown[];
   let source: string;
+  let metrics: unknown;
   if (input.configFile !== undefined) {
     source = input.configFile;
-    raw = readConfigFile(input.configFile, readFile);
+    ({ endpoints: raw, metrics } = readConfigFile(input.configFile, readFile));
   } else if (input.url !== undefined && input.kind !== undefined) {
     source = 'command line';
     raw = [{ name: nameFromUrl(input.url), kind: input.kind, url: input.url }];
@@ -63,10 +66,10 @@ export function loadEndpoints(input: EndpointInput, readFile: (path: string) => 
   }
   if (endpoints.length === 0) throw new CliConfigError(source, ['no endpoints configured: "endpoints" is empty']);
   const routed = withNetwork(endpoints, proxyEnvironmentFrom(input.env ?? {}), input.network?.systemCertificates ?? true);
-  return { endpoints: routed, warnings: warnings.map((w) => `${source}: ${formatConfigIssue(w)}`) };
+  return { endpoints: routed, warnings: warnings.map((w) => `${source}: ${formatConfigIssue(w)}`), ...(metrics !== undefined ? { metrics } : {}) };
 }
 
-function readConfigFile(path: string, readFile: (path: string) => string): unknown[] {
+function readConfigFile(path: string, readFile: (path: string) => string): { endpoints: unknown[]; metrics?: unknown } {
   let text: string;
   try {
     text = readFile(path);
@@ -82,7 +85,9 @@ function readConfigFile(path: string, readFile: (path: string) => string): unkno
   }
   const endpoints = Array.isArray(json) ? json : (json as Raw | null)?.endpoints;
   if (!Array.isArray(endpoints)) throw new CliConfigError(path, ['expected {"endpoints": [ ... ]}']);
-  return endpoints;
+  // "metrics" is a file-level key (agent mode), never an endpoint field.
+  const metrics = Array.isArray(json) ? undefined : (json as Raw).metrics;
+  return { endpoints, ...(metrics !== undefined ? { metrics } : {}) };
 }
 
 function applyOverrides(entry: unknown, input: EndpointInput): unknown {

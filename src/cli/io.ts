@@ -18,6 +18,8 @@ export interface CliIo {
   readonly env: NodeJS.ProcessEnv;
   /** Registers a Ctrl-C / SIGTERM handler; returns a function that removes it. */
   onInterrupt(handler: () => void): () => void;
+  /** Registers a SIGHUP (reload the configuration) handler; returns a function that removes it. */
+  onReload?(handler: () => void): () => void;
   readonly transportFactory: TransportFactory;
   readonly clock?: Clock;
 }

@@ -85,6 +85,12 @@ function processIo(transportFactory: TransportFactory): CliIo {
         handlers.delete(handler);
       };
     },
+    onReload(handler) {
+      process.on('SIGHUP', handler);
+      return () => {
+        process.off('SIGHUP', handler);
+      };
+    },
     transportFactory,
   };
 }

@@ -14,7 +14,9 @@ export class UsageError extends StreamHealthError {
 
 export const USAGE = `Usage:
   stream-health watch [--config FILE | --url URL --kind KIND] [--heartbeat S] [--idle-timeout S]
-                      [--duration S] [--json] [--verbose] [NETWORK OPTIONS]
+                      [--duration S] [--json] [--verbose] [--log-format text|json]
+                      [--metrics-listen HOST:PORT] [--otlp-endpoint URL [--otlp-header K=V]...
+                      [--otlp-interval S]] [NETWORK OPTIONS]
   stream-health probe-idle --url URL --kind KIND [--max S] [--json] [NETWORK OPTIONS]
   stream-health --help
 
@@ -34,7 +36,16 @@ Options:
   --max S             probe-idle: give up waiting after S seconds (default 400)
   --json              print events as NDJSON, one object per line
   --verbose           also print message events (and heartbeat lines in human mode)
+  --log-format F      text (default) or json: NDJSON events on stdout, JSON log lines on stderr
   -h, --help          show this help
+
+Agent mode (watch; also the config file's "metrics" object; see docs/fleet.md):
+  --metrics-listen HOST:PORT  serve Prometheus /metrics, /healthz, /readyz (a bare PORT = 127.0.0.1)
+  --otlp-endpoint URL         push OTLP/HTTP protobuf metrics to URL (e.g. http://collector:4318/v1/metrics)
+  --otlp-header K=V           header for the OTLP push (repeatable); V may use \${secret:NAME}
+  --otlp-interval S           OTLP push interval (default 15)
+  SIGHUP or a change of the --config file reloads the endpoints; SIGTERM closes every
+  stream, pushes a last export and exits 0.
 
 Network options (every endpoint):
   --proxy URL|off|auto  forward proxy http(s)://[user[:password]@]host:port, "off" for direct; default

@@ -1,11 +1,17 @@
 // `stream-health watch`: runs the Monitor over the configured endpoints and renders its events as
 // NDJSON, as plain lines, or as a live table redrawn in place on a terminal.
 
+import { unwatchFile, watchFile } from 'node:fs';
+import type { Stats } from 'node:fs';
 import type { EndpointConfig } from '../core/config.ts';
 import type { StreamEvent } from '../core/events.ts';
 import { FindingNews } from '../core/findingNews.ts';
 import { Monitor } from '../core/monitor.ts';
 import { redact } from '../core/secrets.ts';
+import { deepEqual, errorMessage } from '../core/util.ts';
+import { Agent } from './agent.ts';
+import type { AgentLog } from './agent.ts';
+import { parseAgentSettings, resolveOtlpHeaders } from './agentConfig.ts';
 import type { WatchCommand } from './args.ts';
 import { envSecretResolver, envSecretValues, loadEndpoints, secretHint } from './endpoints.ts';
 import type { CliIo } from './io.ts';
@@ -15,16 +21,28 @@ import { EXIT } from './usage.ts';
 
 /** How often the live table refreshes its clocks (stream age, "x s ago"). */
 const TABLE_REFRESH_MS = 1000;
+/** How often a --config file is checked for changes (stat polling). */
+const CONFIG_POLL_MS = 1000;
 /** Recent notable event lines kept under the live table. */
 const TABLE_LOG_LINES = 8;
 
-export function runWatch(command: WatchCommand, io: CliIo): Promise<number> {
-  const { endpoints, warnings } = loadEndpoints({ ...command, env: io.env });
+export async function runWatch(command: WatchCommand, io: CliIo): Promise<number> {
+  const loaded = loadEndpoints({ ...command, env: io.env });
+  let endpoints = loaded.endpoints;
+  const source = command.configFile ?? 'command line';
   const secrets = envSecretValues(io.env);
   const out = lineWriter(io.stdout, secrets);
   const err = lineWriter(io.stderr, secrets);
+  const jsonLogs = command.logFormat === 'json';
+  const json = command.json || jsonLogs;
+  const log: AgentLog = (level, message, fields = {}) => {
+    if (jsonLogs) err(JSON.stringify({ ts: new Date().toISOString(), level, msg: message, ...fields }));
+    else err(`stream-health: ${level === 'info' ? '' : level === 'warn' ? 'warning: ' : 'error: '}${message}`);
+  };
   // An ignored field is not fatal (it may come from a newer version), but a typo must not pass unseen.
-  for (const warning of warnings) err(`stream-health: warning: ${warning}`);
+  const { settings, warnings: agentWarnings } = parseAgentSettings(loaded.metrics, command, source);
+  for (const warning of [...loaded.warnings, ...agentWarnings]) log('warn', warning);
+  const otlpHeaders = settings.otlp ? await resolveOtlpHeaders(settings.otlp, io.env, source) : {};
   const monitor = new Monitor({
     transportFactory: io.transportFactory,
     ...(io.clock ? { clock: io.clock } : {}),
@@ -32,36 +50,78 @@ export function runWatch(command: WatchCommand, io: CliIo): Promise<number> {
     secretHint,
     emitMessages: command.verbose,
     // Warnings are not events (docs/design.md): with --verbose they go to stderr, keeping NDJSON clean.
-    ...(command.verbose ? { onWarning: (endpoint: string, message: string) => err(`${endpoint}: warning: ${message}`) } : {}),
+    ...(command.verbose ? { onWarning: (endpoint: string, message: string) => log('warn', `${endpoint}: ${message}`, { stream: endpoint }) } : {}),
   });
-  const live = !command.json && io.stdout.isTTY === true;
+  const agent = settings.listen || settings.otlp ? new Agent({ settings, otlpHeaders, monitor, log }) : undefined;
+  if (agent) {
+    try {
+      await agent.start();
+    } catch (error) {
+      monitor.dispose();
+      throw error;
+    }
+  }
+  const live = !json && io.stdout.isTTY === true;
   const view = live ? new LiveView(monitor, io, secrets) : undefined;
 
   return new Promise<number>((resolve) => {
     let finished = false;
     // The core's timers are unref'd; this ref'd ticker keeps the process up while we watch.
     const ticker = setInterval(() => view?.draw(), TABLE_REFRESH_MS);
-    const durationTimer = command.durationSeconds !== undefined ? setTimeout(() => finish(EXIT.ok), command.durationSeconds * 1000) : undefined;
-    const removeInterrupt = io.onInterrupt(() => finish(EXIT.ok));
+    const durationTimer = command.durationSeconds !== undefined ? setTimeout(() => void finish(EXIT.ok), command.durationSeconds * 1000) : undefined;
+    const removeInterrupt = io.onInterrupt(() => void finish(EXIT.ok));
 
-    const finish = (code: number, reason?: string) => {
+    const reload = (why: string) => {
+      if (finished) return;
+      let next;
+      try {
+        next = loadEndpoints({ ...command, env: io.env });
+      } catch (error) {
+        // A half-edited file must not take the running streams down: keep what runs.
+        log('error', `reload (${why}) failed, still running the previous endpoint list: ${errorMessage(error)}`);
+        return;
+      }
+      for (const warning of next.warnings) log('warn', warning);
+      const change = diffEndpoints(endpoints, next.endpoints);
+      endpoints = next.endpoints;
+      // Monitor.update restarts only the entries whose config changed.
+      monitor.update(endpoints);
+      agent?.sync(endpoints);
+      log('info', `reloaded (${why}): ${endpoints.length} endpoint(s); added ${list(change.added)}, removed ${list(change.removed)}, changed ${list(change.changed)}`, { reload: why, ...change });
+    };
+    const removeReload = io.onReload?.(() => reload('SIGHUP'));
+    const configFile = command.configFile;
+    const onFileChange = (current: Stats, previous: Stats) => {
+      if (current.mtimeMs !== previous.mtimeMs || current.size !== previous.size) reload('config file changed');
+    };
+    // Polling (not fs.watch) sees a Kubernetes ConfigMap update, which swaps a symlink, and editors' atomic renames.
+    if (configFile !== undefined) watchFile(configFile, { interval: CONFIG_POLL_MS, persistent: false }, onFileChange);
+
+    const finish = async (code: number, reason?: string) => {
       if (finished) return;
       finished = true;
       clearInterval(ticker);
       if (durationTimer) clearTimeout(durationTimer);
       removeInterrupt();
+      removeReload?.();
+      if (configFile !== undefined) unwatchFile(configFile, onFileChange);
       view?.draw();
       // Closing sends what each protocol expects (MCP DELETE, WS close) before we exit.
-      monitor.dispose();
-      if (!command.json) printSummary(endpoints, monitor, out, view !== undefined);
-      if (reason) err(`stream-health: ${reason}`);
+      if (agent) {
+        agent.beginShutdown();
+        await agent.stop(() => monitor.dispose());
+      } else {
+        monitor.dispose();
+      }
+      if (!json) printSummary(endpoints, monitor, out, view !== undefined);
+      if (reason) log('error', reason);
       resolve(code);
     };
 
     // Human lines print a finding when it is news (core/findingNews.ts); NDJSON keeps every event.
     const findingNews = new FindingNews();
     monitor.onEvent((event) => {
-      if (command.json) out(ndjson(event));
+      if (json) out(ndjson(event));
       else if (view) view.event(event);
       else if (event.event !== 'diagnosis' || findingNews.isNews(event.endpoint, event)) printEventLine(event, command.verbose, monitor, endpoints, out);
     });
@@ -69,12 +129,33 @@ export function runWatch(command: WatchCommand, io: CliIo): Promise<number> {
       const status = monitor.status();
       // With nothing left to retry, waiting longer cannot change the outcome.
       if (status.length > 0 && status.every((s) => s.state === 'failed')) {
-        queueMicrotask(() => finish(EXIT.runtime, `every endpoint failed: ${status.map((s) => `${s.name}: ${s.reason ?? 'failed'}`).join('; ')}`));
+        queueMicrotask(() => void finish(EXIT.runtime, `every endpoint failed: ${status.map((s) => `${s.name}: ${s.reason ?? 'failed'}`).join('; ')}`));
       }
     });
+    agent?.sync(endpoints);
     monitor.update(endpoints);
     view?.draw();
   });
+}
+
+interface EndpointChange {
+  readonly added: string[];
+  readonly removed: string[];
+  readonly changed: string[];
+}
+
+function diffEndpoints(before: readonly EndpointConfig[], after: readonly EndpointConfig[]): EndpointChange {
+  const old = new Map(before.map((e) => [e.name, e]));
+  const names = new Set(after.map((e) => e.name));
+  return {
+    added: after.filter((e) => !old.has(e.name)).map((e) => e.name),
+    removed: before.filter((e) => !names.has(e.name)).map((e) => e.name),
+    changed: after.filter((e) => old.has(e.name) && !deepEqual(old.get(e.name), e)).map((e) => e.name),
+  };
+}
+
+function list(names: readonly string[]): string {
+  return names.length ? names.join(', ') : 'none';
 }
 
 function printEventLine(event: StreamEvent, verbose: boolean, monitor: Monitor, endpoints: readonly EndpointConfig[], out: (line: string) => void): void {

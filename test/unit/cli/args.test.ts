@@ -7,10 +7,10 @@ import { UsageError } from '../../../src/cli/usage.ts';
 
 test('parses watch with --url/--kind and every option', () => {
   assert.deepEqual(parseCommand(['watch', '--url', 'http://127.0.0.1:1/e', '--kind', 'sse', '--heartbeat', '5', '--idle-timeout', '20', '--duration', '2.5', '--json', '--verbose']), {
-    command: 'watch', url: 'http://127.0.0.1:1/e', kind: 'sse', heartbeatSeconds: 5, idleTimeoutSeconds: 20, durationSeconds: 2.5, json: true, verbose: true,
+    command: 'watch', url: 'http://127.0.0.1:1/e', kind: 'sse', heartbeatSeconds: 5, idleTimeoutSeconds: 20, durationSeconds: 2.5, json: true, verbose: true, logFormat: 'text', otlpHeaders: [],
     network: { systemCertificates: true },
   });
-  assert.deepEqual(parseCommand(['watch', '--config', 'eps.json']), { command: 'watch', configFile: 'eps.json', json: false, verbose: false, network: { systemCertificates: true } });
+  assert.deepEqual(parseCommand(['watch', '--config', 'eps.json']), { command: 'watch', configFile: 'eps.json', json: false, verbose: false, logFormat: 'text', otlpHeaders: [], network: { systemCertificates: true } });
 });
 
 test('network flags apply to watch and probe-idle; --cert needs --key', () => {

@@ -3,25 +3,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { main } from '../../../src/cli/main.ts';
-import type { CliIo } from '../../../src/cli/io.ts';
+import { cliIo } from '../../support/cliIo.ts';
 import { FakeTransportFactory } from '../../support/fakeTransport.ts';
 
-function io(fake: FakeTransportFactory, env: NodeJS.ProcessEnv = {}) {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  let interrupt: (() => void) | undefined;
-  const value: CliIo = {
-    stdout: { write: (t: string) => stdout.push(t), isTTY: false },
-    stderr: { write: (t: string) => stderr.push(t) },
-    env,
-    onInterrupt: (h) => {
-      interrupt = h;
-      return () => (interrupt = undefined);
-    },
-    transportFactory: fake.factory,
-  };
-  return { io: value, out: () => stdout.join(''), err: () => stderr.join(''), interrupt: () => interrupt?.() };
-}
+const io = cliIo;
 
 test('watch --json prints one event per line and exits 0 at --duration', async () => {
   const fake = new FakeTransportFactory();
