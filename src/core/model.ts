@@ -3,6 +3,8 @@
 
 import type { EndpointConfig } from './config.ts';
 import type { DropCause, ErrorCause, FindingKind, HeartbeatDirection, HeartbeatKind, ProtocolCodes, StreamEvent } from './events.ts';
+import type { Hop } from './hops.ts';
+import type { CloseShape } from './intermediaries.ts';
 import type { SessionState } from './states.ts';
 
 /** Live view of one endpoint; timestamps are wall-clock epoch ms (for display). */
@@ -53,6 +55,10 @@ export interface DropRecord extends ProtocolCodes {
   readonly peerAlive?: boolean;
   /** The failure was an HTML/non-stream error page (gateway). */
   readonly htmlErrorPage?: boolean;
+  /** How the stream ended on the wire, when the transport could tell. */
+  readonly end?: CloseShape;
+  /** The hops the session's responses named, outermost first (src/core/hops.ts). */
+  readonly hops?: readonly Hop[];
 }
 
 export interface ErrorRecord {
@@ -61,6 +67,7 @@ export interface ErrorRecord {
   readonly message: string;
   readonly httpStatus?: number;
   readonly htmlErrorPage?: boolean;
+  readonly hops?: readonly Hop[];
 }
 
 export interface HeartbeatStats {
@@ -106,6 +113,8 @@ export interface Finding {
   readonly estimateMs?: number;
   readonly recommendedHeartbeatMs?: number;
   readonly match?: string;
+  /** The path as far as it was seen, outermost first; the finding's `match` is one of them when evidence named it. */
+  readonly hops?: readonly Hop[];
 }
 
 /** What the CLI and the extension call; implemented by `Monitor` in monitor.ts. */
