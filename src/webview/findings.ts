@@ -2,7 +2,7 @@
 // snippets for the server, the intermediary and the client, values filled in from the finding.
 
 import type { FindingKind } from '../core/events.ts';
-import { formatDuration } from '../core/format.ts';
+import { describeHops, formatDuration } from '../core/format.ts';
 import type { EndpointStatus, Finding } from '../core/model.ts';
 import { h } from './dom.ts';
 import { plural } from './format.ts';
@@ -25,7 +25,8 @@ export function findingTitle(kind: string): string {
 export function evidenceLine(f: Finding): string {
   const parts = [`Evidence: ${plural(f.evidence, 'observation')}`];
   if (f.estimateMs !== undefined) parts.push(`estimate ≈ ${formatDuration(f.estimateMs)}`);
-  if (f.match) parts.push(`matches ${f.match}`);
+  // A hop the responses named is the killer; a bare timeout-table match is only a fit.
+  if (f.match) parts.push(f.hops?.some((hop) => hop.name === f.match) ? `cut by ${f.match}` : `matches ${f.match}`);
   if (f.recommendedHeartbeatMs !== undefined) parts.push(`recommended heartbeat every ${formatDuration(f.recommendedHeartbeatMs)} or less`);
   return parts.join(' · ');
 }
@@ -50,6 +51,7 @@ export function renderFinding(doc: Document, status: EndpointStatus, finding: Fi
     ]),
     h(doc, 'p', { class: 'finding-message', text: finding.message, testid: 'finding-message' }),
     h(doc, 'p', { class: 'finding-evidence muted', text: evidenceLine(finding), testid: 'finding-evidence' }),
+    ...(finding.hops?.length ? [h(doc, 'p', { class: 'finding-path muted', text: `Path (outermost first): ${describeHops(finding.hops, finding.match)}`, testid: 'finding-path' })] : []),
     h(doc, 'p', { class: 'finding-fix', testid: 'finding-fix' }, [h(doc, 'strong', { text: 'Fix: ' }), finding.fix, ' ', copyFix]),
     h(doc, 'div', { class: 'snippets' }, snippets.map((s) => renderSnippet(doc, s, copy))),
   ]);

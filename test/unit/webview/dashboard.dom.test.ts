@@ -177,6 +177,20 @@ test('findings show evidence, the fix and copyable snippets with values from the
   assert.ok(forensics.querySelector('[data-testid="histogram-silence"] [data-testid="histogram-cutoff"]'));
   assert.ok(forensics.querySelector('[data-testid="histogram-age"]'));
   assert.match(forensics.querySelector('[data-testid="forensics-summary"]')!.textContent!, /about 60 s of silence: matches nginx/);
+  assert.equal(finding.querySelector('[data-testid="finding-path"]'), null, 'no path without hops');
+  await window.happyDOM.close();
+});
+
+test('a finding named by evidence shows the hop chain on the card and in forensics', async () => {
+  const { root, app, window } = await mount();
+  const hops = [{ name: 'Varnish', evidence: 'x-varnish' }, { name: 'nginx', evidence: 'Server: nginx/1.22.1' }];
+  app.receive(snapshot([status({ name: 'chain', findings: [{ ...idleFinding, match: 'nginx', hops }] })], {
+    chain: history({ drops: [1, 2, 3].map((i) => drop(NOW - i * 70_000, { silenceMs: 60_000 + i * 10 })) }),
+  }));
+  const finding = root.querySelector('[data-testid="finding"]')!;
+  assert.match(finding.querySelector('[data-testid="finding-evidence"]')!.textContent!, /cut by nginx/);
+  assert.equal(finding.querySelector('[data-testid="finding-path"]')!.textContent, 'Path (outermost first): Varnish (x-varnish) › nginx (Server: nginx/1.22.1) ← cut here');
+  assert.match(root.querySelector('[data-testid="forensics-summary"]')!.textContent!, /Path, outermost first: Varnish \(x-varnish\) › nginx \(Server: nginx\/1\.22\.1\) ← cut here\./);
   await window.happyDOM.close();
 });
 
