@@ -221,7 +221,8 @@ export const INTERMEDIARIES: readonly Intermediary[] = [
     name: 'Caddy', tier: 'proxy',
     fingerprints: [{ header: 'server', pattern: /^Caddy\b/i }],
     // No read or write timeout by default: only a configured one (or stream_timeout) cuts a stream.
-    idleMs: {}, ends: ['truncated', 'ws-no-close-frame', 'reset'],
+    // Seen with Caddy 2.6.2: a read_timeout ends a streamed HTTP/1.1 response with its terminal chunk.
+    idleMs: {}, ends: ['clean', 'ws-no-close-frame', 'reset'],
     knob: 'Caddy reverse_proxy transport http { read_timeout } (unset by default)', lifetimeKnob: 'Caddy reverse_proxy stream_timeout (unset by default)',
     docs: 'https://caddyserver.com/docs/caddyfile/directives/reverse_proxy',
   },
