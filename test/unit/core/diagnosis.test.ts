@@ -201,12 +201,14 @@ test('intermediary table matches within 10 %, closest first', () => {
 const caddy = [{ name: 'Caddy', evidence: 'Server: Caddy' }];
 
 test('a 2 s Caddy is still Caddy: evidence names the hop whatever its timeout, with the evidence and confidence', () => {
-  const h = history({ drops: [drop(3, 2_010, 2_010, { hops: caddy, end: 'truncated' }), drop(2, 2_030, 2_030, { hops: caddy, end: 'truncated' }), drop(1, 2_020, 2_020, { hops: caddy, end: 'truncated' })] });
+  const h = history({ drops: [drop(3, 2_010, 2_010, { hops: caddy, end: 'clean', cause: 'eof' }), drop(2, 2_030, 2_030, { hops: caddy, end: 'clean', cause: 'eof' }), drop(1, 2_020, 2_020, { hops: caddy, end: 'clean', cause: 'eof' })] });
   const [f] = diagnose(h, config, NOW);
   assert.equal(f?.finding, 'intermediary-idle-timeout');
   assert.equal(f?.match, 'Caddy');
   assert.deepEqual(f?.hops, caddy);
-  assert.match(f!.message, /by Caddy \(evidence: Server: Caddy; it has no default limit, so it was configured; the close \(truncated\) is how it ends streams; high confidence\)/);
+  assert.match(f!.message, /by Caddy \(evidence: Server: Caddy; it has no default limit, so it was configured; the close \(clean\) is how it ends streams; high confidence\)/);
+  const medium = diagnose(history({ drops: [2_010, 2_030, 2_020].map((s, i) => drop(3 - i, s, s, { hops: caddy })) }), config, NOW)[0]!;
+  assert.match(medium.message, /by Caddy \(evidence: Server: Caddy; it has no default limit, so it was configured; medium confidence\)/);
   assert.match(f!.fix, /Caddy reverse_proxy transport http \{ read_timeout \}/);
 });
 

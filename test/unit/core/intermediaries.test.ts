@@ -137,3 +137,9 @@ test('every entry says how to change its limit and where it is documented', () =
 test('RST_STREAM codes map to close shapes', () => {
   assert.deepEqual([0, 1, 2, 8, 7].map(rstShape), ['rst-no-error', 'rst-protocol-error', 'rst-internal-error', 'rst-cancel', 'reset']);
 });
+
+test('docs/intermediaries.md is generated from the catalogue and current', async () => {
+  const { catalogueMarkdown, DOC_PATH } = await import('../../../scripts/intermediaries-doc.ts');
+  const fs = await import('node:fs');
+  assert.equal(fs.readFileSync(DOC_PATH, 'utf8'), catalogueMarkdown(), 'run: node scripts/intermediaries-doc.ts');
+});
