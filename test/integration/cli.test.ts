@@ -24,10 +24,10 @@ const FIELDS: Record<string, { required: string[]; optional: string[] }> = {
   heartbeat: { required: ['direction', 'kind'], optional: ['rttMs'] },
   message: { required: ['bytes'], optional: [] },
   stale: { required: ['silenceMs'], optional: [] },
-  drop: { required: ['cause', 'streamAgeMs', 'silenceMs', 'detail'], optional: ['httpStatus', 'grpcCode', 'wsCloseCode'] },
-  error: { required: ['cause', 'message'], optional: ['httpStatus'] },
+  drop: { required: ['cause', 'streamAgeMs', 'silenceMs', 'detail'], optional: ['httpStatus', 'grpcCode', 'wsCloseCode', 'end', 'hops'] },
+  error: { required: ['cause', 'message'], optional: ['httpStatus', 'hops'] },
   backoff: { required: ['attempt', 'delayMs'], optional: [] },
-  diagnosis: { required: ['finding', 'message', 'evidence'], optional: ['estimateMs', 'recommendedHeartbeatMs', 'match'] },
+  diagnosis: { required: ['finding', 'message', 'evidence'], optional: ['estimateMs', 'recommendedHeartbeatMs', 'match', 'hops'] },
   paused: { required: [], optional: [] },
   resumed: { required: [], optional: [] },
 };
@@ -146,6 +146,7 @@ test('watch against a path that cuts silent streams: drops, backoff, and exit 0'
   assert.ok(drops.length >= 1, 'at least one drop');
   assert.ok(['reset', 'eof'].includes(drops[0]!.cause as string), `cause ${drops[0]!.cause}`);
   assert.ok((drops[0]!.silenceMs as number) >= 250, `silence ${drops[0]!.silenceMs}`);
+  assert.ok(['truncated', 'clean', 'reset'].includes(drops[0]!.end as string), `the close shape is reported: ${drops[0]!.end}`);
   assert.ok(events.some((e) => e.event === 'backoff'));
   assert.ok(!events.some((e) => e.event === 'message'), 'no message events without --verbose');
 });
