@@ -11,6 +11,8 @@ import { fixValues, type Snippet, type SnippetEndpoint } from './snippet.ts';
 export { fixValues, locationPath, msLiteral } from './snippet.ts';
 export type { FixValues, Snippet, SnippetEndpoint, SnippetSide } from './snippet.ts';
 export { serverHeartbeatSnippet } from './server.ts';
+export { isServerLanguage, SERVER_LANGUAGE_NAMES, SERVER_LANGUAGES, serverSnippetIn } from './serverLanguages.ts';
+export type { ServerLanguage } from './serverLanguages.ts';
 export { awsAlbSnippet, catalogueSnippet, cloudflareNote, envoySnippet, haproxySnippet, matchedSnippetIds, nginxSnippet } from './intermediary.ts';
 export { clientSettingsSnippet } from './client.ts';
 
