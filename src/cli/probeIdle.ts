@@ -49,7 +49,7 @@ export async function runProbeIdle(command: ProbeIdleCommand, io: CliIo): Promis
         ...result, ...(match ? { match } : {}),
       }));
     } else {
-      for (const line of describeProbe(result, command.maxSeconds * 1000, match, config, killer?.words)) out(line);
+      for (const line of describeProbe(result, command.maxSeconds * 1000, match, config, killer?.summary)) out(line);
     }
     return EXIT.ok;
   } catch (error) {
@@ -65,7 +65,7 @@ export async function runProbeIdle(command: ProbeIdleCommand, io: CliIo): Promis
 }
 
 /** Human lines for a probe result; with `endpoint`, a measured idle limit also gets the concrete fix lines. */
-export function describeProbe(r: IdleProbeResult, maxMs: number, match?: string, endpoint?: SnippetEndpoint, killerWords?: string): string[] {
+export function describeProbe(r: IdleProbeResult, maxMs: number, match?: string, endpoint?: SnippetEndpoint, killer?: string): string[] {
   const lines = [`opened: ${r.openDetail || 'stream open'}`];
   if (r.hops?.length) lines.push(`path: ${describeHops(r.hops, match)}`);
   const hb = r.serverHeartbeats;
@@ -82,9 +82,9 @@ export function describeProbe(r: IdleProbeResult, maxMs: number, match?: string,
   }
   lines.push(`cut after ${formatDuration(r.silenceMs)} of silence (stream age ${formatDuration(r.streamAgeMs)}, cause ${r.cause}: ${r.detail})`);
   lines.push(heartbeats);
-  if (match && r.hops?.length && killerWords) lines.push(`cut${killerWords.replace(/^, /, ' ')}`);
+  // Named from the wire: who cut it and how we know; else the timeout table's guess.
+  if (killer && r.hops?.length) lines.push(match ? `cut ${killer}` : killer);
   else if (match) lines.push(`this matches the documented default idle timeout of ${match}`);
-  else if (killerWords) lines.push(killerWords.replace(/^: /, ''));
   if (r.recommendedHeartbeatMs !== undefined) {
     lines.push(`recommendation: put a heartbeat on the stream at least every ${formatDuration(r.recommendedHeartbeatMs)} (server side), and set "heartbeatSeconds"/"idleTimeoutSeconds" to match`);
     if (endpoint) {

@@ -102,8 +102,11 @@ function serverHeartbeatAdvice(config: EndpointConfig, everyMs: number): string 
 export interface Killer {
   readonly match?: string;
   readonly entry?: Intermediary;
-  /** Said in the finding's message: which evidence, which confidence, or why it cannot tell. */
-  readonly words: string;
+  /**
+   * Who, said on its own: "by Caddy (evidence: Server: Caddy; ...)", "likely nginx (...)" or "cannot
+   * tell which of A or B cut it (...)"; '' when nothing fits.
+   */
+  readonly summary: string;
   readonly knob?: string;
   /** Other tied candidates when it cannot tell (their knobs go in the fix). */
   readonly tied?: readonly Intermediary[];
@@ -129,20 +132,20 @@ export function nameKiller(hops: readonly Hop[], estimateMs: number, family: Pro
     if (limit === 'lifetime') {
       const caps = matchLifetimeCaps(estimateMs, family);
       const first = caps[0];
-      if (!first) return { words: '' };
+      if (!first) return { summary: '' };
       const others = [...new Set(caps.slice(1).map((c) => c.entry.name))].filter((n) => n !== first.entry.name);
       return {
         match: first.entry.name, entry: first.entry, knob: knobOf(first.entry),
-        words: `, likely ${first.entry.name} (its ${first.cap.what} is ${formatDuration(first.cap.ms)}; by timing alone, low confidence${others.length ? `; also fits ${others.join(', ')}` : ''})`,
+        summary: `likely ${first.entry.name} (its ${first.cap.what} is ${formatDuration(first.cap.ms)}; by timing alone, low confidence${others.length ? `; also fits ${others.join(', ')}` : ''})`,
       };
     }
     const matches = matchIntermediaries(estimateMs, family);
     const first = matches[0];
-    if (!first) return { words: '' };
+    if (!first) return { summary: '' };
     // Nothing on the wire named a hop: the documented default is all there is to go on.
     const also = matches.length > 1 ? `; also fits ${matches.slice(1).map((m) => m.name).join(', ')}` : '';
-    const words = `, likely ${first.name} (its default is ${formatDuration(first.idleMs[family] ?? estimateMs)}; no response named a hop, so by timing alone: low confidence${also})`;
-    return { match: first.name, entry: first, knob: knobOf(first), words };
+    const summary = `likely ${first.name} (its default is ${formatDuration(first.idleMs[family] ?? estimateMs)}; no response named a hop, so by timing alone: low confidence${also})`;
+    return { match: first.name, entry: first, knob: knobOf(first), summary };
   }
   const scored = named.map(({ hop, entry }) => {
     const fits = limit === 'idle' ? idleFit(entry, estimateMs, family) !== undefined : lifetimeFit(entry, estimateMs, family) !== undefined;
@@ -156,7 +159,7 @@ export function nameKiller(hops: readonly Hop[], estimateMs: number, family: Pro
     const names = best.map((s) => s.entry.name);
     return {
       tied: best.map((s) => s.entry),
-      words: `: cannot tell which of ${names.join(' or ')} cut it (${best.map((s) => `${s.entry.name}: ${s.hop.evidence}`).join('; ')}; neither their default limits nor the close shape${shape ? ` (${shape})` : ''} tell them apart${path})`,
+      summary: `cannot tell which of ${names.join(' or ')} cut it (${best.map((s) => `${s.entry.name}: ${s.hop.evidence}`).join('; ')}; neither their default limits nor the close shape${shape ? ` (${shape})` : ''} tell them apart${path})`,
     };
   }
   const winner = best[0]!;
@@ -174,8 +177,14 @@ export function nameKiller(hops: readonly Hop[], estimateMs: number, family: Pro
   const alsoSeen = named.length > 1 ? `; also on the path: ${named.filter((n) => n.entry !== entry).map((n) => n.entry.name).join(', ')}` : '';
   return {
     match: entry.name, entry, knob: knobOf(entry),
-    words: `, by ${entry.name} (evidence: ${winner.hop.evidence}; ${reasons.join('; ')}; ${confidence} confidence${alsoSeen}${path})`,
+    summary: `by ${entry.name} (evidence: ${winner.hop.evidence}; ${reasons.join('; ')}; ${confidence} confidence${alsoSeen}${path})`,
   };
+}
+
+/** The killer as the tail of a finding's first sentence. */
+function killerWords(killer: Killer): string {
+  if (!killer.summary) return '';
+  return killer.tied ? `: ${killer.summary}` : `, ${killer.summary}`;
 }
 
 function knobText(killer: Killer, fallback: string): string {
@@ -194,7 +203,7 @@ function intermediaryIdleTimeout(drops: DropRecord[], history: EndpointHistory, 
   const shape = commonShape(clustered);
   const killer = nameKiller(hops, estimateMs, protocolFamily(config.kind), shape, 'idle');
   const every = formatDuration(recommendedHeartbeatMs);
-  let message = `streams to ${config.name} die after ${formatDuration(estimateMs)} of silence: an intermediary idle timeout${killer.words}`;
+  let message = `streams to ${config.name} die after ${formatDuration(estimateMs)} of silence: an intermediary idle timeout${killerWords(killer)}`;
   message += `; send a heartbeat every ${every}`;
   // A valid end after a fixed silence is a hop treating the pause as the end (Fastly's between-bytes
   // timeout), not a server that finished: the fixed silence gives it away.
@@ -228,7 +237,7 @@ function streamLifetimeLimit(drops: DropRecord[], config: EndpointConfig): Findi
   const estimateMs = Math.round(median(clustered.map((d) => d.streamAgeMs))!);
   const hops = latestHops(clustered);
   const killer = nameKiller(hops, estimateMs, protocolFamily(config.kind), commonShape(clustered), 'lifetime');
-  const message = `streams to ${config.name} end after ${formatDuration(estimateMs)} whatever the traffic: a maximum stream lifetime (route or request timeout), not an idle timeout${killer.words}`;
+  const message = `streams to ${config.name} end after ${formatDuration(estimateMs)} whatever the traffic: a maximum stream lifetime (route or request timeout), not an idle timeout${killerWords(killer)}`;
   const where = killer.knob || killer.tied
     ? `Proxy side: raise or turn off the limit that caps the stream: ${knobText(killer, '')}. `
     : `Proxy side: raise the route/request timeout that caps the stream (nginx proxy_read_timeout does not; look for Envoy route timeout / max_stream_duration, `

@@ -69,7 +69,7 @@ test('a diagnosis with hops shows the path, outermost first, and marks the named
   const probe = describeProbe({
     survived: false, silenceMs: 2_010, streamAgeMs: 2_010, cause: 'reset', detail: 'terminated', openDetail: 'SSE', serverHeartbeats: { count: 0 },
     recommendedHeartbeatMs: 600, hops: [{ name: 'Caddy', evidence: 'Server: Caddy' }], end: 'truncated',
-  }, 10_000, 'Caddy', undefined, ', by Caddy (evidence: Server: Caddy; high confidence)');
+  }, 10_000, 'Caddy', undefined, 'by Caddy (evidence: Server: Caddy; high confidence)');
   assert.ok(probe.includes('path: Caddy (Server: Caddy) ← cut here'));
   assert.ok(probe.includes('cut by Caddy (evidence: Server: Caddy; high confidence)'));
 });
