@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { EndpointConfig, EndpointKind } from '../../src/core/config.ts';
 import type { DiagnosisEvent, DropEvent, StreamEvent } from '../../src/core/events.ts';
-import { apacheAvailable, caddyAvailable, startApache, startCaddy, startVarnish, varnishAvailable } from '../../src/lab/proxies/index.ts';
+import { apacheAvailable, caddyAvailable, nginxAvailable, startApache, startCaddy, startNginx, startVarnish, varnishAvailable } from '../../src/lab/proxies/index.ts';
 import { startLabServer } from '../../src/lab/servers/index.ts';
 import type { LabProxy, LabProxyOptions, LabServer, LabServerKind, ProxyMode } from '../../src/lab/types.ts';
 import { endpoint, runMonitor } from './support/monitorHarness.ts';
@@ -45,7 +45,7 @@ const KINDS: Record<string, KindCase> = {
 };
 
 const PROXIES = [
-  { name: 'Caddy', start: (o: LabProxyOptions) => startCaddy(o), available: caddyAvailable, kinds: ['sse', 'mcp', 'grpc'] },
+  { name: 'Caddy', start: (o: LabProxyOptions) => startCaddy(o), available: caddyAvailable, kinds: ['sse', 'mcp', 'grpc', 'websocket'] },
   // Apache's 101 for a tunnelled WebSocket carries no Server header, and a piped WebSocket's 101 passes
   // through Varnish byte for byte (no Via, no X-Varnish): on those paths nothing names the hop.
   { name: 'Apache httpd', start: startApache, available: apacheAvailable, kinds: ['sse', 'mcp'] },
@@ -131,6 +131,17 @@ describe('two hops: the path is listed outermost first and the close shape names
     assert.ok(drops.every((d) => d.end === 'truncated'), drops.map((d) => d.end).join(', '));
     assert.match(diagnosis.message, /also on the path: Caddy/);
   });
+});
+
+test('Varnish (4 s) in front of nginx (2 s): both truncate the body, so the finding says it cannot tell and offers both settings', { skip: missing('Varnish', varnishAvailable) || missing('nginx', nginxAvailable) }, async () => {
+  const { diagnosis, drops } = await diagnoseThrough(KINDS.sse!, {}, [
+    (port) => startNginx({ upstreamPort: port, mode: 'http', idleTimeoutSeconds: 2 }),
+    (port) => startVarnish({ upstreamPort: port, mode: 'http', idleTimeoutSeconds: 4 }),
+  ], 'intermediary-idle-timeout');
+  assert.deepEqual(diagnosis.hops?.map((h) => h.name), ['Varnish', 'nginx']);
+  assert.ok(drops.every((d) => d.end === 'truncated'), drops.map((d) => d.end).join(', '));
+  assert.equal(diagnosis.match, undefined);
+  assert.match(diagnosis.message, /cannot tell which of Varnish or nginx cut it/);
 });
 
 describe('a lifetime cap: a busy stream closed at a fixed age is stream-lifetime-limit with the hop named', () => {
