@@ -1,7 +1,7 @@
 // The catalogue of intermediaries (proxies, CDNs, load balancers, platforms): how each one names itself
 // on the wire, its default idle timeouts and lifetime caps, how it ends a stream and the setting that
 // changes it. Diagnosis, the fix snippets and the docs read this one table; adding one is one entry.
-// Facts and sources: docs/intermediaries.md.
+// Listed for people in docs/intermediaries.md (generated from this file by scripts/intermediaries-doc.ts).
 
 import type { EndpointKind } from './config.ts';
 

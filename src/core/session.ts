@@ -201,6 +201,7 @@ export class Session {
     this.transition(SessionState.Connecting);
     const attempt = this.backoff.attempts + 1;
     const generation = ++this.generation;
+    this.hopCollector = new HopCollector();
     this.history.recordConnect(this.clock.wallNow());
     this.emit({ event: 'connecting', attempt });
     void this.openTransport(generation, attempt);
@@ -217,7 +218,6 @@ export class Session {
       return;
     }
     this.secrets = resolved.secrets;
-    this.hopCollector = new HopCollector();
     const sink = this.makeSink(generation);
     let transport: Transport | undefined;
     try {
