@@ -117,13 +117,15 @@ DNS-only (grey cloud) hostname. ${entry.docs}
 /** The catalogue's own words for a product without a config snippet here (Caddy, Varnish, Fly.io...). */
 export function catalogueSnippet(entry: Intermediary, lifetime = false): Snippet {
   const setting = lifetime ? entry.lifetimeKnob ?? entry.knob : entry.knob;
+  // Most settings already start with the product's name ("Caddy reverse_proxy ...").
+  const line = setting.startsWith(entry.name) ? setting : `${entry.name}: ${setting}`;
   return {
     id: catalogueId(entry.name),
     side: 'intermediary',
-    title: `${entry.name}: ${setting}`,
+    title: line,
     language: 'text',
-    brief: `${entry.name}: ${setting}`,
-    code: `${entry.name}: ${setting}\nDocs: ${entry.docs}\n`,
+    brief: line,
+    code: `${line}\nDocs: ${entry.docs}\n`,
   };
 }
 

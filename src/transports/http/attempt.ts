@@ -146,7 +146,8 @@ export async function pumpEventStream(attempt: HttpAttempt, response: HttpRespon
       if (attempt.ended) break;
       reader.push(chunk as Buffer);
     }
-    attempt.end({ cause: 'eof', detail: 'the server ended the stream cleanly', retryable: true, end: 'clean' });
+    // Clean as far as HTTP goes: a proxy that gives up on a silent upstream can end it this way too.
+    attempt.end({ cause: 'eof', detail: 'the stream ended cleanly (by the server, or by a proxy on the way)', retryable: true, end: 'clean' });
   } catch (error) {
     attempt.fail(error);
   } finally {
