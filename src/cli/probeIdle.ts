@@ -3,7 +3,9 @@
 import { formatDuration } from '../core/format.ts';
 import { IdleProbeError, runIdleProbe } from '../core/idleProbe.ts';
 import type { IdleProbeResult } from '../core/idleProbe.ts';
-import { matchIntermediaries } from '../core/intermediaries.ts';
+import { nameKiller } from '../core/diagnosis.ts';
+import { describeHops } from '../core/format.ts';
+import { protocolFamily } from '../core/intermediaries.ts';
 import type { Finding } from '../core/model.ts';
 import { redactUrl } from '../core/secrets.ts';
 import type { SnippetEndpoint } from '../shared/fixes/index.ts';
@@ -36,14 +38,18 @@ export async function runProbeIdle(command: ProbeIdleCommand, io: CliIo): Promis
       resolveSecret: envSecretResolver(io.env),
       secretHint,
     });
-    const match = !result.survived && result.recommendedHeartbeatMs !== undefined ? matchIntermediaries(result.silenceMs)[0]?.name : undefined;
+    // The same naming the monitor's diagnosis does: evidence on the wire first, else the timeout table.
+    const killer = !result.survived && result.recommendedHeartbeatMs !== undefined
+      ? nameKiller(result.hops ?? [], result.silenceMs, protocolFamily(config!.kind), result.end, 'idle')
+      : undefined;
+    const match = killer?.match;
     if (command.json) {
       out(ndjson({
         ts: new Date().toISOString(), endpoint: config!.name, event: 'probe-idle', url: redactUrl(command.url),
         ...result, ...(match ? { match } : {}),
       }));
     } else {
-      for (const line of describeProbe(result, command.maxSeconds * 1000, match, config)) out(line);
+      for (const line of describeProbe(result, command.maxSeconds * 1000, match, config, killer?.summary)) out(line);
     }
     return EXIT.ok;
   } catch (error) {
@@ -59,8 +65,9 @@ export async function runProbeIdle(command: ProbeIdleCommand, io: CliIo): Promis
 }
 
 /** Human lines for a probe result; with `endpoint`, a measured idle limit also gets the concrete fix lines. */
-export function describeProbe(r: IdleProbeResult, maxMs: number, match?: string, endpoint?: SnippetEndpoint): string[] {
+export function describeProbe(r: IdleProbeResult, maxMs: number, match?: string, endpoint?: SnippetEndpoint, killer?: string): string[] {
   const lines = [`opened: ${r.openDetail || 'stream open'}`];
+  if (r.hops?.length) lines.push(`path: ${describeHops(r.hops, match)}`);
   const hb = r.serverHeartbeats;
   const heartbeats = hb.count === 0
     ? 'server heartbeats: none'
@@ -75,14 +82,16 @@ export function describeProbe(r: IdleProbeResult, maxMs: number, match?: string,
   }
   lines.push(`cut after ${formatDuration(r.silenceMs)} of silence (stream age ${formatDuration(r.streamAgeMs)}, cause ${r.cause}: ${r.detail})`);
   lines.push(heartbeats);
-  if (match) lines.push(`this matches the documented default idle timeout of ${match}`);
+  // Named from the wire: who cut it and how we know; else the timeout table's guess.
+  if (killer && r.hops?.length) lines.push(match ? `cut ${killer}` : killer);
+  else if (match) lines.push(`this matches the documented default idle timeout of ${match}`);
   if (r.recommendedHeartbeatMs !== undefined) {
     lines.push(`recommendation: put a heartbeat on the stream at least every ${formatDuration(r.recommendedHeartbeatMs)} (server side), and set "heartbeatSeconds"/"idleTimeoutSeconds" to match`);
     if (endpoint) {
       // The measured cut is what the monitor's intermediary-idle-timeout finding describes.
       const finding: Finding = {
         finding: 'intermediary-idle-timeout', message: '', fix: '', evidence: 1,
-        estimateMs: r.silenceMs, recommendedHeartbeatMs: r.recommendedHeartbeatMs, ...(match ? { match } : {}),
+        estimateMs: r.silenceMs, recommendedHeartbeatMs: r.recommendedHeartbeatMs, ...(match ? { match } : {}), ...(r.hops?.length ? { hops: r.hops } : {}),
       };
       lines.push(...fixSnippetLines(finding, endpoint));
     }

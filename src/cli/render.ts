@@ -1,7 +1,7 @@
 // Pure text rendering for the CLI: NDJSON lines, one human line per event, and the live table.
 
 import type { StreamEvent } from '../core/events.ts';
-import { describeCodes, formatAgo, formatDuration } from '../core/format.ts';
+import { describeCodes, describeHops, formatAgo, formatDuration } from '../core/format.ts';
 import type { EndpointStatus, Finding } from '../core/model.ts';
 import { fixLines, type SnippetEndpoint } from '../shared/fixes/index.ts';
 
@@ -38,7 +38,7 @@ export function describeEvent(e: StreamEvent): string {
     case 'backoff':
       return `retry in ${formatDuration(e.delayMs)} (attempt ${e.attempt})`;
     case 'diagnosis':
-      return `DIAGNOSIS ${e.finding}: ${e.message}`;
+      return `DIAGNOSIS ${e.finding}: ${e.message}${e.hops?.length ? ` [path: ${describeHops(e.hops, e.match)}]` : ''}`;
     case 'paused':
       return 'paused';
     case 'resumed':
@@ -48,7 +48,8 @@ export function describeEvent(e: StreamEvent): string {
 
 /** Finding text in full, for human output: message and the fix on its own line. */
 export function findingLines(endpoint: string, finding: Finding): string[] {
-  return [`${endpoint}: ${finding.finding}: ${finding.message}`, `  fix: ${finding.fix}`];
+  const path = finding.hops?.length ? [`  path: ${describeHops(finding.hops, finding.match)}`] : [];
+  return [`${endpoint}: ${finding.finding}: ${finding.message}`, ...path, `  fix: ${finding.fix}`];
 }
 
 /** The dashboard's fix snippets in one line each (server call, matched proxy setting, client settings), indented. */
@@ -91,7 +92,7 @@ export function renderTable(rows: readonly TableRow[], nowWall: number, width = 
     s.openedAt !== undefined ? formatDuration(nowWall - s.openedAt) : '-',
     lastHeartbeat(s, nowWall),
     String(drops),
-    s.findings.map((f) => f.finding).join(', ') || '-',
+    s.findings.map((f) => (f.match ? `${f.finding} (${f.match})` : f.finding)).join(', ') || '-',
   ]);
   const all = [[...HEADERS], ...cells];
   const widths = HEADERS.map((_, col) => Math.max(...all.map((r) => r[col]!.length)));

@@ -5,7 +5,10 @@ import type { EndpointConfig } from './config.ts';
 import { idleWindowMs } from './config.ts';
 import type { DropCause } from './events.ts';
 import { formatDuration } from './format.ts';
-import { matchIntermediaries } from './intermediaries.ts';
+import { hopEntry } from './hops.ts';
+import type { Hop } from './hops.ts';
+import { idleFit, knownIdleMs, lifetimeCapsFor, lifetimeFit, matchIntermediaries, matchLifetimeCaps, protocolFamily } from './intermediaries.ts';
+import type { CloseShape, Intermediary, ProtocolFamily } from './intermediaries.ts';
 import { KIND_INFO } from './kinds.ts';
 import type { DropRecord, EndpointHistory, Finding } from './model.ts';
 import { median } from './stats.ts';
@@ -92,28 +95,133 @@ function serverHeartbeatAdvice(config: EndpointConfig, everyMs: number): string 
   return KIND_INFO[config.kind].serverHeartbeatAdvice(formatDuration(everyMs), everyMs);
 }
 
+/**
+ * Who cut the streams: the hop the evidence named whose known limit and close shape fit best, else
+ * the timeout table. `kind` says which limit: an idle timeout or a lifetime cap.
+ */
+export interface Killer {
+  readonly match?: string;
+  readonly entry?: Intermediary;
+  /**
+   * Who, said on its own: "by Caddy (evidence: Server: Caddy; ...)", "likely nginx (...)" or "cannot
+   * tell which of A or B cut it (...)"; '' when nothing fits.
+   */
+  readonly summary: string;
+  readonly knob?: string;
+  /** Other tied candidates when it cannot tell (their knobs go in the fix). */
+  readonly tied?: readonly Intermediary[];
+}
+
+/** The hop list of the most recent drop that carried one. */
+function latestHops(records: readonly { readonly hops?: readonly Hop[] }[]): readonly Hop[] {
+  for (let i = records.length - 1; i >= 0; i--) if (records[i]!.hops?.length) return records[i]!.hops!;
+  return [];
+}
+
+/** The close shape most drops share, if any drop reported one. */
+function commonShape(drops: readonly DropRecord[]): CloseShape | undefined {
+  const counts = new Map<CloseShape, number>();
+  for (const d of drops) if (d.end) counts.set(d.end, (counts.get(d.end) ?? 0) + 1);
+  return [...counts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
+}
+
+export function nameKiller(hops: readonly Hop[], estimateMs: number, family: ProtocolFamily, shape: CloseShape | undefined, limit: 'idle' | 'lifetime'): Killer {
+  const knobOf = (e: Intermediary) => (limit === 'lifetime' ? e.lifetimeKnob ?? e.knob : e.knob);
+  const named = hops.map((hop) => ({ hop, entry: hopEntry(hop) })).filter((c): c is { hop: Hop; entry: Intermediary } => c.entry !== undefined);
+  if (named.length === 0) {
+    if (limit === 'lifetime') {
+      const caps = matchLifetimeCaps(estimateMs, family);
+      const first = caps[0];
+      if (!first) return { summary: '' };
+      const others = [...new Set(caps.slice(1).map((c) => c.entry.name))].filter((n) => n !== first.entry.name);
+      return {
+        match: first.entry.name, entry: first.entry, knob: knobOf(first.entry),
+        summary: `likely ${first.entry.name} (its ${first.cap.what} is ${formatDuration(first.cap.ms)}; by timing alone, low confidence${others.length ? `; also fits ${others.join(', ')}` : ''})`,
+      };
+    }
+    const matches = matchIntermediaries(estimateMs, family);
+    const first = matches[0];
+    if (!first) return { summary: '' };
+    // Nothing on the wire named a hop: the documented default is all there is to go on.
+    const also = matches.length > 1 ? `; also fits ${matches.slice(1).map((m) => m.name).join(', ')}` : '';
+    const summary = `likely ${first.name} (its default is ${formatDuration(first.idleMs[family] ?? estimateMs)}; no response named a hop, so by timing alone: low confidence${also})`;
+    return { match: first.name, entry: first, knob: knobOf(first), summary };
+  }
+  const scored = named.map(({ hop, entry }) => {
+    const fits = limit === 'idle' ? idleFit(entry, estimateMs, family) !== undefined : lifetimeFit(entry, estimateMs, family) !== undefined;
+    const shapeFits = shape !== undefined && entry.ends.includes(shape);
+    return { hop, entry, fits, shapeFits, score: (fits ? 2 : 0) + (shapeFits ? 1 : 0) };
+  });
+  const top = Math.max(...scored.map((s) => s.score));
+  const best = scored.filter((s) => s.score === top);
+  const path = hops.length > 1 ? `; path: ${hops.map((h) => h.name).join(' > ')}` : '';
+  if (best.length > 1) {
+    const names = best.map((s) => s.entry.name);
+    return {
+      tied: best.map((s) => s.entry),
+      summary: `cannot tell which of ${names.join(' or ')} cut it (${best.map((s) => `${s.entry.name}: ${s.hop.evidence}`).join('; ')}; neither their default limits nor the close shape${shape ? ` (${shape})` : ''} tell them apart${path})`,
+    };
+  }
+  const winner = best[0]!;
+  const { entry } = winner;
+  const reasons: string[] = [];
+  if (winner.fits) {
+    const known = limit === 'idle' ? `its known limit is ${knownIdleMs(entry, family).map((v) => formatDuration(v)).join(' / ')}` : `its ${lifetimeFit(entry, estimateMs, family)!.what} is ${formatDuration(lifetimeFit(entry, estimateMs, family)!.ms)}`;
+    reasons.push(known);
+  } else {
+    const defaults = limit === 'idle' ? knownIdleMs(entry, family) : lifetimeCapsFor(entry, family).map((c) => c.ms);
+    reasons.push(defaults.length ? `not its default of ${defaults.map((v) => formatDuration(v)).join(' / ')}, so it was configured` : 'it has no default limit, so it was configured');
+  }
+  if (winner.shapeFits) reasons.push(`the close (${shape}) is how it ends streams`);
+  const confidence = winner.fits || winner.shapeFits ? 'high' : named.length === 1 ? 'medium' : 'low';
+  const alsoSeen = named.length > 1 ? `; also on the path: ${named.filter((n) => n.entry !== entry).map((n) => n.entry.name).join(', ')}` : '';
+  return {
+    match: entry.name, entry, knob: knobOf(entry),
+    summary: `by ${entry.name} (evidence: ${winner.hop.evidence}; ${reasons.join('; ')}; ${confidence} confidence${alsoSeen}${path})`,
+  };
+}
+
+/** The killer as the tail of a finding's first sentence. */
+function killerWords(killer: Killer): string {
+  if (!killer.summary) return '';
+  return killer.tied ? `: ${killer.summary}` : `, ${killer.summary}`;
+}
+
+function knobText(killer: Killer, fallback: string): string {
+  if (killer.tied) return killer.tied.map((e) => e.knob).join(', or ');
+  return killer.knob ?? fallback;
+}
+
 function intermediaryIdleTimeout(drops: DropRecord[], history: EndpointHistory, config: EndpointConfig): Finding | undefined {
   const candidates = drops.filter((d) => !NOT_IDLE_CAUSES.includes(d.cause) && d.silenceMs >= DIAGNOSIS.minIdleSilenceMs);
   const cluster = largestCluster(candidates.map((d) => d.silenceMs));
   if (cluster.length < DIAGNOSIS.minClusterSize) return undefined;
-  const estimateMs = Math.round(median(cluster.map((i) => candidates[i]!.silenceMs))!);
+  const clustered = cluster.sort((a, b) => a - b).map((i) => candidates[i]!);
+  const estimateMs = Math.round(median(clustered.map((d) => d.silenceMs))!);
   const recommendedHeartbeatMs = recommendHeartbeatMs(estimateMs);
-  const matches = matchIntermediaries(estimateMs);
-  const match = matches[0];
+  const hops = latestHops(clustered);
+  const shape = commonShape(clustered);
+  const killer = nameKiller(hops, estimateMs, protocolFamily(config.kind), shape, 'idle');
   const every = formatDuration(recommendedHeartbeatMs);
-  let message = `streams to ${config.name} die after ${formatDuration(estimateMs)} of silence: an intermediary idle timeout`;
-  if (match) message += `, likely ${match.name}`;
-  if (matches.length > 1) message += ` (also fits ${matches.slice(1).map((m) => m.name).join(', ')})`;
+  let message = `streams to ${config.name} die after ${formatDuration(estimateMs)} of silence: an intermediary idle timeout${killerWords(killer)}`;
   message += `; send a heartbeat every ${every}`;
-  const probesAnswered = config.kind !== 'websocket' && (history.heartbeats.out.count > 0 || cluster.some((i) => candidates[i]!.peerAlive));
+  // A valid end after a fixed silence is a hop treating the pause as the end (Fastly's between-bytes
+  // timeout), not a server that finished: the fixed silence gives it away.
+  if (clustered.every((d) => d.cause === 'eof')) {
+    message += '. The streams ended cleanly each time, as if the server had finished: a hop that treats a pause as the end of the response does this';
+  }
+  const probesAnswered = config.kind !== 'websocket' && (history.heartbeats.out.count > 0 || clustered.some((d) => d.peerAlive));
   if (probesAnswered) {
     message += '. Client pings on a separate request were answered while the stream still dropped: they do not keep the stream alive';
   }
-  const knob = match ? match.knob : 'the proxy/load balancer idle or read timeout (e.g. nginx proxy_read_timeout)';
+  const knob = knobText(killer, 'the proxy/load balancer idle or read timeout (e.g. nginx proxy_read_timeout)');
   const fix = `Server side: ${serverHeartbeatAdvice(config, recommendedHeartbeatMs)}. `
     + `Or raise the intermediary's limit above the longest expected silence: ${knob}. `
     + `Client side: keep "idleTimeoutSeconds" at about 3 x the heartbeat (${Math.ceil((recommendedHeartbeatMs * 3) / 1000)}).`;
-  return { finding: 'intermediary-idle-timeout', message, fix, evidence: cluster.length, estimateMs, recommendedHeartbeatMs, ...(match ? { match: match.name } : {}) };
+  return {
+    finding: 'intermediary-idle-timeout', message, fix, evidence: cluster.length, estimateMs, recommendedHeartbeatMs,
+    ...(killer.match ? { match: killer.match } : {}), ...(hops.length ? { hops } : {}),
+  };
 }
 
 function streamLifetimeLimit(drops: DropRecord[], config: EndpointConfig): Finding | undefined {
@@ -125,12 +233,20 @@ function streamLifetimeLimit(drops: DropRecord[], config: EndpointConfig): Findi
   const silences = cluster.map((i) => candidates[i]!.silenceMs);
   const idleExplains = silences.every((s) => s >= DIAGNOSIS.minIdleSilenceMs) && largestCluster(silences).length === silences.length;
   if (idleExplains) return undefined;
-  const estimateMs = Math.round(median(cluster.map((i) => candidates[i]!.streamAgeMs))!);
-  const message = `streams to ${config.name} end after ${formatDuration(estimateMs)} whatever the traffic: a maximum stream lifetime (route or request timeout), not an idle timeout`;
-  const fix = `Proxy side: raise the route/request timeout that caps the stream (nginx proxy_read_timeout does not; look for Envoy route timeout / max_stream_duration, `
-    + `AWS API Gateway's 29 s-15 min limits, a load balancer's request timeout, or the server's own max connection age). `
-    + `Heartbeats will not help. Otherwise accept it: reconnects resume (SSE Last-Event-ID) and the backoff resets after each long session.`;
-  return { finding: 'stream-lifetime-limit', message, fix, evidence: cluster.length, estimateMs };
+  const clustered = cluster.sort((a, b) => a - b).map((i) => candidates[i]!);
+  const estimateMs = Math.round(median(clustered.map((d) => d.streamAgeMs))!);
+  const hops = latestHops(clustered);
+  const killer = nameKiller(hops, estimateMs, protocolFamily(config.kind), commonShape(clustered), 'lifetime');
+  const message = `streams to ${config.name} end after ${formatDuration(estimateMs)} whatever the traffic: a maximum stream lifetime (route or request timeout), not an idle timeout${killerWords(killer)}`;
+  const where = killer.knob || killer.tied
+    ? `Proxy side: raise or turn off the limit that caps the stream: ${knobText(killer, '')}. `
+    : `Proxy side: raise the route/request timeout that caps the stream (nginx proxy_read_timeout does not; look for Envoy route timeout / max_stream_duration, `
+      + `Traefik respondingTimeouts.readTimeout, AWS API Gateway's 29 s-15 min limits, a load balancer's request timeout, or the server's own max connection age). `;
+  const fix = `${where}Heartbeats will not help. Otherwise accept it: reconnects resume (SSE Last-Event-ID) and the backoff resets after each long session.`;
+  return {
+    finding: 'stream-lifetime-limit', message, fix, evidence: cluster.length, estimateMs,
+    ...(killer.match ? { match: killer.match } : {}), ...(hops.length ? { hops } : {}),
+  };
 }
 
 function silentDeadConnection(drops: DropRecord[], config: EndpointConfig): Finding | undefined {
@@ -172,12 +288,21 @@ function gatewayTimeout(drops: DropRecord[], history: EndpointHistory, config: E
   const statuses = [...new Set(hits.map((h) => h.httpStatus).filter((s): s is number => s !== undefined))].sort();
   const html = hits.some((h) => h.htmlErrorPage);
   const what = [statuses.length ? `HTTP ${statuses.join('/')}` : '', html ? 'an HTML error page where an event stream was expected' : ''].filter(Boolean).join(' and ');
-  const message = `${config.name}: a gateway answered ${what} (${hits.length} time${hits.length === 1 ? '' : 's'}): the proxy in front of the server timed out or could not reach it`;
+  const hops = latestHops(hits);
+  const named = hops.map(hopEntry).filter((e): e is Intermediary => e !== undefined);
+  // The innermost named hop answered: outer hops only relayed its page.
+  const answered = named[named.length - 1];
+  const by = answered ? ` (${answered.name}: ${hops.find((h) => h.name === answered.name)!.evidence})` : '';
+  const message = `${config.name}: a gateway${by} answered ${what} (${hits.length} time${hits.length === 1 ? '' : 's'}): the proxy in front of the server timed out or could not reach it`;
   const parts = ['Proxy side: check that the upstream is up and reachable from the proxy, and raise its upstream timeout (nginx proxy_read_timeout / proxy_connect_timeout, AWS ALB idle_timeout).'];
   if (statuses.includes(524)) parts.push('524 is Cloudflare giving up after 100 s without a response from the origin: the server must send response headers and then stream data (heartbeats) within 100 s.');
   if (statuses.includes(504)) parts.push('504: the server must start the response (headers and first bytes) before the proxy\'s read timeout.');
   if (statuses.includes(502)) parts.push('502: the server closed or refused the proxy\'s connection; check server logs and keep-alive limits.');
-  return { finding: 'gateway-timeout', message, fix: parts.join(' '), evidence: hits.length };
+  if (answered) parts.push(`${answered.name}: ${answered.knob} (${answered.docs}).`);
+  return {
+    finding: 'gateway-timeout', message, fix: parts.join(' '), evidence: hits.length,
+    ...(answered ? { match: answered.name } : {}), ...(hops.length ? { hops } : {}),
+  };
 }
 
 function flapping(history: EndpointHistory, config: EndpointConfig, nowWallMs: number): Finding | undefined {

@@ -1,6 +1,9 @@
 // The one event stream the core emits (docs/design.md "Events"). The CLI prints it as NDJSON, the extension
 // logs and draws it: field names here are a public contract, so change them only with docs/design.md.
 
+import type { Hop } from './hops.ts';
+import type { CloseShape } from './intermediaries.ts';
+
 export type HeartbeatDirection = 'in' | 'out';
 
 /** Where a heartbeat came from; open-ended so a transport can name a new kind without a core change. */
@@ -76,6 +79,10 @@ export interface DropFacts extends ProtocolCodes {
   readonly peerAlive?: boolean;
   /** The failure was an HTML/non-stream error page (gateway). */
   readonly htmlErrorPage?: boolean;
+  /** How the stream ended on the wire (`truncated`, `rst-internal-error`, `clean`...), when the transport could tell. */
+  readonly end?: CloseShape;
+  /** The hops the session's responses named, outermost first. */
+  readonly hops?: readonly Hop[];
 }
 export interface DropEvent extends EventBase, DropFacts {
   readonly event: 'drop';
@@ -86,6 +93,7 @@ export interface ErrorEvent extends EventBase {
   readonly message: string;
   readonly httpStatus?: number;
   readonly htmlErrorPage?: boolean;
+  readonly hops?: readonly Hop[];
 }
 export interface BackoffEvent extends EventBase { readonly event: 'backoff'; readonly attempt: number; readonly delayMs: number }
 export interface DiagnosisEvent extends EventBase {
@@ -96,6 +104,8 @@ export interface DiagnosisEvent extends EventBase {
   readonly estimateMs?: number;
   readonly recommendedHeartbeatMs?: number;
   readonly match?: string;
+  /** The path as far as it was seen, outermost first: `[{ name, evidence }]`. */
+  readonly hops?: readonly Hop[];
 }
 export interface PausedEvent extends EventBase { readonly event: 'paused' }
 export interface ResumedEvent extends EventBase { readonly event: 'resumed' }

@@ -78,3 +78,11 @@ export function namedCodes(codes: ProtocolCodes): NamedCode[] {
 export function describeCodes(codes: ProtocolCodes): string[] {
   return namedCodes(codes).map((c) => `${c.label} ${c.value}`);
 }
+
+/**
+ * The hop chain for people, outermost first, the named killer marked:
+ * "Cloudflare (cf-ray) › Envoy (x-envoy-upstream-service-time)" or "... › nginx (Server: nginx) ← cut here".
+ */
+export function describeHops(hops: readonly { readonly name: string; readonly evidence: string }[], killer?: string): string {
+  return hops.map((h) => `${h.name} (${h.evidence})${h.name === killer ? ' ← cut here' : ''}`).join(' › ');
+}

@@ -7,6 +7,7 @@ import { DROP_CAUSES, ERROR_CAUSES } from './events.ts';
 import { HISTORY_SCHEMA_VERSION } from './model.ts';
 import type { DropRecord, EndpointHistory, ErrorRecord, HeartbeatStats, HistorySnapshot, SessionRecord } from './model.ts';
 import { RingBuffer } from './ringBuffer.ts';
+import { isCloseShape, validHops } from './hops.ts';
 import { intervals, median } from './stats.ts';
 
 export const HISTORY_LIMITS = {
@@ -305,10 +306,19 @@ function isDropRecord(v: unknown): v is DropRecord {
     && isFiniteNumber(v.streamAgeMs) && isFiniteNumber(v.silenceMs) && typeof v.detail === 'string'
     && optionalNumber(v.httpStatus) && optionalNumber(v.grpcCode) && optionalNumber(v.wsCloseCode)
     && (v.peerAlive === undefined || typeof v.peerAlive === 'boolean')
-    && (v.htmlErrorPage === undefined || typeof v.htmlErrorPage === 'boolean');
+    && (v.htmlErrorPage === undefined || typeof v.htmlErrorPage === 'boolean')
+    && (v.end === undefined || isCloseShape(v.end)) && optionalHops(v);
 }
 function isErrorRecord(v: unknown): v is ErrorRecord {
   return isObject(v) && isFiniteNumber(v.at) && (ERROR_CAUSES as readonly unknown[]).includes(v.cause)
     && typeof v.message === 'string' && optionalNumber(v.httpStatus)
-    && (v.htmlErrorPage === undefined || typeof v.htmlErrorPage === 'boolean');
+    && (v.htmlErrorPage === undefined || typeof v.htmlErrorPage === 'boolean') && optionalHops(v);
+}
+/** Hops must be a list of { name, evidence } strings; a restored list is bounded again in place. */
+function optionalHops(v: Record<string, unknown>): boolean {
+  if (v.hops === undefined) return true;
+  const hops = validHops(v.hops);
+  if (!hops || hops.length !== (v.hops as unknown[]).length) return false;
+  v.hops = hops;
+  return true;
 }

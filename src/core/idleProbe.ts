@@ -8,6 +8,9 @@ import type { EndpointConfig } from './config.ts';
 import { recommendHeartbeatMs } from './diagnosis.ts';
 import { StreamHealthError } from './errors.ts';
 import type { DropCause } from './events.ts';
+import { HopCollector } from './hops.ts';
+import type { Hop } from './hops.ts';
+import type { CloseShape } from './intermediaries.ts';
 import { redact, resolveConfigSecrets, secretHintFor } from './secrets.ts';
 import type { SecretHint, SecretResolver } from './secrets.ts';
 import { intervals, median } from './stats.ts';
@@ -39,6 +42,10 @@ export interface IdleProbeResult {
   /** A heartbeat interval that keeps this path open; only when the stream died of silence. */
   readonly recommendedHeartbeatMs?: number;
   readonly aborted?: boolean;
+  /** The hops the responses named, outermost first (src/core/hops.ts). */
+  readonly hops?: readonly Hop[];
+  /** How the stream ended on the wire, when the transport could tell. */
+  readonly end?: CloseShape;
 }
 
 export class IdleProbeError extends StreamHealthError {
@@ -75,6 +82,11 @@ export async function runIdleProbe(options: IdleProbeOptions): Promise<IdleProbe
     const heartbeatTimes: number[] = [];
     let heartbeatCount = 0;
     let maxTimer: TimerHandle | null = null;
+    const collector = new HopCollector();
+    const hopsField = () => {
+      const hops = collector.hops(config.network?.route);
+      return hops.length ? { hops } : {};
+    };
 
     const clearMaxTimer = () => {
       if (maxTimer) clock.clearTimeout(maxTimer);
@@ -103,6 +115,7 @@ export async function runIdleProbe(options: IdleProbeOptions): Promise<IdleProbe
         openDetail,
         serverHeartbeats: heartbeats(),
         ...(aborted ? { aborted: true } : {}),
+        ...hopsField(),
       };
       finish(result);
       try {
@@ -138,6 +151,8 @@ export async function runIdleProbe(options: IdleProbeOptions): Promise<IdleProbe
         openDetail,
         serverHeartbeats: heartbeats(),
         ...(diedOfSilence ? { recommendedHeartbeatMs: recommendHeartbeatMs(silenceMs) } : {}),
+        ...hopsField(),
+        ...(info.end ? { end: info.end } : {}),
       });
     };
 
@@ -184,6 +199,7 @@ export async function runIdleProbe(options: IdleProbeOptions): Promise<IdleProbe
           },
           warning: () => {},
           retryHint: () => {},
+          evidence: (evidence) => collector.add(evidence),
           ended,
         },
       });

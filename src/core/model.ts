@@ -3,6 +3,7 @@
 
 import type { EndpointConfig } from './config.ts';
 import type { DropCause, DropFacts, ErrorCause, FindingKind, HeartbeatDirection, HeartbeatKind, StreamEvent } from './events.ts';
+import type { Hop } from './hops.ts';
 import type { SessionState } from './states.ts';
 
 /** Live view of one endpoint; timestamps are wall-clock epoch ms (for display). */
@@ -57,6 +58,7 @@ export interface ErrorRecord {
   readonly message: string;
   readonly httpStatus?: number;
   readonly htmlErrorPage?: boolean;
+  readonly hops?: readonly Hop[];
 }
 
 export interface HeartbeatStats {
@@ -102,6 +104,8 @@ export interface Finding {
   readonly estimateMs?: number;
   readonly recommendedHeartbeatMs?: number;
   readonly match?: string;
+  /** The path as far as it was seen, outermost first; the finding's `match` is one of them when evidence named it. */
+  readonly hops?: readonly Hop[];
 }
 
 /** What the CLI and the extension call; implemented by `Monitor` in monitor.ts. */

@@ -124,6 +124,7 @@ export class Monitor implements MonitorApi {
         ...(f.estimateMs !== undefined ? { estimateMs: f.estimateMs } : {}),
         ...(f.recommendedHeartbeatMs !== undefined ? { recommendedHeartbeatMs: f.recommendedHeartbeatMs } : {}),
         ...(f.match !== undefined ? { match: f.match } : {}),
+        ...(f.hops?.length ? { hops: f.hops } : {}),
       });
     }
   }

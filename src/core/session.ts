@@ -10,6 +10,7 @@ import { IllegalTransitionError, MissingSecretError } from './errors.ts';
 import type { DropCause, ProtocolCodes, StreamEvent } from './events.ts';
 import { formatDuration } from './format.ts';
 import { dropEventBody, errorEventBody, type EndpointHistoryStore } from './history.ts';
+import { HopCollector } from './hops.ts';
 import { Keepalive } from './keepalive.ts';
 import { describeRoute } from './network.ts';
 import type { DropRecord, EndpointStatus, ErrorRecord, Finding } from './model.ts';
@@ -48,6 +49,7 @@ export interface SessionOptions {
 interface DropExtra extends ProtocolCodes {
   readonly peerAlive?: boolean;
   readonly htmlErrorPage?: boolean;
+  readonly end?: DropRecord['end'];
 }
 
 export class Session {
@@ -61,6 +63,8 @@ export class Session {
   private transport: Transport | null = null;
   /** Identifies the current connect attempt; bumped when it ends so late sink calls are ignored. */
   private generation = 0;
+  /** The hops this connect's responses named; replaced at each connect so a drop carries its own path. */
+  private hopCollector = new HopCollector();
   private backoffTimer: TimerHandle | null = null;
   /** Resets the backoff once the stream has stayed open for resetAfterMs: the one place that rule lives. */
   private backoffResetTimer: TimerHandle | null = null;
@@ -198,6 +202,7 @@ export class Session {
     this.transition(SessionState.Connecting);
     const attempt = this.backoff.attempts + 1;
     const generation = ++this.generation;
+    this.hopCollector = new HopCollector();
     this.history.recordConnect(this.clock.wallNow());
     this.emit({ event: 'connecting', attempt });
     void this.openTransport(generation, attempt);
@@ -244,6 +249,9 @@ export class Session {
       },
       retryHint: (ms) => {
         if (current() && Number.isFinite(ms) && ms >= 0) this.serverRetryHintMs = ms;
+      },
+      evidence: (evidence) => {
+        if (current()) this.hopCollector.add(evidence);
       },
       ended: (info) => {
         if (current()) this.onEnded(info);
@@ -368,12 +376,15 @@ export class Session {
       ...(info.grpcCode !== undefined ? { grpcCode: info.grpcCode } : {}),
       ...(info.wsCloseCode !== undefined ? { wsCloseCode: info.wsCloseCode } : {}),
       ...(info.htmlErrorPage ? { htmlErrorPage: true } : {}),
+      ...(info.end ? { end: info.end } : {}),
     };
     if (this.stateValue === SessionState.Connecting) {
+      const hops = this.hops();
       this.recordError({
         cause: info.error ?? 'connect-failed', message: detail,
         ...(info.httpStatus !== undefined ? { httpStatus: info.httpStatus } : {}),
         ...(info.htmlErrorPage ? { htmlErrorPage: true } : {}),
+        ...(hops.length ? { hops } : {}),
       });
       this.afterFailure(info.retryable, info.retryAfterMs, detail);
     } else if (isLive(this.stateValue)) {
@@ -427,12 +438,18 @@ export class Session {
     const wall = this.clock.wallNow();
     const streamAgeMs = Math.round(now - this.openedMono);
     const silenceMs = Math.round(now - this.lastInboundMono);
-    const drop: DropRecord = { at: wall, cause, streamAgeMs, silenceMs, detail, ...extra };
+    const hops = this.hops();
+    const drop: DropRecord = { at: wall, cause, streamAgeMs, silenceMs, detail, ...extra, ...(hops.length ? { hops } : {}) };
     this.lastDrop = drop;
     this.history.recordDrop(drop);
     this.history.closeSession(wall, streamAgeMs, cause, '');
     this.emit(dropEventBody(drop));
     this.options.onRecorded?.();
+  }
+
+  /** The path of the current connect: the forward proxy it was routed through, then what the responses named. */
+  private hops() {
+    return this.hopCollector.hops(this.config.network?.route);
   }
 
   private recordError(error: Omit<ErrorRecord, 'at'>): void {

@@ -3,6 +3,8 @@
 
 import type { EndpointConfig } from './config.ts';
 import type { DropCause, ErrorCause, HeartbeatKind, ProtocolCodes } from './events.ts';
+import type { WireEvidence } from './hops.ts';
+import type { CloseShape } from './intermediaries.ts';
 
 /** State a transport keeps across reconnects of one endpoint (owned by the session, opaque to it). */
 export interface ResumeState {
@@ -58,6 +60,8 @@ export interface EndInfo extends ProtocolCodes {
    * diagnosis decides from the status whether it was a gateway's (5xx) or a login/wrong-URL page.
    */
   readonly htmlErrorPage?: boolean;
+  /** How the stream ended on the wire (terminal chunk or not, RST_STREAM code...), when the transport can tell. */
+  readonly end?: CloseShape;
 }
 
 /** Everything a transport may tell the core. Calls after `ended()` are ignored. */
@@ -68,6 +72,12 @@ export interface TransportSink {
   warning(message: string): void;
   /** A server hint that applies to future reconnects without ending the stream (SSE `retry:`). */
   retryHint(ms: number): void;
+  /**
+   * What identifies the hops a response of this session went through (its headers or gRPC metadata,
+   * an error page's first bytes, a status message). Call it for every response, including MCP POSTs
+   * and the WebSocket upgrade; the core keeps only catalogue fingerprints, bounded.
+   */
+  evidence(evidence: WireEvidence): void;
   /** Exactly once per connect; after it the transport holds no sockets or timers. */
   ended(info: EndInfo): void;
 }

@@ -1,7 +1,7 @@
 // Plain-language result of Measure Idle Timeout… (core runIdleProbe) and the heartbeat setting it
 // recommends. Pure: unit-tested.
 
-import { formatDuration } from '../core/format.ts';
+import { describeHops, formatDuration } from '../core/format.ts';
 import type { IdleProbeResult } from '../core/idleProbe.ts';
 
 /** A `heartbeatSeconds` value no slower than `recommendedMs`: tenths below 10 s, whole seconds above. */
@@ -20,5 +20,6 @@ export function probeNotice(name: string, r: IdleProbeResult): string {
   const rec = r.recommendedHeartbeatMs !== undefined
     ? ` Recommended heartbeat: every ${formatDuration(r.recommendedHeartbeatMs)} or more often ("heartbeatSeconds": ${heartbeatSecondsFor(r.recommendedHeartbeatMs)}).`
     : '';
-  return `${name}: the stream was cut after ${formatDuration(r.silenceMs)} of silence (cause ${r.cause ?? 'unknown'}${r.detail ? `: ${r.detail}` : ''}).${rec} ${beats}`;
+  const path = r.hops?.length ? ` Path, outermost first: ${describeHops(r.hops)}.` : '';
+  return `${name}: the stream was cut after ${formatDuration(r.silenceMs)} of silence (cause ${r.cause ?? 'unknown'}${r.detail ? `: ${r.detail}` : ''}).${rec} ${beats}${path}`;
 }

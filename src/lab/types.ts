@@ -47,7 +47,7 @@ export interface LabProxyOptions {
 }
 
 export interface LabProxy {
-  readonly kind: 'nginx' | 'haproxy' | 'builtin';
+  readonly kind: 'nginx' | 'haproxy' | 'caddy' | 'apache' | 'varnish' | 'builtin';
   readonly port: number;
   readonly host: string;
   stop(): Promise<void>;

@@ -3,6 +3,7 @@
 
 import type { StreamEvent } from '../core/events.ts';
 import type { EndpointStatus, HistorySnapshot } from '../core/model.ts';
+import type { ServerLanguage } from './fixes/serverLanguages.ts';
 
 /** An endpoint configured in an untrusted workspace and therefore not started. */
 export interface BlockedEndpoint {
@@ -77,4 +78,6 @@ export interface DashboardViewState {
   /** Timeline window in ms: 15 min, 1 h or 24 h. */
   readonly windowMs: number;
   readonly scrollY: number;
+  /** The language the server fix is shown and copied in (remembered per dashboard). */
+  readonly serverLanguage?: ServerLanguage;
 }

@@ -96,6 +96,13 @@ function dialAddress(target: Target, route: NetworkProfile['route']): string {
   return `${proxy.hostname}:${proxy.port || '80'}`;
 }
 
+/** Metadata as plain header values (binary keys skipped: no fingerprint is binary). */
+function metadataHeaders(metadata: grpc.Metadata | undefined): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [key, value] of Object.entries(metadata?.getMap() ?? {})) if (typeof value === 'string') headers[key] = value;
+  return headers;
+}
+
 /** Config headers as call metadata; gRPC keys are lower-case and `-bin` keys carry base64 bytes. */
 function metadataFor(headers: Readonly<Record<string, string>>): grpc.Metadata {
   const metadata = new grpc.Metadata();
@@ -196,6 +203,7 @@ class GrpcConnection {
    * 502 text/html when its upstream is down) also arrives as headers, and is a failed connect.
    */
   private onHeaders(metadata: grpc.Metadata): void {
+    if (!this.ended) this.context.sink.evidence({ headers: metadataHeaders(metadata) });
     const contentType = String(metadata.get('content-type')[0] ?? '');
     if (contentType && !contentType.startsWith('application/grpc')) {
       this.nonGrpcContentType = contentType;
@@ -205,6 +213,8 @@ class GrpcConnection {
   }
 
   private onStatus(status: grpc.StatusObject): void {
+    // Trailers and the status message name a proxy that answered for the server (Envoy: "stream timeout").
+    if (!this.ended) this.context.sink.evidence({ headers: metadataHeaders(status.metadata), grpcMessage: status.details });
     const route = this.profile?.route;
     if (!this.opened && route?.mode === 'proxy' && status.code === grpc.status.UNAVAILABLE && this.target) {
       void this.explainProxyFailure(status, route, this.target.address);

@@ -104,6 +104,7 @@ class WsConnection {
     // Emitted before ws checks the answer, so a refused subprotocol can still be named.
     socket.on('upgrade', (response: IncomingMessage) => {
       this.httpVersion = response.httpVersion;
+      this.context.sink.evidence({ headers: response.headers });
       const chosen = response.headers['sec-websocket-protocol'];
       this.serverProtocol = typeof chosen === 'string' ? chosen : undefined;
     });
@@ -162,6 +163,7 @@ class WsConnection {
       if (this.bodyTimer) clearTimeout(this.bodyTimer);
       this.bodyTimer = null;
       const body = Buffer.concat(chunks).subarray(0, BODY_EXCERPT_BYTES).toString('utf8');
+      if (!this.ended) this.context.sink.evidence({ headers: response.headers, body });
       const retryAfter = response.headers['retry-after'];
       const status = response.statusCode ?? 0;
       const byProxy = this.profile && this.proxyStatus !== undefined && this.proxyStatus !== 200 ? proxyRefusal(this.proxyStatus, this.profile.route, this.profile.host) : undefined;

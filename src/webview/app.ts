@@ -11,6 +11,7 @@ import { LaneStore } from './laneStore.ts';
 import { Timeline } from './timeline.ts';
 import { DEFAULT_WINDOW_MS, TIMELINE_WINDOWS_MS, windowLabel } from './timelineGeometry.ts';
 import { matchesFilter, summaryLine } from './view.ts';
+import { isServerLanguage, type ServerLanguage } from '../shared/fixes/serverLanguages.ts';
 
 /** How often the webview's history copy is trimmed to the widest window. */
 const TRIM_INTERVAL_MS = 10_000;
@@ -62,6 +63,7 @@ export class DashboardApp {
       filter: typeof saved?.filter === 'string' ? saved.filter : '',
       windowMs: TIMELINE_WINDOWS_MS.includes(saved?.windowMs as never) ? saved!.windowMs : DEFAULT_WINDOW_MS,
       scrollY: typeof saved?.scrollY === 'number' ? saved.scrollY : 0,
+      ...(isServerLanguage(saved?.serverLanguage) ? { serverLanguage: saved.serverLanguage } : {}),
     };
 
     this.filterInput = h(doc, 'input', {
@@ -293,11 +295,19 @@ export class DashboardApp {
 
   private renderFindings(visible: readonly EndpointStatus[]): void {
     const copy = (text: string, label: string) => this.host.post({ type: 'copy', text, label });
+    const language = this.state.serverLanguage ?? 'typescript';
+    const choice = {
+      language,
+      choose: (chosen: ServerLanguage) => {
+        this.saveState({ serverLanguage: chosen });
+        this.renderFindings(this.visible());
+      },
+    };
     const entries = visible.flatMap((s) => s.findings.map((f) => ({
       id: `${s.name}\n${f.finding}`,
-      key: JSON.stringify([s.kind, s.url, s.heartbeatSeconds, f]),
+      key: JSON.stringify([s.kind, s.url, s.heartbeatSeconds, f, language]),
       build: (previous: Element | undefined) => {
-        const el = renderFinding(this.doc, s, f, copy);
+        const el = renderFinding(this.doc, s, f, copy, choice);
         if (previous) carryOverOpenSnippets(previous, el);
         return el;
       },

@@ -2,11 +2,11 @@
 // snippets for the server, the intermediary and the client, values filled in from the finding.
 
 import type { FindingKind } from '../core/events.ts';
-import { formatDuration } from '../core/format.ts';
+import { describeHops, formatDuration } from '../core/format.ts';
 import type { EndpointStatus, Finding } from '../core/model.ts';
 import { h } from './dom.ts';
 import { plural } from './format.ts';
-import { snippetsFor, type Snippet } from '../shared/fixes/index.ts';
+import { fixValues, SERVER_LANGUAGE_NAMES, SERVER_LANGUAGES, serverSnippetIn, snippetsFor, type ServerLanguage, type Snippet } from '../shared/fixes/index.ts';
 
 export const FINDING_TITLES: Readonly<Record<FindingKind, string>> = {
   'intermediary-idle-timeout': 'An intermediary closes idle streams',
@@ -25,7 +25,8 @@ export function findingTitle(kind: string): string {
 export function evidenceLine(f: Finding): string {
   const parts = [`Evidence: ${plural(f.evidence, 'observation')}`];
   if (f.estimateMs !== undefined) parts.push(`estimate ≈ ${formatDuration(f.estimateMs)}`);
-  if (f.match) parts.push(`matches ${f.match}`);
+  // A hop the responses named is the killer; a bare timeout-table match is only a fit.
+  if (f.match) parts.push(f.hops?.some((hop) => hop.name === f.match) ? `cut by ${f.match}` : `matches ${f.match}`);
   if (f.recommendedHeartbeatMs !== undefined) parts.push(`recommended heartbeat every ${formatDuration(f.recommendedHeartbeatMs)} or less`);
   return parts.join(' · ');
 }
@@ -38,10 +39,24 @@ const SIDE_LABELS: Readonly<Record<Snippet['side'], string>> = {
 
 export type CopyRequest = (text: string, label: string) => void;
 
-export function renderFinding(doc: Document, status: EndpointStatus, finding: Finding, copy: CopyRequest): HTMLElement {
-  const snippets = snippetsFor(finding, status);
+/** The server language the card shows and copies, and how to remember a new choice. */
+export interface LanguageChoice {
+  readonly language: ServerLanguage;
+  choose(language: ServerLanguage): void;
+}
+
+export function renderFinding(doc: Document, status: EndpointStatus, finding: Finding, copy: CopyRequest, choice?: LanguageChoice): HTMLElement {
+  const language = choice?.language ?? 'typescript';
+  // The server snippet in the user's language; the rest as the finding has them.
+  const server = serverSnippetIn(language, status.kind, fixValues(finding, status).heartbeatSeconds);
+  const snippets = snippetsFor(finding, status).map((s) => (s.side === 'server' ? server : s));
+  const hasServer = snippets.some((s) => s.side === 'server');
   const copyFix = h(doc, 'button', { text: 'Copy fix', testid: 'copy-fix', attrs: { type: 'button', 'aria-label': `Copy the fix for ${status.name}` } });
-  copyFix.addEventListener('click', () => copy(`${finding.message}\n\nFix: ${finding.fix}`, 'the fix'));
+  copyFix.addEventListener('click', () => copy(`${finding.message}\n\nFix: ${finding.fix}${hasServer ? `\n\n${server.title}:\n${server.code}` : ''}`, 'the fix'));
+  const picker = h(doc, 'select', { class: 'fix-language', testid: 'fix-language', attrs: { 'aria-label': 'Language of the server fix' } },
+    SERVER_LANGUAGES.map((l) => h(doc, 'option', { text: SERVER_LANGUAGE_NAMES[l], attrs: { value: l, ...(l === language ? { selected: '' } : {}) } })));
+  picker.value = language;
+  picker.addEventListener('change', () => choice?.choose(picker.value as ServerLanguage));
   return h(doc, 'article', { class: `finding finding-${finding.finding}`, testid: 'finding', attrs: { 'data-finding': finding.finding, 'data-endpoint': status.name } }, [
     h(doc, 'header', { class: 'finding-header' }, [
       h(doc, 'span', { class: 'finding-icon', text: '⚑', attrs: { 'aria-hidden': 'true' } }),
@@ -50,7 +65,8 @@ export function renderFinding(doc: Document, status: EndpointStatus, finding: Fi
     ]),
     h(doc, 'p', { class: 'finding-message', text: finding.message, testid: 'finding-message' }),
     h(doc, 'p', { class: 'finding-evidence muted', text: evidenceLine(finding), testid: 'finding-evidence' }),
-    h(doc, 'p', { class: 'finding-fix', testid: 'finding-fix' }, [h(doc, 'strong', { text: 'Fix: ' }), finding.fix, ' ', copyFix]),
+    ...(finding.hops?.length ? [h(doc, 'p', { class: 'finding-path muted', text: `Path (outermost first): ${describeHops(finding.hops, finding.match)}`, testid: 'finding-path' })] : []),
+    h(doc, 'p', { class: 'finding-fix', testid: 'finding-fix' }, [h(doc, 'strong', { text: 'Fix: ' }), finding.fix, ' ', copyFix, ...(hasServer ? [' ', picker] : [])]),
     h(doc, 'div', { class: 'snippets' }, snippets.map((s) => renderSnippet(doc, s, copy))),
   ]);
 }

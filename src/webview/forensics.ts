@@ -1,7 +1,8 @@
 // Drop forensics: per endpoint, histograms of silence-at-drop and stream-age-at-drop with the
 // inferred cutoff marked and the matched intermediary named. SVG built with DOM APIs only.
 
-import { formatDuration } from '../core/format.ts';
+import { describeHops, formatDuration } from '../core/format.ts';
+import type { Hop } from '../core/hops.ts';
 import type { DropRecord, EndpointStatus, Finding } from '../core/model.ts';
 import { h, svg } from './dom.ts';
 import { plural } from './format.ts';
@@ -18,15 +19,19 @@ export interface Cutoffs {
   /** Where silence-at-drop clusters (intermediary idle timeout), if diagnosed. */
   readonly silence?: { readonly ms: number; readonly match?: string };
   /** Where stream-age-at-drop clusters (lifetime cap), if diagnosed. */
-  readonly age?: { readonly ms: number };
+  readonly age?: { readonly ms: number; readonly match?: string };
+  /** The hop chain the diagnosis saw, outermost first, and who it names. */
+  readonly path?: { readonly hops: readonly Hop[]; readonly killer?: string };
 }
 
 export function cutoffsFrom(findings: readonly Finding[]): Cutoffs {
   const idle = findings.find((f) => f.finding === 'intermediary-idle-timeout' && f.estimateMs !== undefined);
   const life = findings.find((f) => f.finding === 'stream-lifetime-limit' && f.estimateMs !== undefined);
+  const withHops = [idle, life].find((f) => f?.hops?.length);
   return {
     ...(idle ? { silence: { ms: idle.estimateMs!, ...(idle.match ? { match: idle.match } : {}) } } : {}),
-    ...(life ? { age: { ms: life.estimateMs! } } : {}),
+    ...(life ? { age: { ms: life.estimateMs!, ...(life.match ? { match: life.match } : {}) } } : {}),
+    ...(withHops ? { path: { hops: withHops.hops!, ...(withHops.match ? { killer: withHops.match } : {}) } } : {}),
   };
 }
 
@@ -36,7 +41,8 @@ export function cutoffSentence(cutoffs: Cutoffs): string {
   if (cutoffs.silence) {
     parts.push(`Streams die after about ${formatDuration(cutoffs.silence.ms)} of silence${cutoffs.silence.match ? `: matches ${cutoffs.silence.match}` : ''}.`);
   }
-  if (cutoffs.age) parts.push(`Streams die at about ${formatDuration(cutoffs.age.ms)} of age, whatever the traffic: a lifetime cap.`);
+  if (cutoffs.age) parts.push(`Streams die at about ${formatDuration(cutoffs.age.ms)} of age, whatever the traffic: a lifetime cap${cutoffs.age.match ? ` (${cutoffs.age.match})` : ''}.`);
+  if (cutoffs.path) parts.push(`Path, outermost first: ${describeHops(cutoffs.path.hops, cutoffs.path.killer)}.`);
   return parts.join(' ') || 'No cutoff inferred yet (it takes 3 similar drops).';
 }
 
@@ -55,7 +61,7 @@ export function renderForensics(doc: Document, status: EndpointStatus, drops: re
     h(doc, 'p', { class: 'muted', testid: 'forensics-summary', text: `${plural(relevant.length, 'drop')} analysed. ${cutoffSentence(cutoffs)}${watchdogNote}` }),
     h(doc, 'div', { class: 'histograms' }, [
       histogramFigure(doc, 'Silence at drop', 'histogram-silence', pathDrops.map((d) => d.silenceMs), cutoffs.silence?.ms, cutoffs.silence?.match, watchdog > 0 ? 'only silent deaths (watchdog)' : 'no drops yet'),
-      histogramFigure(doc, 'Stream age at drop', 'histogram-age', relevant.map((d) => d.streamAgeMs), cutoffs.age?.ms, undefined, 'no drops yet'),
+      histogramFigure(doc, 'Stream age at drop', 'histogram-age', relevant.map((d) => d.streamAgeMs), cutoffs.age?.ms, cutoffs.age?.match, 'no drops yet'),
     ]),
   ]);
 }

@@ -24,10 +24,10 @@ const FIELDS: Record<string, { required: string[]; optional: string[] }> = {
   heartbeat: { required: ['direction', 'kind'], optional: ['rttMs'] },
   message: { required: ['bytes'], optional: [] },
   stale: { required: ['silenceMs'], optional: [] },
-  drop: { required: ['cause', 'streamAgeMs', 'silenceMs', 'detail'], optional: ['httpStatus', 'grpcCode', 'wsCloseCode'] },
-  error: { required: ['cause', 'message'], optional: ['httpStatus'] },
+  drop: { required: ['cause', 'streamAgeMs', 'silenceMs', 'detail'], optional: ['httpStatus', 'grpcCode', 'wsCloseCode', 'end', 'hops'] },
+  error: { required: ['cause', 'message'], optional: ['httpStatus', 'hops'] },
   backoff: { required: ['attempt', 'delayMs'], optional: [] },
-  diagnosis: { required: ['finding', 'message', 'evidence'], optional: ['estimateMs', 'recommendedHeartbeatMs', 'match'] },
+  diagnosis: { required: ['finding', 'message', 'evidence'], optional: ['estimateMs', 'recommendedHeartbeatMs', 'match', 'hops'] },
   paused: { required: [], optional: [] },
   resumed: { required: [], optional: [] },
 };
@@ -53,8 +53,9 @@ before(async () => {
         res.writeHead(401, { 'content-type': 'text/plain' }).end('no');
         return;
       }
-      // Authorized, but the server echoes the credential in an error page (a careless server).
-      res.writeHead(403, { 'content-type': 'text/html' }).end(`<html><body>forbidden for ${req.headers.authorization}</body></html>`);
+      // Authorized, but the server echoes the credential in an error page and in response headers (a
+      // careless server behind a CDN): hops are named from Server and cf-ray, never the other headers.
+      res.writeHead(403, { 'content-type': 'text/html', server: 'nginx', 'cf-ray': '8f1c-FRA', 'set-cookie': `session=${SECRET}`, 'www-authenticate': `Bearer ${SECRET}`, 'x-debug': SECRET }).end(`<html><body>forbidden for ${req.headers.authorization}</body></html>`);
       return;
     }
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
@@ -146,6 +147,7 @@ test('watch against a path that cuts silent streams: drops, backoff, and exit 0'
   assert.ok(drops.length >= 1, 'at least one drop');
   assert.ok(['reset', 'eof'].includes(drops[0]!.cause as string), `cause ${drops[0]!.cause}`);
   assert.ok((drops[0]!.silenceMs as number) >= 250, `silence ${drops[0]!.silenceMs}`);
+  assert.ok(['truncated', 'clean', 'reset'].includes(drops[0]!.end as string), `the close shape is reported: ${drops[0]!.end}`);
   assert.ok(events.some((e) => e.event === 'backoff'));
   assert.ok(!events.some((e) => e.event === 'message'), 'no message events without --verbose');
 });
@@ -178,6 +180,10 @@ test('a planted secret never appears in any output; non-retryable failure exits 
     assert.ok(all.includes('403'), `the 403 is reported: ${all}`);
     assert.ok(all.includes('***'), 'the echoed credential is redacted');
     assert.ok(!all.includes(SECRET), `secret leaked in ${mode.join(' ') || 'plain'} mode`);
+    if (mode[0] === '--json') {
+      const error = parseNdjson(r.stdout).find((e) => e.event === 'error');
+      assert.deepEqual(error?.hops, [{ name: 'Cloudflare', evidence: 'cf-ray' }, { name: 'nginx', evidence: 'Server: nginx' }], r.stdout);
+    }
   }
 });
 

@@ -17,6 +17,8 @@ import { startGrpcHealthServer } from '../../src/lab/servers/grpc.ts';
 import { startWsServer } from '../../src/lab/servers/websocket.ts';
 import { basicProxyAuthorization, proxyUrl, squidAvailable, startSquid, startTinyproxy, tinyproxyAvailable } from './support/forwardProxy.ts';
 import type { ForwardProxy, ProxyCredentials } from './support/forwardProxy.ts';
+import type { DiagnosisEvent } from '../../src/core/events.ts';
+import { endpoint, runMonitor } from './support/monitorHarness.ts';
 import { CLIENT_COMMON_NAME, makeTestPki } from './support/pki.ts';
 import type { TestPki } from './support/pki.ts';
 import { startTlsFront, tlsFrontAvailable } from './support/tlsFront.ts';
@@ -184,6 +186,23 @@ describe('network test infrastructure', { skip: installed ? false : 'squid, tiny
     await assert.rejects(res.body.text(), { code: 'UND_ERR_SOCKET', message: 'other side closed' });
     const cutAfterMs = performance.now() - t0;
     assert.ok(cutAfterMs > 900 && cutAfterMs < 1500, `cut after ${cutAfterMs.toFixed(0)} ms`);
+  });
+
+  test('the monitor through squid to a front that cuts silence: the forward proxy leads the hops, nginx is named, no credential shows', async (t) => {
+    const upstreamPort = (upstream.address() as { port: number }).port;
+    const short = await startTlsFront({ upstreamPort, mode: 'http', server: pki.server, readTimeoutSeconds: 1 });
+    t.after(() => short.stop());
+    const run = runMonitor([endpoint({
+      name: 'via-squid', kind: 'sse', url: `${short.url}${SILENT_PATH}`, proxy: proxyUrl(squid, USER), tls: { caFile: pki.caFile },
+      heartbeatSeconds: 0, idleTimeoutSeconds: 0, reconnect: { initialDelaySeconds: 0.1, maxDelaySeconds: 1, multiplier: 2, jitter: 0 },
+    })]);
+    t.after(() => run.stop());
+    const diagnosis = await run.log.waitFor((e): e is DiagnosisEvent => e.event === 'diagnosis' && e.finding === 'intermediary-idle-timeout', 20_000);
+    const proxyHop = diagnosis.hops?.[0];
+    assert.equal(proxyHop?.name, `forward proxy http://127.0.0.1:${squid.port}`, JSON.stringify(diagnosis.hops));
+    assert.match(proxyHop!.evidence, /^network route \(/);
+    assert.equal(diagnosis.match, 'nginx', diagnosis.message);
+    assert.ok(!JSON.stringify(run.log.events).includes(USER.password), 'the proxy password never appears');
   });
 
   test('Node refuses the expired, wrong-host and self-signed server certificates for their reasons', async (t) => {

@@ -7,6 +7,10 @@ import { nginxAvailable, startNginx } from './nginx.ts';
 
 export { startIdleProxy } from './builtin.ts';
 export { haproxyAvailable, haproxyConfig, startHaproxy } from './haproxy.ts';
+export { apacheAvailable, apacheConfig, startApache } from './apache.ts';
+export { caddyAvailable, caddyConfig, startCaddy } from './caddy.ts';
+export { startVarnish, varnishAvailable, varnishVcl } from './varnish.ts';
+export type { VarnishOptions } from './varnish.ts';
 export { nginxAvailable, nginxConfig, startNginx } from './nginx.ts';
 export type { NginxTls } from './nginx.ts';
 

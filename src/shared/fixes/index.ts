@@ -4,14 +4,16 @@
 import { assertNever } from '../../core/errors.ts';
 import type { Finding } from '../../core/model.ts';
 import { clientSettingsSnippet } from './client.ts';
-import { envoySnippet, haproxySnippet, intermediarySnippets, matchedSnippetIds } from './intermediary.ts';
+import { envoySnippet, haproxySnippet, intermediarySnippets, matchedCatalogueSnippet, matchedSnippetIds } from './intermediary.ts';
 import { serverHeartbeatSnippet } from './server.ts';
 import { fixValues, type Snippet, type SnippetEndpoint } from './snippet.ts';
 
 export { fixValues, locationPath, msLiteral } from './snippet.ts';
 export type { FixValues, Snippet, SnippetEndpoint, SnippetSide } from './snippet.ts';
 export { serverHeartbeatSnippet } from './server.ts';
-export { awsAlbSnippet, cloudflareNote, envoySnippet, haproxySnippet, matchedSnippetIds, nginxSnippet } from './intermediary.ts';
+export { isServerLanguage, SERVER_LANGUAGE_NAMES, SERVER_LANGUAGES, serverSnippetIn } from './serverLanguages.ts';
+export type { ServerLanguage } from './serverLanguages.ts';
+export { awsAlbSnippet, catalogueSnippet, cloudflareNote, envoySnippet, haproxySnippet, matchedSnippetIds, nginxSnippet } from './intermediary.ts';
 export { clientSettingsSnippet } from './client.ts';
 
 /** Every snippet worth showing for one finding, server side first. */
@@ -28,8 +30,11 @@ export function snippetsFor(finding: Finding, endpoint: SnippetEndpoint): Snippe
       return [server, client];
     case 'silent-dead-connection':
       return [client, server];
-    case 'stream-lifetime-limit':
-      return [envoySnippet(values.proxyTimeoutSeconds, true), haproxySnippet(endpoint.kind, values.proxyTimeoutSeconds), client];
+    case 'stream-lifetime-limit': {
+      // The hop the diagnosis named leads with its own lifetime setting.
+      const named = matchedCatalogueSnippet(finding.match, true);
+      return [...(named ? [named] : []), envoySnippet(values.proxyTimeoutSeconds, true), haproxySnippet(endpoint.kind, values.proxyTimeoutSeconds), client];
+    }
     case 'flapping':
       return [clientSettingsSnippet(endpoint, values.heartbeatSeconds, { initialDelaySeconds: 2, maxDelaySeconds: 60 })];
     default:

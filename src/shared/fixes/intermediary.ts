@@ -1,7 +1,10 @@
 // Intermediary-side fixes: raise the idle (or lifetime) limit of the proxy or load balancer on the
-// path, for the products a finding can match (src/core/intermediaries.ts).
+// path, for the products a finding can match (src/core/intermediaries.ts). Products without a config
+// snippet of their own get the catalogue's setting and docs link.
 
 import type { EndpointKind } from '../../core/config.ts';
+import { byName, knownIdleMs } from '../../core/intermediaries.ts';
+import type { Intermediary } from '../../core/intermediaries.ts';
 import { locationPath, type FixValues, type Snippet } from './snippet.ts';
 
 export function nginxSnippet(kind: EndpointKind, path: string, timeoutSeconds: number): Snippet {
@@ -95,18 +98,38 @@ route_config:
 }
 
 export function cloudflareNote(heartbeatSeconds: number): Snippet {
+  const entry = byName('Cloudflare')!;
+  const [documented, measured] = knownIdleMs(entry, 'http').map((ms) => ms / 1000);
   return {
     id: 'cloudflare',
     side: 'intermediary',
-    title: 'Cloudflare: 100 s without data',
+    title: `Cloudflare: ${documented} s without data`,
     language: 'text',
-    brief: `Cloudflare: 100 s without data is fixed (Enterprise aside): keep server heartbeats every ${heartbeatSeconds} s, or use a DNS-only hostname`,
-    code: `Cloudflare closes a proxied HTTP response after 100 s without data (error 524 if nothing was sent yet).
-Only Enterprise plans can raise the proxy read timeout. Everyone else: keep server heartbeats
-well under 100 s (every ${heartbeatSeconds} s) or serve the stream from a DNS-only (grey cloud) hostname.
+    brief: `Cloudflare: ${documented} s without data is fixed (Enterprise aside): keep server heartbeats every ${heartbeatSeconds} s, or use a DNS-only hostname`,
+    code: `Cloudflare closes a proxied HTTP response after ${documented} s without data (error 524 if nothing was sent yet;
+cuts have been measured at ${measured} s). Only Enterprise plans can raise the proxy read timeout. Everyone
+else: keep server heartbeats well under ${documented} s (every ${heartbeatSeconds} s) or serve the stream from a
+DNS-only (grey cloud) hostname. ${entry.docs}
 `,
   };
 }
+
+/** The catalogue's own words for a product without a config snippet here (Caddy, Varnish, Fly.io...). */
+export function catalogueSnippet(entry: Intermediary, lifetime = false): Snippet {
+  const setting = lifetime ? entry.lifetimeKnob ?? entry.knob : entry.knob;
+  // Most settings already start with the product's name ("Caddy reverse_proxy ...").
+  const line = setting.startsWith(entry.name) ? setting : `${entry.name}: ${setting}`;
+  return {
+    id: catalogueId(entry.name),
+    side: 'intermediary',
+    title: line,
+    language: 'text',
+    brief: line,
+    code: `${line}\nDocs: ${entry.docs}\n`,
+  };
+}
+
+const catalogueId = (name: string) => name.toLowerCase().replace(/[^a-z0-9]+/g, '-');
 
 export function awsAlbSnippet(timeoutSeconds: number): Snippet {
   return {
@@ -132,10 +155,20 @@ const MATCH_KEYS: readonly (readonly [string, string])[] = [
   ['aws alb', 'aws-alb'],
 ];
 
-/** Ids of the snippets for the products a finding's `match` names. */
+/** Ids of the snippets for the products a finding's `match` names (a catalogue entry without a snippet of its own included). */
 export function matchedSnippetIds(match: string | undefined): Set<string> {
   const m = (match ?? '').toLowerCase();
-  return new Set(MATCH_KEYS.filter(([word]) => m.includes(word)).map(([, id]) => id));
+  const ids = new Set(MATCH_KEYS.filter(([word]) => m.includes(word)).map(([, id]) => id));
+  const entry = match ? byName(match) : undefined;
+  if (ids.size === 0 && entry) ids.add(catalogueId(entry.name));
+  return ids;
+}
+
+/** The catalogue snippet for a matched product that has no config snippet here, if any. */
+export function matchedCatalogueSnippet(match: string | undefined, lifetime = false): Snippet | undefined {
+  const entry = match ? byName(match) : undefined;
+  if (!entry || MATCH_KEYS.some(([word]) => entry.name.toLowerCase().includes(word))) return undefined;
+  return catalogueSnippet(entry, lifetime);
 }
 
 /** Intermediary snippets with the matched product first, so the likely culprit leads. */
@@ -147,6 +180,8 @@ export function intermediarySnippets(kind: EndpointKind, url: string, values: Fi
     cloudflareNote(values.heartbeatSeconds),
     awsAlbSnippet(values.proxyTimeoutSeconds),
   ];
+  const catalogue = matchedCatalogueSnippet(match);
+  if (catalogue) list.unshift(catalogue);
   const matched = matchedSnippetIds(match);
   return [...list.filter((s) => matched.has(s.id)), ...list.filter((s) => !matched.has(s.id))];
 }

@@ -10,7 +10,7 @@ export interface Snippet {
   readonly id: string;
   readonly side: SnippetSide;
   readonly title: string;
-  readonly language: 'typescript' | 'nginx' | 'haproxy' | 'yaml' | 'shell' | 'json' | 'text';
+  readonly language: 'typescript' | 'go' | 'python' | 'rust' | 'java' | 'nginx' | 'haproxy' | 'yaml' | 'shell' | 'json' | 'text';
   readonly code: string;
   /** Plain-language context shown above the code. */
   readonly note?: string;

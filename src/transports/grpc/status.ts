@@ -2,7 +2,7 @@
 // after the stream opened, error causes before it. Pure functions, so the rules are unit-testable.
 
 import type { EndInfo } from '../../core/transport.ts';
-import { classifyNetworkError } from '../net/failures.ts';
+import { brokenStreamShape, classifyNetworkError } from '../net/failures.ts';
 import type { NetFailure } from '../net/failures.ts';
 import { serverText } from '../serverText.ts';
 
@@ -61,11 +61,11 @@ export function classifyGrpcEnd(end: GrpcEnd, opened: boolean, classify: (error:
   const detail = describe(end);
   const retryable = !NOT_RETRYABLE.has(end.code);
   if (opened) {
-    if (end.code === GRPC_OK) return { cause: 'eof', detail: `stream ended by the server (${detail})`, grpcCode, retryable };
+    if (end.code === GRPC_OK) return { cause: 'eof', detail: `stream ended by the server (${detail})`, grpcCode, retryable, end: 'clean' };
     if (end.code === GRPC_RESOURCE_EXHAUSTED && MESSAGE_TOO_LARGE.test(end.details)) {
       return { cause: 'protocol-error', detail: `message over maxMessageBytes (${detail})`, grpcCode, retryable };
     }
-    if (TRANSPORT_FAILURE.test(end.details)) return { cause: 'reset', detail, grpcCode, retryable };
+    if (TRANSPORT_FAILURE.test(end.details)) return { cause: 'reset', detail, grpcCode, retryable, end: brokenStreamShape(new Error(end.details)) };
     return { cause: 'grpc-status', detail, grpcCode, retryable };
   }
 

@@ -4,6 +4,7 @@
 
 import type { EndpointConfig } from '../../core/config.ts';
 import { StreamHealthError } from '../../core/errors.ts';
+import type { WireEvidence } from '../../core/hops.ts';
 import type { ConnectContext, EndInfo } from '../../core/transport.ts';
 import { setupFailure, windowBoundedMs, withRoute } from '../net/index.ts';
 import { OversizeEventError } from '../sseStream.ts';
@@ -114,10 +115,18 @@ export class HttpAttempt {
     }
   }
 
-  send(url: string, options: Omit<SendOptions, 'signal'> & { signal?: AbortSignal }): Promise<HttpResponse> {
+  /** Every response of the attempt (stream GET, MCP POSTs) shows its headers to the core: they name the hops. */
+  async send(url: string, options: Omit<SendOptions, 'signal'> & { signal?: AbortSignal }): Promise<HttpResponse> {
     const signal = options.signal ? AbortSignal.any([this.signal, options.signal]) : this.signal;
-    return send(this.http, url, { ...options, signal });
+    const response = await send(this.http, url, { ...options, signal });
+    if (!this.hasEnded) this.context.sink.evidence({ headers: response.headers });
+    return response;
   }
+
+  /** Reports what identifies a hop (an error page's first bytes) while the attempt is live. */
+  readonly report = (evidence: WireEvidence): void => {
+    if (!this.hasEnded) this.context.sink.evidence(evidence);
+  };
 }
 
 /** The server spoke the protocol wrongly (bad handshake answer, missing endpoint event...). */
@@ -137,7 +146,8 @@ export async function pumpEventStream(attempt: HttpAttempt, response: HttpRespon
       if (attempt.ended) break;
       reader.push(chunk as Buffer);
     }
-    attempt.end({ cause: 'eof', detail: 'the server ended the stream cleanly', retryable: true });
+    // Clean as far as HTTP goes: a proxy that gives up on a silent upstream can end it this way too.
+    attempt.end({ cause: 'eof', detail: 'the stream ended cleanly (by the server, or by a proxy on the way)', retryable: true, end: 'clean' });
   } catch (error) {
     attempt.fail(error);
   } finally {

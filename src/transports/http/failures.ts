@@ -1,18 +1,23 @@
 // What an HTTP answer or a thrown error means for the sse and mcp transports: a non-stream status
 // before the stream opened, a connect failure (classified by the network layer), a broken stream.
 
+import type { WireEvidence } from '../../core/hops.ts';
 import type { EndInfo } from '../../core/transport.ts';
-import { clientCertificateFailure, clientCertificatePage, chainMessage } from '../net/index.ts';
+import { brokenStreamShape, clientCertificateFailure, clientCertificatePage, chainMessage } from '../net/index.ts';
 import type { NetworkProfile } from '../net/index.ts';
 import { isHtmlPage, parseRetryAfter, serverText } from '../serverText.ts';
 import { header, HTTP_TIMEOUTS, mediaType, readBodyText } from './client.ts';
 import type { HttpResponse } from './client.ts';
 
-/** The EndInfo for a non-2xx (or non-stream) answer before the stream opened. */
-export async function statusFailure(response: HttpResponse, what: string, retryableNotFound = false, profile?: NetworkProfile): Promise<EndInfo> {
+/**
+ * The EndInfo for a non-2xx (or non-stream) answer before the stream opened. `report` hears the
+ * body's first bytes, so a gateway's error page can name it (nginx, Envoy, Cloudflare, HAProxy...).
+ */
+export async function statusFailure(response: HttpResponse, what: string, retryableNotFound = false, profile?: NetworkProfile, report?: (evidence: WireEvidence) => void): Promise<EndInfo> {
   const status = response.statusCode;
   const type = mediaType(response);
   const { text } = await readBodyText(response, HTTP_TIMEOUTS.excerptReadBytes).catch(() => ({ text: '' }));
+  if (text) report?.({ body: text });
   if (profile && clientCertificatePage(status, text)) {
     const failure = clientCertificateFailure(profile.host, Boolean(profile.tls?.clientCertificate));
     return { cause: 'http-status', error: failure.error, httpStatus: status, detail: `${what}: ${failure.detail}`, retryable: failure.retryable };
@@ -36,6 +41,7 @@ export async function statusFailure(response: HttpResponse, what: string, retrya
     // The raw fact, as the other transports report it; whether the page is a gateway's is the
     // diagnosis's call, made from the status (core/diagnosis.ts gatewayTimeout).
     ...(htmlErrorPage ? { htmlErrorPage: true } : {}),
+    ...(status >= 500 ? { end: 'error-page' as const } : {}),
   };
 }
 
@@ -47,5 +53,5 @@ export function connectFailure(error: unknown, profile: NetworkProfile): EndInfo
 
 /** A thrown error while reading an open stream's body. */
 export function streamFailure(error: unknown): EndInfo {
-  return { cause: 'reset', detail: `stream broken: ${chainMessage(error)}`, retryable: true };
+  return { cause: 'reset', detail: `stream broken: ${chainMessage(error)}`, retryable: true, end: brokenStreamShape(error) };
 }

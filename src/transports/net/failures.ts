@@ -5,6 +5,8 @@
 import type { ErrorCause } from '../../core/events.ts';
 import { displayProxy } from '../../core/network.ts';
 import type { ProxyRoute } from '../../core/network.ts';
+import { rstShape } from '../../core/intermediaries.ts';
+import type { CloseShape } from '../../core/intermediaries.ts';
 import { serverText } from '../serverText.ts';
 
 export interface NetFailure {
@@ -163,4 +165,28 @@ export function safeHost(url: string): string {
   } catch {
     return 'the endpoint';
   }
+}
+
+const H2_CODE_NAMES: Readonly<Record<string, number>> = { NO_ERROR: 0, PROTOCOL_ERROR: 1, INTERNAL_ERROR: 2, CANCEL: 8 };
+
+/**
+ * How a broken stream ended on the wire, from what the libraries say about it: an HTTP/2 RST_STREAM
+ * code (undici's `http2ErrorCode`, Node's `NGHTTP2_*` names, grpc-js's "RST_STREAM with code N"), a
+ * GOAWAY, a TCP reset; otherwise the HTTP/1.1 body simply stopped (no terminal chunk).
+ */
+export function brokenStreamShape(error: unknown): CloseShape {
+  let current: unknown = error;
+  for (let depth = 0; current && depth < 5; depth++) {
+    const code = (current as { http2ErrorCode?: unknown }).http2ErrorCode;
+    if (typeof code === 'number') return rstShape(code);
+    current = (current as { cause?: unknown }).cause;
+  }
+  const text = chainMessage(error);
+  const rst = /RST_STREAM with code (\d+)/i.exec(text);
+  if (rst) return rstShape(Number(rst[1]));
+  const named = /NGHTTP2_([A-Z_]+)/.exec(text);
+  if (named && H2_CODE_NAMES[named[1]!] !== undefined) return rstShape(H2_CODE_NAMES[named[1]!]!);
+  if (/GOAWAY/i.test(text)) return 'goaway';
+  if (errorCodes(error).some((c) => c === 'ECONNRESET' || c === 'EPIPE')) return 'reset';
+  return 'truncated';
 }

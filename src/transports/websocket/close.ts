@@ -116,8 +116,8 @@ export function classifyClose(code: number, reason: string, error: (Error & { co
   const why = reason ? `: "${serverText(reason, REASON_CHARS)}"` : '';
   if (code === ABNORMAL_CLOSURE) {
     const cause = error ? ` (${serverText(`${errorCode ? `${errorCode}: ` : ''}${error.message}`, 200)})` : '';
-    return { cause: 'reset', wsCloseCode: code, retryable: true, detail: `connection lost without a close frame, 1006 abnormal closure${cause}` };
+    return { cause: 'reset', wsCloseCode: code, retryable: true, detail: `connection lost without a close frame, 1006 abnormal closure${cause}`, end: 'ws-no-close-frame' };
   }
-  return { cause: 'ws-close', wsCloseCode: code, retryable: true, detail: `closed by the server with ${code} ${closeCodeName(code)}${why}` };
+  return { cause: 'ws-close', wsCloseCode: code, retryable: true, detail: `closed by the server with ${code} ${closeCodeName(code)}${why}`, ...(code === 1000 ? { end: 'clean' as const } : {}) };
 }
 

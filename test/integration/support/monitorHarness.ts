@@ -8,6 +8,7 @@ import type { DropEvent, StreamEvent } from '../../../src/core/events.ts';
 import { Monitor } from '../../../src/core/monitor.ts';
 import { createTransport } from '../../../src/transports/index.ts';
 import type { Activity, EndInfo, OpenInfo, ResumeState, Transport, TransportFactory } from '../../../src/core/transport.ts';
+import type { WireEvidence } from '../../../src/core/hops.ts';
 
 /** A validated endpoint config (defaults filled in); throws with the validation messages otherwise. */
 export function endpoint(raw: Record<string, unknown>): EndpointConfig {
@@ -47,6 +48,7 @@ export interface SinkRecord {
   readonly activity: Activity[];
   readonly warnings: string[];
   readonly retryHints: number[];
+  readonly evidence: WireEvidence[];
   ended?: EndInfo;
 }
 
@@ -64,7 +66,7 @@ export interface RecordedAttempt {
 
 /** Starts one connect attempt of `factory` with a sink that records everything. */
 export function recordAttempt(factory: TransportFactory, config: EndpointConfig, resume: ResumeState = {}): RecordedAttempt {
-  const record: SinkRecord = { opened: [], activity: [], warnings: [], retryHints: [] };
+  const record: SinkRecord = { opened: [], activity: [], warnings: [], retryHints: [], evidence: [] };
   const waiters = new Set<() => void>();
   const notify = () => {
     for (const w of [...waiters]) w();
@@ -91,6 +93,9 @@ export function recordAttempt(factory: TransportFactory, config: EndpointConfig,
       retryHint(ms) {
         record.retryHints.push(ms);
         notify();
+      },
+      evidence(evidence) {
+        record.evidence.push(evidence);
       },
       ended(info) {
         if (record.ended) throw new Error(`ended() called twice: ${JSON.stringify(info)}`);

@@ -56,6 +56,24 @@ test('live table: state, route, stream age, last heartbeat, drops, finding', () 
   assert.ok(renderTable(rows, now, 40).every((l) => l.length <= 40));
 });
 
+test('a diagnosis with hops shows the path, outermost first, and marks the named hop', () => {
+  const hops = [{ name: 'Varnish', evidence: 'x-varnish' }, { name: 'nginx', evidence: 'Server: nginx/1.22.1' }];
+  const line = eventLine({ ts, endpoint: 'a', event: 'diagnosis', finding: 'intermediary-idle-timeout', message: 'cut', evidence: 3, match: 'nginx', hops });
+  assert.equal(line, '12:00:01 a DIAGNOSIS intermediary-idle-timeout: cut [path: Varnish (x-varnish) › nginx (Server: nginx/1.22.1) ← cut here]');
+  const now = Date.UTC(2026, 10, 22, 12, 0, 0);
+  const status: EndpointStatus = {
+    kind: 'sse', url: 'http://x', attempt: 0, heartbeatSeconds: 15, idleTimeoutSeconds: 45, name: 'b', state: 'open',
+    findings: [{ finding: 'intermediary-idle-timeout', message: 'm', fix: 'f', evidence: 3, match: 'nginx', hops }],
+  };
+  assert.match(renderTable([{ status, drops: 3 }], now)[1]!, /intermediary-idle-timeout \(nginx\)$/);
+  const probe = describeProbe({
+    survived: false, silenceMs: 2_010, streamAgeMs: 2_010, cause: 'reset', detail: 'terminated', openDetail: 'SSE', serverHeartbeats: { count: 0 },
+    recommendedHeartbeatMs: 600, hops: [{ name: 'Caddy', evidence: 'Server: Caddy' }], end: 'truncated',
+  }, 10_000, 'Caddy', undefined, 'by Caddy (evidence: Server: Caddy; high confidence)');
+  assert.ok(probe.includes('path: Caddy (Server: Caddy) ← cut here'));
+  assert.ok(probe.includes('cut by Caddy (evidence: Server: Caddy; high confidence)'));
+});
+
 test('fit and wrap keep lines within the width', () => {
   assert.equal(fit('abcdef', 4), 'abc…');
   const wrapped = wrap('one two three four five six seven', 10, '  ');

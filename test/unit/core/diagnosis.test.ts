@@ -33,7 +33,7 @@ test('three drops at 100 s +-1 s of silence: intermediary idle timeout, ~100 s, 
   assert.equal(f.recommendedHeartbeatMs, 30_000);
   assert.ok(f.recommendedHeartbeatMs! <= 33_000);
   assert.equal(f.evidence, 3);
-  assert.equal(f.message, 'streams to orders-mcp die after 100 s of silence: an intermediary idle timeout, likely Cloudflare; send a heartbeat every 30 s');
+  assert.equal(f.message, 'streams to orders-mcp die after 100 s of silence: an intermediary idle timeout, likely Cloudflare (its default is 100 s; no response named a hop, so by timing alone: low confidence); send a heartbeat every 30 s');
   assert.match(f.fix, /Server side: .*every 30 s/);
   assert.match(f.fix, /Cloudflare/);
 });
@@ -43,7 +43,7 @@ test('a 60 s cluster matches nginx and mentions the other 60 s defaults', () => 
   const [f] = diagnose(h, config, NOW);
   assert.equal(f?.finding, 'intermediary-idle-timeout');
   assert.equal(f?.match, 'nginx');
-  assert.match(f!.message, /also fits AWS ALB, Heroku/);
+  assert.match(f!.message, /also fits AWS ALB, Fly.io, Kong, Varnish, Apache httpd, Heroku\)/);
   assert.equal(f?.recommendedHeartbeatMs, 20_000);
 });
 
@@ -191,7 +191,89 @@ test('largestCluster uses max(10 % of median, 200 ms) as tolerance', () => {
 
 test('intermediary table matches within 10 %, closest first', () => {
   assert.deepEqual(matchIntermediaries(100_000).map((m) => m.name), ['Cloudflare']);
-  assert.deepEqual(matchIntermediaries(57_000).map((m) => m.name), ['Heroku', 'nginx', 'AWS ALB']);
+  assert.deepEqual(matchIntermediaries(57_000).map((m) => m.name), ['Heroku', 'nginx', 'AWS ALB', 'Fly.io', 'Kong', 'Varnish', 'Apache httpd']);
   assert.deepEqual(matchIntermediaries(2_000), []);
   assert.deepEqual(matchIntermediaries(340_000).map((m) => m.name), ['AWS NLB']);
+});
+
+// ---- naming the killer from evidence ------------------------------------------------------------
+
+const caddy = [{ name: 'Caddy', evidence: 'Server: Caddy' }];
+
+test('a 2 s Caddy is still Caddy: evidence names the hop whatever its timeout, with the evidence and confidence', () => {
+  const h = history({ drops: [drop(3, 2_010, 2_010, { hops: caddy, end: 'clean', cause: 'eof' }), drop(2, 2_030, 2_030, { hops: caddy, end: 'clean', cause: 'eof' }), drop(1, 2_020, 2_020, { hops: caddy, end: 'clean', cause: 'eof' })] });
+  const [f] = diagnose(h, config, NOW);
+  assert.equal(f?.finding, 'intermediary-idle-timeout');
+  assert.equal(f?.match, 'Caddy');
+  assert.deepEqual(f?.hops, caddy);
+  assert.match(f!.message, /by Caddy \(evidence: Server: Caddy; it has no default limit, so it was configured; the close \(clean\) is how it ends streams; high confidence\)/);
+  const medium = diagnose(history({ drops: [2_010, 2_030, 2_020].map((s, i) => drop(3 - i, s, s, { hops: caddy })) }), config, NOW)[0]!;
+  assert.match(medium.message, /by Caddy \(evidence: Server: Caddy; it has no default limit, so it was configured; medium confidence\)/);
+  assert.match(f!.fix, /Caddy reverse_proxy transport http \{ read_timeout \}/);
+});
+
+test('evidence outranks the timeout table: a 60 s cut through Varnish is Varnish, not nginx', () => {
+  const hops = [{ name: 'Varnish', evidence: 'x-varnish' }];
+  const h = history({ drops: [drop(3, 60_020, 60_020, { hops }), drop(2, 60_010, 60_010, { hops }), drop(1, 60_030, 60_030, { hops })] });
+  const [f] = diagnose(h, config, NOW);
+  assert.equal(f?.match, 'Varnish');
+  assert.match(f!.message, /its known limit is 60 s; high confidence/);
+});
+
+test('Cloudflare in front of Envoy cut at ~125 s: Cloudflare fits its measured limit, Envoy is named as also on the path', () => {
+  const hops = [{ name: 'Cloudflare', evidence: 'cf-ray' }, { name: 'Envoy', evidence: 'x-envoy-upstream-service-time' }];
+  const h = history({ drops: [drop(30, 124_800, 124_800, { hops, end: 'rst-internal-error' }), drop(20, 125_300, 125_300, { hops, end: 'rst-internal-error' }), drop(10, 125_000, 125_000, { hops, end: 'rst-internal-error' })] });
+  const [f] = diagnose(h, config, NOW);
+  assert.equal(f?.match, 'Cloudflare');
+  assert.deepEqual(f?.hops, hops);
+  assert.match(f!.message, /by Cloudflare \(evidence: cf-ray; its known limit is 100 s \/ 2 min 05 s; the close \(rst-internal-error\) is how it ends streams; high confidence; also on the path: Envoy; path: Cloudflare > Envoy\)/);
+});
+
+test('two hops that neither limit nor close shape tell apart: says it cannot tell and offers both settings', () => {
+  const hops = [{ name: 'Varnish', evidence: 'x-varnish' }, { name: 'nginx', evidence: 'Server: nginx/1.22.1' }];
+  const h = history({ drops: [drop(3, 2_010, 2_010, { hops, end: 'truncated' }), drop(2, 2_030, 2_030, { hops, end: 'truncated' }), drop(1, 2_020, 2_020, { hops, end: 'truncated' })] });
+  const [f] = diagnose(h, config, NOW);
+  assert.equal(f?.match, undefined);
+  assert.match(f!.message, /cannot tell which of Varnish or nginx cut it/);
+  assert.match(f!.fix, /between_bytes_timeout.*proxy_read_timeout/);
+});
+
+test('of two hops, the close shape picks the one that ends streams that way', () => {
+  const hops = [{ name: 'Cloudflare', evidence: 'cf-ray' }, { name: 'Envoy', evidence: 'server: envoy' }];
+  const h = history({ drops: [drop(3, 40_000, 40_000, { hops, end: 'rst-no-error' }), drop(2, 40_100, 40_100, { hops, end: 'rst-no-error' }), drop(1, 40_050, 40_050, { hops, end: 'rst-no-error' })] });
+  assert.equal(diagnose(h, config, NOW)[0]?.match, 'Envoy');
+});
+
+test('clean ends after a fixed silence are a hop ending the response, not a server that finished', () => {
+  const h = history({ drops: [drop(3, 10_000, 12_000, { cause: 'eof', end: 'clean' }), drop(2, 10_050, 30_000, { cause: 'eof', end: 'clean' }), drop(1, 9_990, 50_000, { cause: 'eof', end: 'clean' })] });
+  const [f] = diagnose(h, config, NOW);
+  assert.equal(f?.finding, 'intermediary-idle-timeout');
+  assert.match(f!.message, /ended cleanly each time, as if the server had finished/);
+});
+
+test('a busy stream cut at a fixed age through a named hop: stream-lifetime-limit names it and its lifetime setting', () => {
+  const hops = [{ name: 'Caddy', evidence: 'Server: Caddy' }];
+  const h = history({ drops: [drop(30, 40, 4_000, { hops }), drop(20, 120, 4_020, { hops }), drop(10, 80, 3_990, { hops })] });
+  const [f] = diagnose(h, config, NOW);
+  assert.equal(f?.finding, 'stream-lifetime-limit');
+  assert.equal(f?.match, 'Caddy');
+  assert.deepEqual(f?.hops, hops);
+  assert.match(f!.fix, /stream_timeout/);
+});
+
+test('a lifetime cap with no evidence uses the catalogue caps: 60 s from the start is Traefik readTimeout', () => {
+  const h = history({ drops: [drop(30, 40, 60_000), drop(20, 120, 60_020), drop(10, 80, 59_990)] });
+  const [f] = diagnose(h, config, NOW);
+  assert.equal(f?.finding, 'stream-lifetime-limit');
+  assert.equal(f?.match, 'Traefik');
+  assert.match(f!.message, /by timing alone, low confidence/);
+  assert.match(f!.fix, /respondingTimeouts\.readTimeout/);
+});
+
+test('a gateway error page names the hop that answered', () => {
+  const hops = [{ name: 'nginx', evidence: 'nginx error page' }];
+  const errors: ErrorRecord[] = [{ at: NOW - 60_000, cause: 'http-status', message: 'HTTP 504', httpStatus: 504, htmlErrorPage: true, hops }];
+  const f = diagnose(history({ errors }), config, NOW).find((x) => x.finding === 'gateway-timeout');
+  assert.equal(f?.match, 'nginx');
+  assert.match(f!.message, /a gateway \(nginx: nginx error page\) answered HTTP 504/);
 });

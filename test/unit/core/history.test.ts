@@ -79,7 +79,7 @@ test('snapshot and restore round-trip', () => {
   const store = book.get('a');
   store.openSession(T0, 'HTTP/1.1');
   store.closeSession(T0 + 5000, 5000, 'reset', 'terminated');
-  store.recordDrop({ at: T0 + 5000, cause: 'reset', streamAgeMs: 5000, silenceMs: 2000, detail: 'terminated', peerAlive: true });
+  store.recordDrop({ at: T0 + 5000, cause: 'reset', streamAgeMs: 5000, silenceMs: 2000, detail: 'terminated', peerAlive: true, end: 'truncated', hops: [{ name: 'Caddy', evidence: 'Server: Caddy' }] });
   store.recordHeartbeat('out', T0, 'mcp-ping', 7);
   const snap = book.snapshot(T0 + 6000);
   assert.equal(snap.schemaVersion, 1);
@@ -88,6 +88,26 @@ test('snapshot and restore round-trip', () => {
   const problems = restored.restore(JSON.parse(JSON.stringify(snap)));
   assert.deepEqual(problems, []);
   assert.deepEqual(restored.snapshot(T0 + 6000), snap);
+});
+
+test('restored hops and close shapes are checked: a bad list or an unknown shape drops the record', () => {
+  const book = new HistoryBook();
+  const drop = { at: T0, cause: 'reset', streamAgeMs: 1, silenceMs: 1, detail: 'x' };
+  const problems = book.restore({
+    schemaVersion: 1,
+    endpoints: { a: { drops: [
+      { ...drop, hops: [{ name: 'nginx', evidence: 'Server: nginx' }], end: 'rst-internal-error' },
+      { ...drop, hops: [{ name: 42 }] },
+      { ...drop, hops: 'nginx' },
+      { ...drop, end: 'exploded' },
+      { ...drop, hops: [{ name: 'x'.repeat(500), evidence: 'y' }] },
+    ] } },
+  });
+  assert.deepEqual(problems, ['history.endpoints["a"].drops: 3 malformed entries ignored']);
+  const drops = book.get('a').toJSON().drops;
+  assert.equal(drops.length, 2);
+  assert.equal(drops[0]!.end, 'rst-internal-error');
+  assert.equal(drops[1]!.hops![0]!.name.length, 80, 'restored hop names are bounded again');
 });
 
 test('restore ignores bad shapes with a reason and never throws', () => {

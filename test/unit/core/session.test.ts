@@ -413,3 +413,25 @@ test('transport warnings are counted in history and passed on redacted', async (
   assert.equal(h.monitor.history().endpoints['orders-mcp']!.warnings, 1);
   h.monitor.dispose();
 });
+
+test('evidence from the responses becomes the drop\'s hops; a new connect starts a new path; stale evidence is ignored', async () => {
+  const h = harness();
+  await h.start(endpoint({ heartbeatSeconds: 0, idleTimeoutSeconds: 0, reconnect: NO_JITTER }));
+  const first = h.fake.last;
+  first.context.sink.evidence({ headers: { server: 'nginx/1.22.1', 'set-cookie': 'id=SECRET' } });
+  first.open();
+  first.context.sink.evidence({ headers: { 'cf-ray': '8f1c-FRA' } });
+  first.end({ cause: 'reset', detail: 'terminated', end: 'truncated' });
+  const [drop] = h.of('drop');
+  assert.deepEqual(drop!.hops, [{ name: 'Cloudflare', evidence: 'cf-ray' }, { name: 'nginx', evidence: 'Server: nginx/1.22.1' }]);
+  assert.equal(drop!.end, 'truncated');
+  assert.ok(!JSON.stringify(h.events).includes('SECRET'));
+  await h.tick(1_000);
+  const second = h.fake.last;
+  assert.notEqual(second, first);
+  first.context.sink.evidence({ headers: { server: 'Caddy' } });
+  second.open();
+  second.end({ cause: 'eof', detail: 'done' });
+  assert.equal(h.of('drop')[1]!.hops, undefined, 'the old attempt\'s evidence and path do not carry over');
+  h.monitor.dispose();
+});

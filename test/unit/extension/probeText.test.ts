@@ -21,6 +21,13 @@ test('a cut stream reports the silence, cause, recommendation and server heartbe
   );
 });
 
+test('a cut stream through named hops lists the path', () => {
+  assert.match(
+    probeNotice('orders', { ...base, hops: [{ name: 'Varnish', evidence: 'x-varnish' }, { name: 'Caddy', evidence: 'Server: Caddy' }] }),
+    / Path, outermost first: Varnish \(x-varnish\) › Caddy \(Server: Caddy\)\.$/,
+  );
+});
+
 test('survived and cancelled probes say so', () => {
   const survived = probeNotice('a', { ...base, survived: true, cause: undefined, silenceMs: 120_000, streamAgeMs: 120_000, serverHeartbeats: { count: 8, medianIntervalMs: 15_000 } });
   assert.equal(survived, 'a: the stream survived 2 min (longest silence 2 min): no idle cutoff on this path below that. The server sent 8 heartbeat(s), about every 15 s.');

@@ -54,6 +54,9 @@ describe('grpc status mapping', () => {
     assert.equal(info.cause, 'reset');
     assert.equal(info.grpcCode, 13);
     assert.match(info.detail, /13 INTERNAL/);
+    assert.equal(info.end, 'rst-internal-error', 'the RST_STREAM code is the close shape nginx leaves');
+    assert.equal(classifyGrpcEnd({ code: 13, details: 'Received RST_STREAM with code 0' }, true).end, 'rst-no-error');
+    assert.equal(classifyGrpcEnd({ code: 0, details: 'OK' }, true).end, 'clean');
   });
 
   it('maps a dropped connection (UNAVAILABLE) and a peer cancel to reset', () => {

@@ -15,6 +15,7 @@ function context() {
     activity: (a) => activity.push(a),
     warning: (m) => warnings.push(m),
     retryHint() {},
+    evidence() {},
     ended() {},
   };
   const ctx = { sink } as unknown as McpContext;

@@ -20,6 +20,8 @@ describe('websocket close mapping', () => {
     assert.equal(info.cause, 'reset');
     assert.equal(info.wsCloseCode, 1006);
     assert.match(info.detail, /ECONNRESET/);
+    assert.equal(info.end, 'ws-no-close-frame', 'a proxy that drops the TCP connection sends no close frame');
+    assert.equal(classifyClose(1000, '', null).end, 'clean');
   });
 
   it('maps an oversized message to protocol-error with 1009', () => {

@@ -177,6 +177,51 @@ test('findings show evidence, the fix and copyable snippets with values from the
   assert.ok(forensics.querySelector('[data-testid="histogram-silence"] [data-testid="histogram-cutoff"]'));
   assert.ok(forensics.querySelector('[data-testid="histogram-age"]'));
   assert.match(forensics.querySelector('[data-testid="forensics-summary"]')!.textContent!, /about 60 s of silence: matches nginx/);
+  assert.equal(finding.querySelector('[data-testid="finding-path"]'), null, 'no path without hops');
+  await window.happyDOM.close();
+});
+
+test('the server fix comes in the chosen language, Copy fix includes it, and the choice is remembered', async () => {
+  const first = await mount();
+  const data = () => snapshot([status({ name: 'sse-behind-nginx', findings: [idleFinding] })], {
+    'sse-behind-nginx': history({ drops: [1, 2, 3].map((i) => drop(NOW - i * 70_000, { silenceMs: 60_000 + i * 10 })) }),
+  });
+  first.app.receive(data());
+  const picker = first.root.querySelector('[data-testid="fix-language"]') as unknown as { value: string; dispatchEvent(e: unknown): void };
+  assert.equal(picker.value, 'typescript');
+  picker.value = 'go';
+  picker.dispatchEvent(new first.window.Event('change'));
+  const snippet = first.root.querySelector('[data-testid="snippet"]')!;
+  assert.equal(snippet.getAttribute('data-snippet'), 'server-sse-go');
+  assert.match(snippet.textContent!, /http\.Flusher/);
+  (first.root.querySelector('[data-testid="copy-fix"]') as unknown as { click(): void }).click();
+  const copied = first.posted.at(-1) as { type: string; text: string };
+  assert.match(copied.text, /Fix: .*\n\nServer \(Go net\/http\)/s);
+  assert.match(copied.text, /time\.NewTicker\(20000 \* time\.Millisecond\)/);
+  assert.equal(first.state()?.serverLanguage, 'go');
+  await first.window.happyDOM.close();
+  // A new dashboard with the saved state opens in Go.
+  const second = await mount(first.state());
+  second.app.receive(data());
+  assert.equal(second.root.querySelector('[data-testid="snippet"]')!.getAttribute('data-snippet'), 'server-sse-go');
+  await second.window.happyDOM.close();
+  // A bad saved value falls back to TypeScript.
+  const third = await mount({ ...first.state()!, serverLanguage: 'cobol' as never });
+  third.app.receive(data());
+  assert.equal(third.root.querySelector('[data-testid="snippet"]')!.getAttribute('data-snippet'), 'server-sse');
+  await third.window.happyDOM.close();
+});
+
+test('a finding named by evidence shows the hop chain on the card and in forensics', async () => {
+  const { root, app, window } = await mount();
+  const hops = [{ name: 'Varnish', evidence: 'x-varnish' }, { name: 'nginx', evidence: 'Server: nginx/1.22.1' }];
+  app.receive(snapshot([status({ name: 'chain', findings: [{ ...idleFinding, match: 'nginx', hops }] })], {
+    chain: history({ drops: [1, 2, 3].map((i) => drop(NOW - i * 70_000, { silenceMs: 60_000 + i * 10 })) }),
+  }));
+  const finding = root.querySelector('[data-testid="finding"]')!;
+  assert.match(finding.querySelector('[data-testid="finding-evidence"]')!.textContent!, /cut by nginx/);
+  assert.equal(finding.querySelector('[data-testid="finding-path"]')!.textContent, 'Path (outermost first): Varnish (x-varnish) › nginx (Server: nginx/1.22.1) ← cut here');
+  assert.match(root.querySelector('[data-testid="forensics-summary"]')!.textContent!, /Path, outermost first: Varnish \(x-varnish\) › nginx \(Server: nginx\/1\.22\.1\) ← cut here\./);
   await window.happyDOM.close();
 });
 

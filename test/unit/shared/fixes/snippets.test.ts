@@ -112,3 +112,13 @@ test('terminal fix lines: the server call, the matched product only, and the cli
   const flapping = fixLines({ finding: 'flapping', message: 'm', fix: 'f', evidence: 9 }, sse);
   assert.deepEqual(flapping, ['client: "heartbeatSeconds": 15, "idleTimeoutSeconds": 45, "reconnect": {"initialDelaySeconds":2,"maxDelaySeconds":60}']);
 });
+
+test('a product without a config snippet of its own gets the catalogue setting and docs link, first', () => {
+  const caddy = snippetsFor({ ...idleFinding, match: 'Caddy', hops: [{ name: 'Caddy', evidence: 'Server: Caddy' }] }, sse);
+  assert.equal(caddy[1]!.id, 'caddy');
+  assert.match(caddy[1]!.code, /read_timeout.*\nDocs: https:\/\/caddyserver\.com\//s);
+  assert.deepEqual(fixLines({ ...idleFinding, match: 'Caddy' }, sse).filter((l) => l.startsWith('Caddy')).length, 1);
+  const lifetime = snippetsFor({ finding: 'stream-lifetime-limit', message: 'm', fix: 'f', evidence: 3, estimateMs: 3000, match: 'Varnish' }, sse);
+  assert.equal(lifetime[0]!.brief, 'Varnish: the Varnish parameter send_timeout');
+  assert.match(snippetsFor(idleFinding, sse).find((s) => s.id === 'cloudflare')!.code, /measured at 125 s/);
+});
