@@ -18,6 +18,16 @@ export interface WatchCommand {
   readonly durationSeconds?: number;
   readonly json: boolean;
   readonly verbose: boolean;
+  /** `--discover`: watch the MCP servers other clients have configured (src/discovery). */
+  readonly discover?: boolean;
+  readonly workspace?: string;
+}
+
+export interface DiscoverCommand {
+  readonly command: 'discover';
+  /** The folder whose workspace files (.vscode/mcp.json, .mcp.json, ...) are read; default the current one. */
+  readonly workspace?: string;
+  readonly json: boolean;
 }
 
 export interface ProbeIdleCommand {
@@ -28,7 +38,7 @@ export interface ProbeIdleCommand {
   readonly json: boolean;
 }
 
-export type Command = WatchCommand | ProbeIdleCommand | { readonly command: 'help' };
+export type Command = WatchCommand | ProbeIdleCommand | DiscoverCommand | { readonly command: 'help' };
 
 const OPTIONS = {
   config: { type: 'string' },
@@ -38,14 +48,17 @@ const OPTIONS = {
   'idle-timeout': { type: 'string' },
   duration: { type: 'string' },
   max: { type: 'string' },
+  workspace: { type: 'string' },
+  discover: { type: 'boolean', default: false },
   json: { type: 'boolean', default: false },
   verbose: { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
 /** Which options each command accepts (anything else is a usage error, not silently ignored). */
-const ALLOWED: Record<'watch' | 'probe-idle', readonly string[]> = {
-  watch: ['config', 'url', 'kind', 'heartbeat', 'idle-timeout', 'duration', 'json', 'verbose', 'help'],
+const ALLOWED: Record<'watch' | 'probe-idle' | 'discover', readonly string[]> = {
+  watch: ['config', 'url', 'kind', 'heartbeat', 'idle-timeout', 'duration', 'json', 'verbose', 'help', 'discover', 'workspace'],
+  discover: ['workspace', 'json', 'help'],
   'probe-idle': ['url', 'kind', 'max', 'json', 'help'],
 };
 
@@ -58,9 +71,9 @@ export function parseCommand(argv: readonly string[]): Command {
   }
   const { values, positionals } = parsed;
   if (values.help || positionals[0] === 'help') return { command: 'help' };
-  if (positionals.length === 0) throw new UsageError('a command is required: watch or probe-idle');
+  if (positionals.length === 0) throw new UsageError('a command is required: watch, probe-idle or discover');
   const name = positionals[0]!;
-  if (name !== 'watch' && name !== 'probe-idle') throw new UsageError(`unknown command "${name}"; use watch or probe-idle`);
+  if (name !== 'watch' && name !== 'probe-idle' && name !== 'discover') throw new UsageError(`unknown command "${name}"; use watch, probe-idle or discover`);
   if (positionals.length > 1) throw new UsageError(`unexpected argument "${positionals[1]}"`);
   for (const key of Object.keys(values)) {
     const given = values[key as keyof typeof values];
@@ -81,8 +94,13 @@ export function parseCommand(argv: readonly string[]): Command {
       json: values.json ?? false,
     };
   }
+  if (name === 'discover') {
+    return { command: 'discover', ...(values.workspace !== undefined ? { workspace: values.workspace } : {}), json: values.json ?? false };
+  }
+  if (values.workspace !== undefined && !values.discover) throw new UsageError('--workspace goes with --discover (or the discover command)');
+  if (values.discover && (values.config !== undefined || values.url !== undefined)) throw new UsageError('use one of --discover, --config FILE or --url URL --kind KIND');
   if (values.config !== undefined && values.url !== undefined) throw new UsageError('use either --config FILE or --url URL --kind KIND, not both');
-  if (values.config === undefined && values.url === undefined) throw new UsageError('watch needs --config FILE or --url URL --kind KIND');
+  if (!values.discover && values.config === undefined && values.url === undefined) throw new UsageError('watch needs --config FILE, --url URL --kind KIND or --discover');
   return {
     command: 'watch',
     ...(values.config !== undefined ? { configFile: values.config } : {}),
@@ -90,6 +108,8 @@ export function parseCommand(argv: readonly string[]): Command {
     ...(values.heartbeat !== undefined ? { heartbeatSeconds: seconds('--heartbeat', values.heartbeat) } : {}),
     ...(values['idle-timeout'] !== undefined ? { idleTimeoutSeconds: seconds('--idle-timeout', values['idle-timeout']) } : {}),
     ...(values.duration !== undefined ? { durationSeconds: seconds('--duration', values.duration, { positive: true }) } : {}),
+    ...(values.discover ? { discover: true } : {}),
+    ...(values.workspace !== undefined ? { workspace: values.workspace } : {}),
     json: values.json ?? false,
     verbose: values.verbose ?? false,
   };

@@ -7,6 +7,7 @@ import { FindingNews } from '../core/findingNews.ts';
 import { Monitor } from '../core/monitor.ts';
 import { redact } from '../core/secrets.ts';
 import type { WatchCommand } from './args.ts';
+import { loadDiscovered } from './discover.ts';
 import { envSecretResolver, envSecretValues, loadEndpoints, secretHint } from './endpoints.ts';
 import type { CliIo } from './io.ts';
 import { lineWriter } from './io.ts';
@@ -19,8 +20,9 @@ const TABLE_REFRESH_MS = 1000;
 const TABLE_LOG_LINES = 8;
 
 export function runWatch(command: WatchCommand, io: CliIo): Promise<number> {
-  const { endpoints, warnings } = loadEndpoints(command);
-  const secrets = envSecretValues(io.env);
+  const { endpoints, warnings, resolveSecret, secrets } = command.discover
+    ? loadDiscovered(command, io)
+    : { ...loadEndpoints(command), resolveSecret: envSecretResolver(io.env), secrets: envSecretValues(io.env) };
   const out = lineWriter(io.stdout, secrets);
   const err = lineWriter(io.stderr, secrets);
   // An ignored field is not fatal (it may come from a newer version), but a typo must not pass unseen.
@@ -28,7 +30,7 @@ export function runWatch(command: WatchCommand, io: CliIo): Promise<number> {
   const monitor = new Monitor({
     transportFactory: io.transportFactory,
     ...(io.clock ? { clock: io.clock } : {}),
-    resolveSecret: envSecretResolver(io.env),
+    resolveSecret,
     secretHint,
     emitMessages: command.verbose,
     // Warnings are not events (docs/design.md): with --verbose they go to stderr, keeping NDJSON clean.
