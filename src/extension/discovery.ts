@@ -240,6 +240,12 @@ export class DiscoveryService extends Disposable {
     }
   }
 
+  /** The dashboard's Monitor button: this one as well as those already running. */
+  async monitor(name: string): Promise<void> {
+    await this.chain;
+    await this.pick(undefined, [...this.monitored.map((s) => s.name), name]);
+  }
+
   /**
    * "Copy to Settings": a normal `streamHealth.endpoints` entry (user settings) with `${secret:}`
    * references; a literal token moves into SecretStorage. The source is no longer followed for it.
