@@ -3,7 +3,7 @@
 // trusted, Monitor… + the password prompt start it, its card shows the source, editing the file's URL
 // restarts it, and an untrusted copy of the workspace lists it as blocked without connecting.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, afterEach, before, describe, test } from 'node:test';
@@ -104,6 +104,21 @@ describe('Discovered MCP servers in a real VS Code', { timeout: SUITE_TIMEOUT_MS
     writeMcpJson(workspace, v1Url);
     await wb.waitFor('the card on the new URL', async () => (await card(SERVER).locator('[data-testid="endpoint-url"]').textContent())?.trim() ?? '', (u) => u === v1Url, LIVE_TIMEOUT_MS);
     await wb.waitFor(`${SERVER} open again`, async () => (await card(SERVER).getAttribute('data-state')) ?? '', (s) => s === 'open', LIVE_TIMEOUT_MS);
+  });
+
+  test('Copy Discovered Server to Settings… writes a settings entry with references only and stops following the file', async () => {
+    await wb.runCommand('Stream Health: Copy Discovered Server to Settings…');
+    await wb.pickItem(SERVER, 'Copy Discovered Server');
+    const settingsFile = join(server.userDataDir, 'User', 'settings.json');
+    const entry = await wb.waitFor('the entry in the user settings', async () => {
+      const settings = JSON.parse(readFileSync(settingsFile, 'utf8')) as Record<string, unknown>;
+      return ((settings['streamHealth.endpoints'] as Record<string, unknown>[] | undefined) ?? []).find((e) => e.name === SERVER);
+    }, (e) => e !== undefined);
+    assert.deepEqual(entry, { name: SERVER, kind: 'mcp', url: v1Url, headers: { Authorization: 'Bearer ${secret:mcp.input.lab-token}' } });
+    assert.ok(!readFileSync(settingsFile, 'utf8').includes('e2e-lab-token'), 'the secret value is not in the settings file');
+    // Now a settings endpoint: no source line, and still open.
+    await wb.waitFor('the source line gone', async () => card(SERVER).locator('[data-testid="endpoint-source"]').isHidden(), (hidden) => hidden);
+    await wb.waitFor(`${SERVER} open`, async () => (await card(SERVER).getAttribute('data-state')) ?? '', (s) => s === 'open', LIVE_TIMEOUT_MS);
   });
 
   test('an untrusted copy of the workspace lists the server as blocked and does not connect', async () => {
