@@ -218,6 +218,7 @@ export class DiscoveryService extends Disposable {
     for (const name of chosen) await this.askForSecrets(candidates.find((s) => s.name === name)!);
     await this.remember(updates);
     await this.refresh();
+    for (const name of chosen) this.offerToMoveLiterals(candidates.find((s) => s.name === name)!);
     return chosen;
   }
 
@@ -244,6 +245,20 @@ export class DiscoveryService extends Disposable {
   async monitor(name: string): Promise<void> {
     await this.chain;
     await this.pick(undefined, [...this.monitored.map((s) => s.name), name]);
+  }
+
+  /** A token written in another client's file is used from memory; Copy to Settings moves it into SecretStorage. */
+  private offerToMoveLiterals(server: DiscoveredServer): void {
+    const literals = server.secrets.filter((r) => r.from === 'literal');
+    if (literals.length === 0) return;
+    const what = literals.map((r) => r.description).join(', ');
+    void vscode.window.showInformationMessage(
+      `Stream Health: ${server.name} sends a token written in ${server.sources[0]!.label} (${what}). It is used from memory only; Copy to Settings moves it into VS Code's secret storage.`,
+      'Copy to Settings',
+    ).then((choice) => {
+      if (choice) return this.copyToSettings(server.name);
+      return undefined;
+    }).then(undefined, (error: unknown) => this.deps.log.error('Copy to Settings failed', error));
   }
 
   /**
