@@ -141,7 +141,6 @@ export class DiscoveryService extends Disposable {
     this.result = discover(trusted ? all : all.filter((s) => s.scope === 'user'), { env: process.env, home, entryDefaults }, read, this.lastGood);
     this.untrusted = trusted ? [] : discover(all.filter((s) => s.scope === 'workspace'), { env: process.env, home }, read).servers.filter((s) => s.status === 'ready');
     for (const value of discoverySecretValues(process.env, this.result)) this.deps.redactor.add(value);
-    for (const problem of [...this.result.fileProblems.map(formatProblem), ...this.result.problems]) this.reportOnce(problem);
 
     const plan = planDiscovery(this.result.servers, this.setting, this.choices(), this.askedThisSession);
     this.monitored = plan.monitor;
@@ -151,6 +150,8 @@ export class DiscoveryService extends Disposable {
     }
     this.watch(all);
     await this.deps.manager.setDiscovered(plan.monitor.map((s) => s.config!), this.blocked());
+    // After the endpoints are applied, so what the warning says ("still using...") is already true.
+    for (const problem of [...this.result.fileProblems.map(formatProblem), ...this.result.problems]) this.reportOnce(problem);
     this.changed.fire();
     if (plan.ask.length > 0) void this.offer(plan.ask);
   }

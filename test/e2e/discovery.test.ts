@@ -106,6 +106,20 @@ describe('Discovered MCP servers in a real VS Code', { timeout: SUITE_TIMEOUT_MS
     await wb.waitFor(`${SERVER} open again`, async () => (await card(SERVER).getAttribute('data-state')) ?? '', (s) => s === 'open', LIVE_TIMEOUT_MS);
   });
 
+  test('a file that turns invalid keeps its last good list and says which line', async () => {
+    const file = join(workspace, '.vscode', 'mcp.json');
+    writeFileSync(file, '{\n  "servers": {\n    "lab-mcp": { "type": "http", "url": "http://127.0.0.1:1/mcp" }\n    "oops": {}\n  }\n}\n');
+    const toast = wb.page.locator('.notification-toast', { hasText: /\.vscode\/mcp\.json:4: not valid JSON \(CommaExpected at column 5\); still using its last valid content/ });
+    await toast.waitFor({ state: 'visible', timeout: LIVE_TIMEOUT_MS });
+    // Still a running endpoint on the last good URL: Reconnect… offers it, and it reopens there.
+    await wb.runCommand('Stream Health: Reconnect…');
+    await wb.pickItem(SERVER);
+    await wb.waitFor('a manual drop', async () => (await card(SERVER).locator('[data-testid="field-lastDrop"]').textContent()) ?? '', (d) => /manual/.test(d), LIVE_TIMEOUT_MS);
+    await wb.waitFor(`${SERVER} open again`, async () => (await card(SERVER).getAttribute('data-state')) ?? '', (s) => s === 'open', LIVE_TIMEOUT_MS);
+    assert.equal((await card(SERVER).locator('[data-testid="endpoint-url"]').textContent())?.trim(), v1Url, 'not restarted on the half-edited URL');
+    writeMcpJson(workspace, v1Url);
+  });
+
   test('Copy Discovered Server to Settings… writes a settings entry with references only and stops following the file', async () => {
     await wb.runCommand('Stream Health: Copy Discovered Server to Settings…');
     await wb.pickItem(SERVER, 'Copy Discovered Server');
