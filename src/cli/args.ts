@@ -25,6 +25,16 @@ export interface WatchCommand {
   readonly otlpHeaders: readonly string[];
   readonly otlpIntervalSeconds?: number;
   readonly network: NetworkFlags;
+  /** `--discover`: watch the MCP servers other clients have configured (src/discovery). */
+  readonly discover?: boolean;
+  readonly workspace?: string;
+}
+
+export interface DiscoverCommand {
+  readonly command: 'discover';
+  /** The folder whose workspace files (.vscode/mcp.json, .mcp.json, ...) are read; default the current one. */
+  readonly workspace?: string;
+  readonly json: boolean;
 }
 
 /** --proxy, --ca-file, --cert, --key, --no-system-ca: applied to every endpoint (watch and probe-idle). */
@@ -48,7 +58,7 @@ export interface ProbeIdleCommand {
   readonly network: NetworkFlags;
 }
 
-export type Command = WatchCommand | ProbeIdleCommand | { readonly command: 'help' };
+export type Command = WatchCommand | ProbeIdleCommand | DiscoverCommand | { readonly command: 'help' };
 
 const OPTIONS = {
   config: { type: 'string' },
@@ -58,6 +68,8 @@ const OPTIONS = {
   'idle-timeout': { type: 'string' },
   duration: { type: 'string' },
   max: { type: 'string' },
+  workspace: { type: 'string' },
+  discover: { type: 'boolean', default: false },
   json: { type: 'boolean', default: false },
   verbose: { type: 'boolean', default: false },
   proxy: { type: 'string' },
@@ -75,8 +87,9 @@ const OPTIONS = {
 
 /** Which options each command accepts (anything else is a usage error, not silently ignored). */
 const NETWORK_OPTIONS = ['proxy', 'ca-file', 'cert', 'key', 'system-ca'];
-const ALLOWED: Record<'watch' | 'probe-idle', readonly string[]> = {
-  watch: ['config', 'url', 'kind', 'heartbeat', 'idle-timeout', 'duration', 'json', 'verbose', 'help', 'log-format', 'metrics-listen', 'otlp-endpoint', 'otlp-header', 'otlp-interval', ...NETWORK_OPTIONS],
+const ALLOWED: Record<'watch' | 'probe-idle' | 'discover', readonly string[]> = {
+  watch: ['config', 'url', 'kind', 'heartbeat', 'idle-timeout', 'duration', 'json', 'verbose', 'help', 'log-format', 'metrics-listen', 'otlp-endpoint', 'otlp-header', 'otlp-interval', 'discover', 'workspace', ...NETWORK_OPTIONS],
+  discover: ['workspace', 'json', 'help'],
   'probe-idle': ['url', 'kind', 'max', 'json', 'help', ...NETWORK_OPTIONS],
 };
 
@@ -89,9 +102,9 @@ export function parseCommand(argv: readonly string[]): Command {
   }
   const { values, positionals } = parsed;
   if (values.help || positionals[0] === 'help') return { command: 'help' };
-  if (positionals.length === 0) throw new UsageError('a command is required: watch or probe-idle');
+  if (positionals.length === 0) throw new UsageError('a command is required: watch, probe-idle or discover');
   const name = positionals[0]!;
-  if (name !== 'watch' && name !== 'probe-idle') throw new UsageError(`unknown command "${name}"; use watch or probe-idle`);
+  if (name !== 'watch' && name !== 'probe-idle' && name !== 'discover') throw new UsageError(`unknown command "${name}"; use watch, probe-idle or discover`);
   if (positionals.length > 1) throw new UsageError(`unexpected argument "${positionals[1]}"`);
   for (const key of Object.keys(values)) {
     const given = values[key as keyof typeof values];
@@ -121,8 +134,13 @@ export function parseCommand(argv: readonly string[]): Command {
       network,
     };
   }
+  if (name === 'discover') {
+    return { command: 'discover', ...(values.workspace !== undefined ? { workspace: values.workspace } : {}), json: values.json ?? false };
+  }
+  if (values.workspace !== undefined && !values.discover) throw new UsageError('--workspace goes with --discover (or the discover command)');
+  if (values.discover && (values.config !== undefined || values.url !== undefined)) throw new UsageError('use one of --discover, --config FILE or --url URL --kind KIND');
   if (values.config !== undefined && values.url !== undefined) throw new UsageError('use either --config FILE or --url URL --kind KIND, not both');
-  if (values.config === undefined && values.url === undefined) throw new UsageError('watch needs --config FILE or --url URL --kind KIND');
+  if (!values.discover && values.config === undefined && values.url === undefined) throw new UsageError('watch needs --config FILE, --url URL --kind KIND or --discover');
   return {
     command: 'watch',
     ...(values.config !== undefined ? { configFile: values.config } : {}),
@@ -130,6 +148,8 @@ export function parseCommand(argv: readonly string[]): Command {
     ...(values.heartbeat !== undefined ? { heartbeatSeconds: seconds('--heartbeat', values.heartbeat) } : {}),
     ...(values['idle-timeout'] !== undefined ? { idleTimeoutSeconds: seconds('--idle-timeout', values['idle-timeout']) } : {}),
     ...(values.duration !== undefined ? { durationSeconds: seconds('--duration', values.duration, { positive: true }) } : {}),
+    ...(values.discover ? { discover: true } : {}),
+    ...(values.workspace !== undefined ? { workspace: values.workspace } : {}),
     json: values.json ?? false,
     verbose: values.verbose ?? false,
     logFormat: values['log-format'] === undefined ? 'text' : parseLogFormat(values['log-format']),

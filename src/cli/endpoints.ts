@@ -9,6 +9,7 @@ import type { ConfigIssue, EndpointConfig, EndpointKind } from '../core/config.t
 import { StreamHealthError } from '../core/errors.ts';
 import { redactUrl } from '../core/secrets.ts';
 import { errorMessage } from '../core/util.ts';
+import { ENV_SECRET_PREFIX } from '../discovery/mapping.ts';
 
 export class CliConfigError extends StreamHealthError {
   readonly problems: readonly string[];
@@ -90,7 +91,7 @@ function readConfigFile(path: string, readFile: (path: string) => string): { end
   return { endpoints, ...(metrics !== undefined ? { metrics } : {}) };
 }
 
-function applyOverrides(entry: unknown, input: EndpointInput): unknown {
+export function applyOverrides(entry: unknown, input: EndpointInput): unknown {
   if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) return entry;
   const out: Raw = { ...(entry as Raw) };
   const net = input.network;
@@ -155,5 +156,7 @@ export function envSecretValues(env: NodeJS.ProcessEnv): string[] {
 }
 
 export function secretHint(name: string): string {
+  // A discovered server's `${env:X}` / `${X}` (src/discovery) reads X itself.
+  if (name.startsWith(ENV_SECRET_PREFIX)) return `Set the environment variable its source names: export ${name.slice(ENV_SECRET_PREFIX.length)}=...`;
   return `Set it in the environment: export ${secretEnvName(name)}=...`;
 }

@@ -1,9 +1,10 @@
 // Entry point of the `stream-health` command (bundled to dist/cli.cjs): parses the command line,
-// runs watch or probe-idle, and maps failures to exit codes 1 (runtime) and 2 (usage/config).
+// runs watch, probe-idle or discover, and maps failures to exit codes 1 (runtime) and 2 (usage/config).
 
 import { StreamHealthError } from '../core/errors.ts';
 import type { TransportFactory } from '../core/transport.ts';
 import { parseCommand } from './args.ts';
+import { runDiscover } from './discover.ts';
 import { CliConfigError } from './endpoints.ts';
 import type { CliIo } from './io.ts';
 import { runProbeIdle } from './probeIdle.ts';
@@ -22,6 +23,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       io.stdout.write(USAGE);
       return EXIT.ok;
     }
+    if (command.command === 'discover') return runDiscover(command, io);
     return command.command === 'watch' ? await runWatch(command, io) : await runProbeIdle(command, io);
   } catch (error) {
     if (error instanceof UsageError) {

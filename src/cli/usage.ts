@@ -18,6 +18,9 @@ export const USAGE = `Usage:
                       [--metrics-listen HOST:PORT] [--otlp-endpoint URL [--otlp-header K=V]...
                       [--otlp-interval S]] [NETWORK OPTIONS]
   stream-health probe-idle --url URL --kind KIND [--max S] [--json] [NETWORK OPTIONS]
+  stream-health watch --discover [--workspace DIR] [--heartbeat S] [--idle-timeout S] [--duration S] [--json]
+                      [NETWORK OPTIONS]
+  stream-health discover [--workspace DIR] [--json]
   stream-health --help
 
 Commands:
@@ -25,6 +28,9 @@ Commands:
                Runs until --duration seconds have passed or Ctrl-C.
   probe-idle   Open one stream with client keepalive off and measure how long the path
                tolerates silence (or report that it survived --max seconds).
+  discover     List the remote MCP servers VS Code, Claude Code, Cursor, Windsurf and Gemini CLI
+               have configured (workspace files of DIR, default the current folder, and the
+               files under $HOME / $XDG_CONFIG_HOME): name, kind, url, sources, status.
 
 Options:
   --config FILE       JSON file {"endpoints": [...]} (same schema as the streamHealth.endpoints setting)
@@ -32,6 +38,8 @@ Options:
   --kind KIND         ${ENDPOINT_KINDS.join(' | ')}
   --heartbeat S       client heartbeat / liveness probe every S seconds (0 = off; default 15)
   --idle-timeout S    watchdog: drop a stream silent for S seconds (0 = off; default 3 x heartbeat)
+  --discover          watch every discovered MCP server that is ready (see discover)
+  --workspace DIR     the folder whose .vscode/mcp.json, .mcp.json, ... are read (default: current)
   --duration S        stop watching after S seconds
   --max S             probe-idle: give up waiting after S seconds (default 400)
   --json              print events as NDJSON, one object per line
@@ -59,6 +67,9 @@ Network options (every endpoint):
 Secrets: "\${secret:NAME}" in a header value, the proxy password or tls.keyPassphrase is read from
 the environment variable STREAM_HEALTH_SECRET_<NAME> (NAME upper-cased, other characters as _).
 Secrets are never printed.
+Discovered servers: VS Code "\${input:ID}" is read from STREAM_HEALTH_SECRET_MCP_INPUT_<ID>;
+"\${env:X}", "\${X}" and "\${X:-default}" from X itself, at connect time; a literal token in another
+client's file is used in memory and never printed.
 
 Exit codes: 0 done, 1 runtime failure, 2 usage or configuration error.
 `;

@@ -13,6 +13,7 @@ import { Agent } from './agent.ts';
 import type { AgentLog } from './agent.ts';
 import { parseAgentSettings, resolveOtlpHeaders } from './agentConfig.ts';
 import type { WatchCommand } from './args.ts';
+import { loadDiscovered } from './discover.ts';
 import { envSecretResolver, envSecretValues, loadEndpoints, secretHint } from './endpoints.ts';
 import type { CliIo } from './io.ts';
 import { lineWriter } from './io.ts';
@@ -27,10 +28,12 @@ const CONFIG_POLL_MS = 1000;
 const TABLE_LOG_LINES = 8;
 
 export async function runWatch(command: WatchCommand, io: CliIo): Promise<number> {
-  const loaded = loadEndpoints({ ...command, env: io.env });
+  const loaded = command.discover
+    ? loadDiscovered(command, io)
+    : { ...loadEndpoints({ ...command, env: io.env }), resolveSecret: envSecretResolver(io.env), secrets: envSecretValues(io.env) };
   let endpoints = loaded.endpoints;
-  const source = command.configFile ?? 'command line';
-  const secrets = envSecretValues(io.env);
+  const { resolveSecret, secrets } = loaded;
+  const source = command.configFile ?? (command.discover ? 'discovered MCP servers' : 'command line');
   const out = lineWriter(io.stdout, secrets);
   const err = lineWriter(io.stderr, secrets);
   const jsonLogs = command.logFormat === 'json';
@@ -40,13 +43,13 @@ export async function runWatch(command: WatchCommand, io: CliIo): Promise<number
     else err(`stream-health: ${level === 'info' ? '' : level === 'warn' ? 'warning: ' : 'error: '}${message}`);
   };
   // An ignored field is not fatal (it may come from a newer version), but a typo must not pass unseen.
-  const { settings, warnings: agentWarnings } = parseAgentSettings(loaded.metrics, command, source);
+  const { settings, warnings: agentWarnings } = parseAgentSettings('metrics' in loaded ? loaded.metrics : undefined, command, source);
   for (const warning of [...loaded.warnings, ...agentWarnings]) log('warn', warning);
   const otlpHeaders = settings.otlp ? await resolveOtlpHeaders(settings.otlp, io.env, source) : {};
   const monitor = new Monitor({
     transportFactory: io.transportFactory,
     ...(io.clock ? { clock: io.clock } : {}),
-    resolveSecret: envSecretResolver(io.env),
+    resolveSecret,
     secretHint,
     emitMessages: command.verbose,
     // Warnings are not events (docs/design.md): with --verbose they go to stderr, keeping NDJSON clean.

@@ -130,6 +130,11 @@ export const SECRET_QUERY_WORDS: readonly string[] = ['token', 'key', 'secret', 
 const SECRET_PARAM = new RegExp(SECRET_QUERY_WORDS.join('|'), 'i');
 const TOKEN_LIKE = /^[A-Za-z0-9._~+/=-]{16,}$/;
 
+/** Whether a named value (query parameter, header) is a secret: its name sounds secret, or the value looks like a token. */
+export function looksSecret(name: string, value: string): boolean {
+  return SECRET_PARAM.test(name) || (TOKEN_LIKE.test(value) && /\d/.test(value) && /[A-Za-z]/.test(value));
+}
+
 /**
  * A URL safe to show: user info becomes `***`, and query values whose name sounds secret or whose
  * value looks like a token (16+ token characters) become `***`. Unparseable input is returned as-is
@@ -148,7 +153,7 @@ export function redactUrl(url: string): string {
   if (params.length === 0) return parsed.toString();
   const query = params
     .map(([name, value]) => {
-      const hide = SECRET_PARAM.test(name) || (TOKEN_LIKE.test(value) && /\d/.test(value) && /[A-Za-z]/.test(value));
+      const hide = looksSecret(name, value);
       return `${encodeURIComponent(name)}=${hide ? REDACTED : encodeURIComponent(value)}`;
     })
     .join('&');

@@ -28,6 +28,8 @@ export interface EndpointManagerDeps {
   readonly redactor: Redactor;
   readonly log: Log;
   readonly historyFile: HistoryFile;
+  /** Wraps the SecretStorage resolver, e.g. with discovered servers' env forms and in-memory tokens. */
+  readonly wrapResolver?: (base: (name: string) => Promise<string | undefined>) => (name: string) => Promise<string | undefined> | string | undefined;
 }
 
 const EMPTY: ResolvedSettings = { endpoints: [], origin: new Map(), issues: [], warnings: [], blocked: [] };
@@ -41,6 +43,11 @@ export class EndpointManager extends Disposable {
   private monitor: MonitorApi | undefined;
   private resolved: ResolvedSettings = EMPTY;
   private settings: SettingsSnapshot | undefined;
+  /** Discovered MCP servers the user chose to monitor (src/extension/discovery.ts); settings win a name clash. */
+  private discovered: readonly EndpointConfig[] = [];
+  private discoveredBlocked: readonly BlockedEndpoint[] = [];
+  /** Settings endpoints plus the discovered ones: what the Monitor runs. */
+  private running: readonly EndpointConfig[] = [];
   /** Issues already shown as a warning, so a settings edit elsewhere does not repeat them. */
   private warnedIssues = new Set<string>();
   /** Refreshes run one at a time; a request during one runs once more after it. */
@@ -91,7 +98,9 @@ export class EndpointManager extends Disposable {
     for (const b of this.resolved.blocked) this.deps.log.info(`[${b.name}] not started: ${b.reason}`);
     const { proxy, systemCertificates } = this.settings.network;
     for (const secret of networkSecrets(this.settings.network)) this.deps.redactor.add(secret);
-    const endpoints = withNetwork(this.resolved.endpoints, proxy, systemCertificates);
+    const own = new Set(this.resolved.endpoints.map((e) => e.name));
+    const endpoints = withNetwork([...this.resolved.endpoints, ...this.discovered.filter((d) => !own.has(d.name))], proxy, systemCertificates);
+    this.running = endpoints;
     await this.deps.secrets.preload(endpoints.flatMap(secretNames));
     if (endpoints.length > 0 || this.monitor) {
       const monitor = await this.ensureMonitor();
@@ -122,7 +131,7 @@ export class EndpointManager extends Disposable {
     const { createTransport } = await import('../transports/index.ts');
     const monitor = await this.deps.createMonitor({
       transportFactory: createTransport,
-      resolveSecret: (name) => secrets.get(name),
+      resolveSecret: this.deps.wrapResolver ? this.deps.wrapResolver((name) => secrets.get(name)) : (name) => secrets.get(name),
       secretHint: SECRET_HINT,
     });
     if (this.isDisposed) {
@@ -167,7 +176,7 @@ export class EndpointManager extends Disposable {
   }
 
   private onSecretChanged(name: string): void {
-    const using = this.resolved.endpoints.filter((e) => secretNames(e).includes(name));
+    const using = this.running.filter((e) => secretNames(e).includes(name));
     if (using.length === 0 || !this.monitor) return;
     this.deps.log.info(`secret ${name} changed: reconnecting ${using.map((e) => e.name).join(', ')}`);
     for (const endpoint of using) this.monitor.reconnect(endpoint.name);
@@ -176,7 +185,19 @@ export class EndpointManager extends Disposable {
   // ---- read side (everything leaving here is redacted) ----
 
   endpoints(): readonly EndpointConfig[] {
-    return this.resolved.endpoints;
+    return this.running;
+  }
+
+  /** Replaces the discovered endpoints; only added, changed or removed ones start, restart or stop. */
+  setDiscovered(endpoints: readonly EndpointConfig[], blocked: readonly BlockedEndpoint[]): Promise<void> {
+    this.discovered = endpoints;
+    this.discoveredBlocked = blocked;
+    return this.refresh();
+  }
+
+  /** Whether `name` is a settings endpoint (a discovered one of the same name is not run). */
+  isFromSettings(name: string): boolean {
+    return this.resolved.endpoints.some((e) => e.name === name);
   }
 
   origin(name: string): SettingsLevel | undefined {
@@ -198,7 +219,7 @@ export class EndpointManager extends Disposable {
   }
 
   blocked(): readonly BlockedEndpoint[] {
-    return this.resolved.blocked;
+    return this.discoveredBlocked.length ? [...this.resolved.blocked, ...this.discoveredBlocked] : this.resolved.blocked;
   }
 
   status(): EndpointStatus[] {
@@ -219,7 +240,7 @@ export class EndpointManager extends Disposable {
 
   /** Why `name` cannot be acted on, or undefined when it is a running endpoint. */
   whyUnavailable(name: string): string | undefined {
-    if (this.resolved.endpoints.some((e) => e.name === name)) return undefined;
+    if (this.running.some((e) => e.name === name)) return undefined;
     const blocked = this.resolved.blocked.find((b) => b.name === name);
     if (blocked) return `"${name}" is not started: ${blocked.reason}.`;
     return `No endpoint named "${name}" is configured.`;

@@ -7,6 +7,7 @@ import { Commands } from './commands/index.ts';
 import type { CommandContext } from './commands/context.ts';
 import { registerDashboard } from './dashboard/manager.ts';
 import { ExtensionDashboardModel } from './dashboard/extensionModel.ts';
+import { DiscoveryService } from './discovery.ts';
 import { EndpointManager } from './endpointManager.ts';
 import { HistoryFile } from './historyFile.ts';
 import { Log } from './log.ts';
@@ -20,6 +21,7 @@ const STATUS_EVENTS = new Set(['open', 'stale', 'drop', 'error', 'backoff', 'dia
 
 class StreamHealthExtension extends Disposable {
   readonly manager: EndpointManager;
+  readonly discovery: DiscoveryService;
 
   constructor(context: vscode.ExtensionContext) {
     super();
@@ -33,23 +35,33 @@ class StreamHealthExtension extends Disposable {
     const secrets = this._register(new SecretStore(context.secrets, redactor));
     const historyFile = new HistoryFile({ dir: context.globalStorageUri.fsPath });
     this._register(historyFile);
+    let discovery: DiscoveryService | undefined;
     this.manager = this._register(new EndpointManager({
       createMonitor: async (options) => new (await import('../core/monitor.ts')).Monitor(options),
       secrets,
       redactor,
       log,
       historyFile,
+      // Late-bound: discovery needs the manager, the manager's resolver needs discovery.
+      wrapResolver: (base) => (name) => (discovery ? discovery.resolver(base)(name) : base(name)),
     }));
     const manager = this.manager;
+    this.discovery = discovery = this._register(new DiscoveryService({ context, manager, secrets, redactor, log }));
 
     const statusBar = this._register(new StatusBar(() => ({
       statuses: manager.status(),
       history: manager.historyForCounts(),
       blocked: manager.blocked(),
+      discovered: discovery.notMonitored().length,
+      sources: Object.fromEntries(manager.status().flatMap((st) => {
+        const source = discovery.sourceOf(st.name);
+        return source ? [[st.name, source]] : [];
+      })),
       issues: manager.issues().map((i) => i.text),
       ignored: manager.ignoredFields(),
       now: Date.now(),
     })));
+    this._register(discovery.onDidChange(() => statusBar.scheduleUpdate()));
     this._register(manager.onDidChange((event) => {
       if (!event || STATUS_EVENTS.has(event.event)) statusBar.scheduleUpdate();
     }));
@@ -62,6 +74,7 @@ class StreamHealthExtension extends Disposable {
       log,
       redactor,
       dashboard,
+      discovery,
       extensionVersion: String(context.extension.packageJSON.version ?? '0.0.0'),
       extensionUri: context.extensionUri,
     };
@@ -75,6 +88,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   root = new StreamHealthExtension(context);
   context.subscriptions.push(root);
   await root.manager.refresh();
+  // Not awaited: reading other clients' files and the offer must not hold up activation.
+  void root.discovery.refresh();
 }
 
 /** VS Code awaits this before disposing subscriptions: the history gets written first. */

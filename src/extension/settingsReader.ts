@@ -3,7 +3,7 @@
 // workspace settings files are read directly, only to name the endpoints that were not started.
 
 import * as vscode from 'vscode';
-import { parseJsonc, settingValue } from './jsonc.ts';
+import { parseJsonc, settingValue } from '../shared/jsonc.ts';
 import { networkFromSettings } from './proxySettings.ts';
 import type { ExtensionNetwork } from './proxySettings.ts';
 import type { EndpointDefaults, SettingsLayer } from './settingsModel.ts';

@@ -17,6 +17,10 @@ export interface StatusSummaryInput {
   readonly issues: readonly string[];
   /** Unknown settings fields, ignored while their entries run; shown, but the colour stays. */
   readonly ignored?: readonly string[];
+  /** Discovered MCP servers found but not monitored (src/extension/discovery.ts). */
+  readonly discovered?: number;
+  /** Where a discovered endpoint comes from, by name (`from .vscode/mcp.json`). */
+  readonly sources?: Readonly<Record<string, string>>;
   /** Wall-clock ms. */
   readonly now: number;
 }
@@ -68,7 +72,7 @@ function lastHeartbeat(s: EndpointStatus, now: number): string {
 }
 
 export function summarize(input: StatusSummaryInput): StatusSummary {
-  const { statuses, blocked, issues, now, ignored = [] } = input;
+  const { statuses, blocked, issues, now, ignored = [], discovered = 0, sources = {} } = input;
   const active = statuses.filter((s) => s.state !== 'paused');
   const paused = statuses.length - active.length;
   const open = active.filter((s) => s.state === 'open').length;
@@ -87,7 +91,8 @@ export function summarize(input: StatusSummaryInput): StatusSummary {
     const rows = ['| Endpoint | State | Stream age | Last heartbeat | Drops (1 h) |', '|---|---|---|---|---:|'];
     for (const s of statuses) {
       const age = s.openedAt !== undefined && (s.state === 'open' || s.state === 'stale') ? formatDuration(now - s.openedAt) : '-';
-      rows.push(`| ${escapeMarkdown(s.name)} | ${escapeMarkdown(stateText(s, now))} | ${age} | ${lastHeartbeat(s, now)} | ${dropsInLastHour(input.history, s.name, now)} |`);
+      const source = sources[s.name] ? ` (${escapeMarkdown(sources[s.name]!)})` : '';
+      rows.push(`| ${escapeMarkdown(s.name)}${source} | ${escapeMarkdown(stateText(s, now))} | ${age} | ${lastHeartbeat(s, now)} | ${dropsInLastHour(input.history, s.name, now)} |`);
     }
     parts.push(rows.join('\n'));
   }
@@ -100,6 +105,9 @@ export function summarize(input: StatusSummaryInput): StatusSummary {
   if (ignored.length > 0) {
     parts.push('**Unknown settings fields (ignored; the entries run):**\n\n' + ignored.map((i) => `- ${escapeMarkdown(i)}`).join('\n'));
   }
+  if (discovered > 0) {
+    parts.push(`**Discovered:** ${discovered} MCP server${discovered === 1 ? '' : 's'} not monitored; run "Stream Health: Discover MCP Servers…" to choose.`);
+  }
   parts.push('Click to open the dashboard.');
 
   const a11y: string[] = [`Stream Health: ${open} of ${active.length} streams open`];
@@ -109,9 +117,10 @@ export function summarize(input: StatusSummaryInput): StatusSummary {
   if (blocked.length) a11y.push(`${blocked.length} not started in an untrusted workspace`);
   if (issues.length) a11y.push(`${issues.length} invalid settings entries`);
   if (ignored.length) a11y.push(`${ignored.length} unknown settings fields ignored`);
+  if (discovered) a11y.push(`${discovered} discovered MCP servers not monitored`);
 
   return {
-    visible: statuses.length > 0 || blocked.length > 0 || issues.length > 0,
+    visible: statuses.length > 0 || blocked.length > 0 || issues.length > 0 || discovered > 0,
     text,
     level,
     tooltipMarkdown: parts.join('\n\n'),

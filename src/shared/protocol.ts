@@ -11,6 +11,16 @@ export interface BlockedEndpoint {
   readonly reason: string;
 }
 
+/** A discovered MCP server that is found but not monitored: the dashboard's Discovered group. */
+export interface DiscoveredEndpoint {
+  readonly name: string;
+  readonly kind: string;
+  /** Redacted like every URL shown. */
+  readonly url: string;
+  /** `from .vscode/mcp.json, ~/.cursor/mcp.json`. */
+  readonly source: string;
+}
+
 export type ExportFormat = 'json' | 'csv';
 
 // ---- extension -> webview ----------------------------------------------------------------------
@@ -25,6 +35,10 @@ export interface ToWebviewSnapshot {
   readonly invalid?: readonly string[];
   /** Unknown settings fields, ignored while their entries run, one redacted sentence each. */
   readonly ignored?: readonly string[];
+  /** Where each running discovered endpoint comes from, by name (absent from older senders). */
+  readonly sources?: Readonly<Record<string, string>>;
+  /** Discovered MCP servers not monitored, each with a Monitor button. */
+  readonly discovered?: readonly DiscoveredEndpoint[];
   /** Extension wall-clock epoch ms when the snapshot was taken (the webview corrects its clock skew). */
   readonly now: number;
 }
@@ -40,6 +54,8 @@ export interface ToWebviewUpdate {
   readonly blocked: readonly BlockedEndpoint[];
   readonly invalid?: readonly string[];
   readonly ignored?: readonly string[];
+  readonly sources?: Readonly<Record<string, string>>;
+  readonly discovered?: readonly DiscoveredEndpoint[];
   readonly events: readonly StreamEvent[];
   readonly now: number;
 }
@@ -57,6 +73,8 @@ export interface FromWebviewMeasureIdle { readonly type: 'measureIdle'; readonly
 export interface FromWebviewExportReport { readonly type: 'exportReport'; readonly format: ExportFormat }
 /** Clipboard writes go through the extension (VS Code's clipboard API works in every host). */
 export interface FromWebviewCopy { readonly type: 'copy'; readonly text: string; readonly label?: string }
+/** The Monitor button of a server in the Discovered group. */
+export interface FromWebviewMonitorDiscovered { readonly type: 'monitorDiscovered'; readonly name: string }
 
 export type FromWebviewMessage =
   | FromWebviewReady
@@ -65,7 +83,8 @@ export type FromWebviewMessage =
   | FromWebviewResume
   | FromWebviewMeasureIdle
   | FromWebviewExportReport
-  | FromWebviewCopy;
+  | FromWebviewCopy
+  | FromWebviewMonitorDiscovered;
 
 /** Initial state handed over in the HTML's `data-initial` attribute, so the first paint needs no round trip. */
 export interface DashboardInitialState {

@@ -2,7 +2,7 @@
 // forensics and findings. Takes its document and host as parameters so tests can run it in happy-dom.
 
 import type { EndpointStatus } from '../core/model.ts';
-import type { BlockedEndpoint, DashboardViewState, FromWebviewMessage, ToWebviewMessage } from '../shared/protocol.ts';
+import type { BlockedEndpoint, DashboardViewState, DiscoveredEndpoint, FromWebviewMessage, ToWebviewMessage } from '../shared/protocol.ts';
 import { EndpointCard, type CardAction } from './cards.ts';
 import { clear, h, KeyedList, setText } from './dom.ts';
 import { carryOverOpenSnippets, renderFinding } from './findings.ts';
@@ -30,6 +30,8 @@ export class DashboardApp {
   private blocked: readonly BlockedEndpoint[] = [];
   private invalid: readonly string[] = [];
   private ignored: readonly string[] = [];
+  private sources: Readonly<Record<string, string>> = {};
+  private discovered: readonly DiscoveredEndpoint[] = [];
   /** What each notice section shows now, so unchanged notices are not rebuilt. */
   private readonly noticeKeys = new Map<HTMLElement, string>();
   /** Extension clock minus ours, so ages agree with the extension even across machines. */
@@ -44,6 +46,7 @@ export class DashboardApp {
   private readonly blockedEl: HTMLElement;
   private readonly invalidEl: HTMLElement;
   private readonly ignoredEl: HTMLElement;
+  private readonly discoveredEl: HTMLElement;
   private readonly summaryEl: HTMLElement;
   private readonly timeline: Timeline;
   private readonly forensicsEl: HTMLElement;
@@ -97,6 +100,7 @@ export class DashboardApp {
     this.blockedEl = h(doc, 'section', { class: 'blocked', testid: 'blocked', attrs: { 'aria-label': 'Endpoints not started' } });
     this.invalidEl = h(doc, 'section', { class: 'blocked', testid: 'invalid', attrs: { 'aria-label': 'Invalid settings entries' } });
     this.ignoredEl = h(doc, 'section', { class: 'blocked', testid: 'ignored', attrs: { 'aria-label': 'Unknown settings fields' } });
+    this.discoveredEl = h(doc, 'section', { class: 'blocked', testid: 'discovered', attrs: { 'aria-label': 'Discovered MCP servers not monitored' } });
     this.emptyEl = h(doc, 'p', { class: 'empty', testid: 'empty' });
     this.cardsEl = h(doc, 'div', { class: 'cards', testid: 'cards' });
     this.timeline = new Timeline(doc);
@@ -119,6 +123,7 @@ export class DashboardApp {
     root.appendChild(this.blockedEl);
     root.appendChild(this.invalidEl);
     root.appendChild(this.ignoredEl);
+    root.appendChild(this.discoveredEl);
     // At a glance first (every endpoint's state), then what to change (findings, snippets folded
     // away until asked for), then the history behind it.
     root.appendChild(section('Endpoints', 'endpoints', h(doc, 'div', {}, [this.emptyEl, this.cardsEl])));
@@ -154,6 +159,8 @@ export class DashboardApp {
     this.blocked = message.blocked;
     this.invalid = message.invalid ?? [];
     this.ignored = message.ignored ?? [];
+    this.sources = message.sources ?? {};
+    this.discovered = message.discovered ?? [];
     this.hasData = true;
     const now = this.now();
     // Trimming walks every list; once in a while is enough for a window measured in hours.
@@ -168,7 +175,7 @@ export class DashboardApp {
   tick(): void {
     if (!this.hasData) return;
     const now = this.now();
-    for (const status of this.statuses) this.cards.get(status.name)?.update(status, this.store.lane(status.name), now);
+    for (const status of this.statuses) this.cards.get(status.name)?.update(status, this.store.lane(status.name), now, this.sources[status.name]);
     this.renderTimeline();
   }
 
@@ -197,6 +204,7 @@ export class DashboardApp {
     this.renderBlocked();
     this.renderInvalid();
     this.renderIgnored();
+    this.renderDiscovered();
 
     if (this.statuses.length === 0) {
       setText(this.emptyEl, this.blocked.length > 0 || this.invalid.length > 0
@@ -228,7 +236,7 @@ export class DashboardApp {
       // Only move a card when it is out of place: moving a node blurs a focused button inside it.
       if (this.cardsEl.children[i] !== card.element) this.cardsEl.insertBefore(card.element, this.cardsEl.children[i] ?? null);
       card.element.hidden = !matchesFilter(status.name, this.state.filter);
-      card.update(status, this.store.lane(status.name), now);
+      card.update(status, this.store.lane(status.name), now, this.sources[status.name]);
     });
 
     this.renderTimeline();
@@ -256,6 +264,20 @@ export class DashboardApp {
   /** Unknown fields: their entries run with the defaults, which a typo would otherwise hide. */
   private renderIgnored(): void {
     this.renderNotice(this.ignoredEl, 'Unknown settings fields (ignored; the entries run)', this.textItems(this.ignored, 'ignored-field'));
+  }
+
+  /** Found in other clients' files, not monitored: a Monitor button each (asks for its inputs first). */
+  private renderDiscovered(): void {
+    this.renderNotice(this.discoveredEl, 'Discovered MCP servers (not monitored)', this.discovered.map((d) => ({
+      key: JSON.stringify(d),
+      build: () => {
+        const button = h(this.doc, 'button', { text: 'Monitor', testid: 'action-monitor-discovered', attrs: { type: 'button', 'aria-label': `Monitor ${d.name}` } });
+        button.addEventListener('click', () => this.host.post({ type: 'monitorDiscovered', name: d.name }));
+        return h(this.doc, 'li', { testid: 'discovered-endpoint', attrs: { 'data-endpoint': d.name } }, [
+          h(this.doc, 'strong', { text: d.name }), ` ${d.kind} `, h(this.doc, 'code', { text: d.url }), ` ${d.source} `, button,
+        ]);
+      },
+    })));
   }
 
   private textItems(texts: readonly string[], testid: string): { key: string; build: () => HTMLElement }[] {

@@ -20,6 +20,8 @@ export class EndpointCard {
   private readonly badgeIcon: HTMLElement;
   private readonly badgeLabel: HTMLElement;
   private readonly url: HTMLElement;
+  /** Where a discovered endpoint comes from; hidden for settings endpoints. */
+  private readonly source: HTMLElement;
   private readonly fields: Record<keyof CardText, Field>;
   private readonly pauseButton: HTMLButtonElement;
   private readonly reconnectButton: HTMLButtonElement;
@@ -33,6 +35,8 @@ export class EndpointCard {
     this.badgeLabel = h(doc, 'span', { class: 'badge-label' });
     this.badge = h(doc, 'span', { class: 'badge', testid: 'state-badge' }, [this.badgeIcon, this.badgeLabel]);
     this.url = h(doc, 'code', { class: 'url', testid: 'endpoint-url' });
+    this.source = h(doc, 'p', { class: 'source muted', testid: 'endpoint-source' });
+    this.source.hidden = true;
 
     const field = (key: keyof CardText, label: string): Field => {
       const value = h(doc, 'dd', { testid: `field-${key}` });
@@ -71,6 +75,7 @@ export class EndpointCard {
         this.badge,
       ]),
       this.url,
+      this.source,
       h(doc, 'dl', { class: 'fields' }, Object.values(this.fields).map((f) => f.row)),
       h(doc, 'div', { class: 'actions', attrs: { role: 'group', 'aria-label': `Actions for ${name}` } }, [
         this.reconnectButton,
@@ -80,8 +85,10 @@ export class EndpointCard {
     ]);
   }
 
-  update(status: EndpointStatus, lane: Lane | undefined, now: number): void {
+  update(status: EndpointStatus, lane: Lane | undefined, now: number, source = ''): void {
     this.status = status;
+    setText(this.source, source);
+    this.source.hidden = source === '';
     const severity = STATE_SEVERITY[status.state];
     this.element.setAttribute('data-state', status.state);
     this.badge.className = `badge severity-${severity}`;

@@ -44,6 +44,7 @@ before(async () => {
   await esbuild.build({
     entryPoints: [join(ROOT, 'src/cli/main.ts')], outfile: CLI, bundle: true, platform: 'node', format: 'cjs', target: 'node22',
     external: ['vscode', 'bufferutil', 'utf-8-validate'], banner: { js: '#!/usr/bin/env node' }, logLevel: 'error', sourcemap: 'linked',
+    alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' },
   });
   dir = mkdtempSync(join(tmpdir(), 'sh-cli-'));
   server = http.createServer((req, res) => {

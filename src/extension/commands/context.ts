@@ -3,6 +3,7 @@
 
 import type * as vscode from 'vscode';
 import { StreamHealthError } from '../../core/errors.ts';
+import type { DiscoveryService } from '../discovery.ts';
 import type { EndpointManager } from '../endpointManager.ts';
 import type { Log } from '../log.ts';
 import type { Redactor } from '../redaction.ts';
@@ -14,6 +15,8 @@ export interface CommandContext {
   readonly log: Log;
   readonly redactor: Redactor;
   readonly dashboard: { show(): void };
+  /** Discovered MCP servers (src/extension/discovery.ts). */
+  readonly discovery: DiscoveryService;
   readonly extensionVersion: string;
   readonly extensionUri: vscode.Uri;
 }

@@ -40,6 +40,13 @@ export class Commands extends Disposable {
       'streamHealth.exportReport': (args) => exportReport(ctx, typeof args === 'string' ? { format: args as ExportArgs['format'] } : (args as ExportArgs | undefined) ?? {}),
       'streamHealth.clearHistory': (name) => this.clearHistory(name),
       'streamHealth.showLog': () => ctx.log.show(),
+      // Automation passes { monitor: [names] } to choose without the Quick Pick.
+      'streamHealth.discoverMcpServers': async (args) => {
+        await ctx.discovery.refresh();
+        const names = (args as { monitor?: unknown } | undefined)?.monitor;
+        return ctx.discovery.pick(undefined, Array.isArray(names) ? names.filter((n): n is string => typeof n === 'string') : undefined);
+      },
+      'streamHealth.copyDiscoveredToSettings': (name) => ctx.discovery.copyToSettings(typeof name === 'string' ? name : undefined),
     };
     for (const id of COMMAND_IDS) {
       this._register(vscode.commands.registerCommand(id, (...args: unknown[]) => this.run(id, handlers[id], args)));

@@ -3,13 +3,18 @@
 
 import * as vscode from 'vscode';
 import { secretNames } from '../../core/config.ts';
+import { ENV_SECRET_PREFIX, LITERAL_SECRET_PREFIX } from '../../discovery/mapping.ts';
 import { validateSecretName } from '../addEndpointInput.ts';
 import { CommandInputError, KEEP_OPEN, type CommandContext } from './context.ts';
 
-/** Secret names the configured endpoints refer to, with the endpoints that use each. */
+/**
+ * Secret names the configured endpoints refer to, with the endpoints that use each. A discovered
+ * server's `env.X` (the environment) and in-memory literal tokens are not SecretStorage values.
+ */
 function referenced(ctx: CommandContext): Map<string, string[]> {
   const map = new Map<string, string[]>();
-  for (const e of ctx.manager.endpoints()) for (const n of secretNames(e)) map.set(n, [...(map.get(n) ?? []), e.name]);
+  const stored = (n: string) => !n.startsWith(ENV_SECRET_PREFIX) && !n.startsWith(LITERAL_SECRET_PREFIX);
+  for (const e of ctx.manager.endpoints()) for (const n of secretNames(e).filter(stored)) map.set(n, [...(map.get(n) ?? []), e.name]);
   return map;
 }
 

@@ -4,7 +4,9 @@
 import type * as vscode from 'vscode';
 import type { StreamEvent } from '../../core/events.ts';
 import type { EndpointStatus, HistorySnapshot } from '../../core/model.ts';
-import type { BlockedEndpoint } from '../../shared/protocol.ts';
+import { redactUrl } from '../../core/secrets.ts';
+import type { BlockedEndpoint, DiscoveredEndpoint } from '../../shared/protocol.ts';
+import { sourceText } from '../discoveryModel.ts';
 import type { CommandContext } from '../commands/context.ts';
 import { exportReport } from '../commands/exportReport.ts';
 import { measureIdleTimeout } from '../commands/measureIdle.ts';
@@ -43,6 +45,25 @@ export class ExtensionDashboardModel implements DashboardModel {
 
   ignoredFields(): readonly string[] {
     return this.manager.ignoredFields();
+  }
+
+  sources(): Readonly<Record<string, string>> {
+    const discovery = this.commandContext().discovery;
+    const out: Record<string, string> = {};
+    for (const status of this.manager.status()) {
+      const source = discovery.sourceOf(status.name);
+      if (source) out[status.name] = this.commandContext().redactor.redact(source);
+    }
+    return out;
+  }
+
+  discovered(): readonly DiscoveredEndpoint[] {
+    const { discovery, redactor } = this.commandContext();
+    return redactor.redactDeep(discovery.notMonitored().map((s) => ({ name: s.name, kind: s.kind ?? 'mcp', url: redactUrl(s.url ?? ''), source: sourceText(s) })));
+  }
+
+  async monitorDiscovered(name: string): Promise<void> {
+    await this.commandContext().discovery.monitor(name);
   }
 
   reconnect(endpoint?: string): void {

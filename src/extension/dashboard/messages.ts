@@ -24,6 +24,8 @@ export function parseFromWebview(raw: unknown): FromWebviewMessage | undefined {
       return isText(m.endpoint, 1000) ? { type: m.type, endpoint: m.endpoint } : undefined;
     case 'exportReport':
       return m.format === 'json' || m.format === 'csv' ? { type: 'exportReport', format: m.format as ExportFormat } : undefined;
+    case 'monitorDiscovered':
+      return isText(m.name, 1000) ? { type: 'monitorDiscovered', name: m.name } : undefined;
     case 'copy':
       if (!isText(m.text)) return undefined;
       return typeof m.label === 'string' ? { type: 'copy', text: m.text, label: m.label.slice(0, 200) } : { type: 'copy', text: m.text };

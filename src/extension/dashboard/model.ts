@@ -4,7 +4,7 @@
 
 import type { StreamEvent } from '../../core/events.ts';
 import type { EndpointStatus, HistorySnapshot } from '../../core/model.ts';
-import type { BlockedEndpoint } from '../../shared/protocol.ts';
+import type { BlockedEndpoint, DiscoveredEndpoint } from '../../shared/protocol.ts';
 
 export interface DashboardModel {
   status(): EndpointStatus[];
@@ -17,6 +17,12 @@ export interface DashboardModel {
   invalidEntries(): readonly string[];
   /** Unknown fields, ignored while their entries run ("User settings: endpoints[0].heartbeatSecond: ..."). */
   ignoredFields(): readonly string[];
+  /** Where each running discovered endpoint comes from (`from .vscode/mcp.json`), by name. */
+  sources?(): Readonly<Record<string, string>>;
+  /** Discovered MCP servers found but not monitored. */
+  discovered?(): readonly DiscoveredEndpoint[];
+  /** Starts monitoring a discovered server (the Monitor button); asks for its inputs first. */
+  monitorDiscovered?(name: string): Promise<void>;
   reconnect(endpoint?: string): void;
   pause(endpoint?: string): void;
   resume(endpoint?: string): void;

@@ -105,6 +105,9 @@ export class DashboardSession {
       case 'copy':
         this.host.copy(message.text, message.label);
         return;
+      case 'monitorDiscovered':
+        this.model.monitorDiscovered?.(message.name).catch((error: unknown) => this.host.reportFailure('Monitor', error));
+        return;
     }
   }
 
@@ -124,6 +127,7 @@ export class DashboardSession {
       blocked: this.model.blocked(),
       invalid: this.model.invalidEntries(),
       ignored: this.model.ignoredFields(),
+      ...this.discoveryFields(),
       now: this.wallNow(),
     };
   }
@@ -141,7 +145,14 @@ export class DashboardSession {
       this.sendSnapshot();
       return;
     }
-    this.post({ type: 'update', endpoints, blocked: this.model.blocked(), invalid: this.model.invalidEntries(), ignored: this.model.ignoredFields(), events: batch.events, now: this.wallNow() });
+    this.post({ type: 'update', endpoints, blocked: this.model.blocked(), invalid: this.model.invalidEntries(), ignored: this.model.ignoredFields(), ...this.discoveryFields(), events: batch.events, now: this.wallNow() });
+  }
+
+  private discoveryFields(): Pick<ToWebviewSnapshot, 'sources' | 'discovered'> {
+    return {
+      ...(this.model.sources ? { sources: this.model.sources() } : {}),
+      ...(this.model.discovered ? { discovered: this.model.discovered() } : {}),
+    };
   }
 
   private sendSnapshot(): void {

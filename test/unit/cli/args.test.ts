@@ -37,7 +37,10 @@ test('bad flags are usage errors that say what is wrong', () => {
   const cases: [string[], RegExp][] = [
     [['watch', '--bogus'], /Unknown option '--bogus'/],
     [['launch'], /unknown command "launch"/],
-    [['watch'], /needs --config FILE or --url URL --kind KIND/],
+    [['watch'], /needs --config FILE, --url URL --kind KIND or --discover/],
+    [['watch', '--discover', '--config', 'a'], /use one of --discover, --config FILE or --url/],
+    [['watch', '--config', 'a', '--workspace', '.'], /--workspace goes with --discover/],
+    [['discover', '--heartbeat', '5'], /--heartbeat does not apply to discover/],
     [['watch', '--url', 'http://x'], /--url needs --kind/],
     [['watch', '--url', 'http://x', '--kind', 'ftp'], /--kind must be one of mcp, mcp-sse, sse, grpc, websocket/],
     [['watch', '--config', 'a.json', '--url', 'http://x', '--kind', 'sse'], /either --config FILE or --url/],
@@ -47,12 +50,19 @@ test('bad flags are usage errors that say what is wrong', () => {
     [['probe-idle', '--url', 'http://x', '--kind', 'sse', '--verbose'], /--verbose does not apply to probe-idle/],
     [['probe-idle', '--config', 'a'], /--config does not apply to probe-idle/],
     [['probe-idle'], /probe-idle needs --url URL --kind KIND/],
-    [[], /a command is required: watch or probe-idle/],
+    [[], /a command is required: watch, probe-idle or discover/],
     [['watch', 'extra', '--config', 'a'], /unexpected argument "extra"/],
   ];
   for (const [argv, pattern] of cases) {
     assert.throws(() => parseCommand(argv), (e: unknown) => e instanceof UsageError && e.code === 'SH_ERR_USAGE' && pattern.test(e.message), argv.join(' '));
   }
+});
+
+test('discover and watch --discover take --workspace', () => {
+  assert.deepEqual(parseCommand(['discover', '--workspace', 'proj', '--json']), { command: 'discover', workspace: 'proj', json: true });
+  assert.deepEqual(parseCommand(['discover']), { command: 'discover', json: false });
+  const watch = parseCommand(['watch', '--discover', '--workspace', 'proj', '--heartbeat', '5']);
+  assert.deepEqual(watch, { command: 'watch', heartbeatSeconds: 5, discover: true, workspace: 'proj', json: false, verbose: false, logFormat: 'text', otlpHeaders: [], network: { systemCertificates: true } });
 });
 
 test('--url endpoints get a readable name and flag overrides; --heartbeat alone sets the window to 3x', () => {

@@ -57,8 +57,9 @@ test('every field of every setting has a markdownDescription', () => {
 
 test('workspace trust: limited support with the endpoints setting restricted', () => {
   assert.equal(pkg.capabilities.untrustedWorkspaces.supported, 'limited');
-  // Endpoints carry URLs, headers and TLS options; defaults could make user endpoints hammer a server.
-  assert.deepEqual(pkg.capabilities.untrustedWorkspaces.restrictedConfigurations, ['streamHealth.endpoints', 'streamHealth.defaults']);
+  // Endpoints carry URLs, headers and TLS options; defaults could make user endpoints hammer a server;
+  // a workspace's discovery "all" could start servers nobody chose.
+  assert.deepEqual(pkg.capabilities.untrustedWorkspaces.restrictedConfigurations, ['streamHealth.endpoints', 'streamHealth.defaults', 'streamHealth.discovery']);
   assert.equal(props['streamHealth.notifications'].default, true);
 });
 

@@ -103,3 +103,11 @@ test('backoff rows show the retry countdown', () => {
   const s = summarize({ statuses: [status('a', 'backoff', { attempt: 2, nextAttemptAt: NOW + 3000 })], blocked: [], issues: [], now: NOW });
   assert.match(s.tooltipMarkdown, /backoff, retry in 3 s \\\(attempt 2\\\)/);
 });
+
+test('discovered servers: the source follows the name, the not-monitored ones are counted', () => {
+  const s = summarize({ statuses: [status('github', 'open')], blocked: [], issues: [], now: NOW, discovered: 2, sources: { github: 'from .vscode/mcp.json' } });
+  assert.ok(s.tooltipMarkdown.includes('| github (from \\.vscode/mcp\\.json) |'), s.tooltipMarkdown);
+  assert.match(s.tooltipMarkdown, /\*\*Discovered:\*\* 2 MCP servers not monitored; run "Stream Health: Discover MCP Servers…"/);
+  assert.match(s.accessibilityLabel, /2 discovered MCP servers not monitored/);
+  assert.equal(summarize({ statuses: [], blocked: [], issues: [], now: NOW, discovered: 1 }).visible, true);
+});

@@ -138,6 +138,28 @@ test('unknown settings fields are their own notice; the entry keeps its card', a
   await window.happyDOM.close();
 });
 
+test('a discovered endpoint card shows its source; the Discovered group has Monitor buttons', async () => {
+  const { root, app, window, posted } = await mount();
+  app.receive({
+    ...snapshot([status({ name: 'github' }), status({ name: 'own' })]),
+    sources: { github: 'from .vscode/mcp.json' },
+    discovered: [{ name: XSS_NAME, kind: 'mcp-sse', url: 'https://legacy.example.com/sse', source: 'from ~/.cursor/mcp.json' }],
+  });
+  const source = (name: string) => root.querySelector(`[data-endpoint="${name}"] [data-testid="endpoint-source"]`) as unknown as { hidden: boolean; textContent: string };
+  assert.equal(source('github').textContent, 'from .vscode/mcp.json');
+  assert.equal(source('github').hidden, false);
+  assert.equal(source('own').hidden, true, 'settings endpoints have no source line');
+  const section = root.querySelector('[data-testid="discovered"]') as unknown as { hidden: boolean; textContent: string };
+  assert.equal(section.hidden, false);
+  assert.match(section.textContent, /Discovered MCP servers \(not monitored\).*mcp-sse.*https:\/\/legacy\.example\.com\/sse.*from ~\/\.cursor\/mcp\.json/s);
+  assert.equal(root.querySelectorAll('img').length, 0, 'the name is text');
+  (root.querySelector('[data-testid="action-monitor-discovered"]') as unknown as { click(): void }).click();
+  assert.deepEqual(posted.at(-1), { type: 'monitorDiscovered', name: XSS_NAME });
+  app.receive({ type: 'update', endpoints: [status({ name: 'github' }), status({ name: 'own' })], blocked: [], events: [], now: NOW + 1000 });
+  assert.equal(section.hidden, true);
+  await window.happyDOM.close();
+});
+
 test('card buttons post typed actions; Pause turns into Resume for a paused endpoint', async () => {
   const { root, app, posted, window } = await mount();
   app.receive(snapshot([status({ name: 'a', state: 'paused', reason: 'Paused by you' })]));

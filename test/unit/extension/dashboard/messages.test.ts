@@ -12,6 +12,8 @@ test('webview messages are validated before the extension acts on them', () => {
   assert.equal(parseFromWebview({ type: 'exportReport', format: 'html' }), undefined);
   assert.equal(parseFromWebview({ type: 'pause' }), undefined);
   assert.equal(parseFromWebview({ type: 'pause', endpoint: 42 }), undefined);
+  assert.deepEqual(parseFromWebview({ type: 'monitorDiscovered', name: 'gh', url: 'x' }), { type: 'monitorDiscovered', name: 'gh' });
+  assert.equal(parseFromWebview({ type: 'monitorDiscovered', name: '' }), undefined);
   assert.equal(parseFromWebview({ type: 'eval', code: '1' }), undefined);
   assert.equal(parseFromWebview(null), undefined);
   assert.equal(parseFromWebview('ready'), undefined);

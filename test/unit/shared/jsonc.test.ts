@@ -1,7 +1,7 @@
 // The settings-file reader used to name endpoints hidden by workspace trust.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseJsonc, settingValue } from '../../../src/extension/jsonc.ts';
+import { parseJsonc, settingValue } from '../../../src/shared/jsonc.ts';
 
 test('comments and trailing commas are tolerated; strings with // and /* stay intact', () => {
   const text = `{
