@@ -1,8 +1,8 @@
 // Starts a private code-server (VS Code in the browser) on 127.0.0.1: fresh user-data and extensions
 // folders, chosen user settings, the packaged extension installed; stop() kills its process group.
 import { spawn } from 'node:child_process';
-import { createWriteStream, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { StartTimeoutError, ToolError } from './errors.ts';
 import { onCleanup, stopGroup, trackGroup } from './processes.ts';
 import { runCommand } from './run.ts';
@@ -33,6 +33,8 @@ export interface CodeServerOptions {
   readonly vsix?: string;
   /** Merged over BASE_USER_SETTINGS into User/settings.json. */
   readonly userSettings?: Record<string, unknown>;
+  /** Written to Machine/settings.json before start: machine-scoped settings (http.proxy) of a remote window. */
+  readonly machineSettings?: Record<string, unknown>;
   /**
    * Treat every folder as trusted (`--disable-workspace-trust`). Otherwise code-server opens each
    * folder in Restricted Mode until trust is granted in that browser (trust lives in browser storage).
@@ -56,7 +58,18 @@ export interface CodeServer {
   folderUrl(folder: string): string;
   /** Merges `patch` into User/settings.json (VS Code picks the change up live). */
   updateUserSettings(patch: Record<string, unknown>): void;
+  /**
+   * Merges `patch` into Machine/settings.json, the "Remote" settings of code-server's extension host:
+   * machine-scoped settings such as http.proxy apply there, not in the user settings, in any remote window.
+   */
+  updateMachineSettings(patch: Record<string, unknown>): void;
   stop(): Promise<void>;
+}
+
+function mergeSettingsFile(file: string, patch: Record<string, unknown>): void {
+  mkdirSync(dirname(file), { recursive: true });
+  const current = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>) : {};
+  writeFileSync(file, JSON.stringify({ ...current, ...patch }, null, 2) + '\n');
 }
 
 /** Writes `<folder>/.vscode/settings.json`, creating the folder. */
@@ -77,6 +90,7 @@ export async function startCodeServer(opts: CodeServerOptions): Promise<CodeServ
   // Our own config file keeps code-server from writing ~/.config/code-server/config.yaml.
   writeFileSync(configFile, 'auth: none\ncert: false\n');
   writeFileSync(settingsFile, JSON.stringify({ ...BASE_USER_SETTINGS, ...opts.userSettings }, null, 2) + '\n');
+  if (opts.machineSettings) mergeSettingsFile(join(userDataDir, 'Machine', 'settings.json'), opts.machineSettings);
 
   const common = ['--config', configFile, '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir];
   if (opts.vsix) {
@@ -147,8 +161,10 @@ export async function startCodeServer(opts: CodeServerOptions): Promise<CodeServ
     logFile,
     folderUrl: (folder) => `${url}?folder=${encodeURIComponent(folder)}`,
     updateUserSettings(patch) {
-      const current = JSON.parse(readFileSync(settingsFile, 'utf8')) as Record<string, unknown>;
-      writeFileSync(settingsFile, JSON.stringify({ ...current, ...patch }, null, 2) + '\n');
+      mergeSettingsFile(settingsFile, patch);
+    },
+    updateMachineSettings(patch) {
+      mergeSettingsFile(join(userDataDir, 'Machine', 'settings.json'), patch);
     },
     stop,
   };

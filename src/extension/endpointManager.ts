@@ -14,7 +14,7 @@ import type { Log } from './log.ts';
 import { DiagnosisNotifier } from './notifications.ts';
 import type { Redactor } from './redaction.ts';
 import type { SecretStore } from './secretStore.ts';
-import { networkSecrets } from './proxySettings.ts';
+import { describeNetwork, networkSecrets } from './proxySettings.ts';
 import { HTTP_SECTION, readSettings, SECTION, type SettingsSnapshot } from './settingsReader.ts';
 import { resolveEndpointSettings, type ResolvedSettings, type SettingsIssue, type SettingsLevel } from './settingsModel.ts';
 import { Disposable, toDisposable } from './util/dispose.ts';
@@ -50,6 +50,8 @@ export class EndpointManager extends Disposable {
   private running: readonly EndpointConfig[] = [];
   /** Issues already shown as a warning, so a settings edit elsewhere does not repeat them. */
   private warnedIssues = new Set<string>();
+  /** The last network summary logged, so a settings change that re-routes is logged once. */
+  private loggedNetwork = '';
   /** Refreshes run one at a time; a request during one runs once more after it. */
   private refreshChain: Promise<void> = Promise.resolve();
   private readonly changed: vscode.EventEmitter<StreamEvent | undefined>;
@@ -98,6 +100,9 @@ export class EndpointManager extends Disposable {
     for (const b of this.resolved.blocked) this.deps.log.info(`[${b.name}] not started: ${b.reason}`);
     const { proxy, systemCertificates } = this.settings.network;
     for (const secret of networkSecrets(this.settings.network)) this.deps.redactor.add(secret);
+    const summary = describeNetwork(this.settings.network);
+    if (summary !== this.loggedNetwork) this.deps.log.info(`network: ${summary}`);
+    this.loggedNetwork = summary;
     const own = new Set(this.resolved.endpoints.map((e) => e.name));
     const endpoints = withNetwork([...this.resolved.endpoints, ...this.discovered.filter((d) => !own.has(d.name))], proxy, systemCertificates);
     this.running = endpoints;

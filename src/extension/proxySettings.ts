@@ -2,7 +2,7 @@
 // "off" means direct; http.proxy wins over the environment; http.noProxy replaces NO_PROXY when set;
 // http.proxyStrictSSL and http.proxyAuthorization as VS Code documents them. Pure, so it is unit-tested.
 
-import { proxyEnvironmentFrom, splitNoProxy } from '../core/network.ts';
+import { displayProxy, proxyEnvironmentFrom, splitNoProxy } from '../core/network.ts';
 import type { ProxyEnvironment } from '../core/network.ts';
 
 /** The `http.*` values as `getConfiguration('http')` returns them (anything may be missing or mistyped). */
@@ -55,4 +55,13 @@ export function networkSecrets(network: ExtensionNetwork): string[] {
     }
   }
   return [...new Set(out)];
+}
+
+/** One log line for the network settings in force, without credentials. */
+export function describeNetwork(network: ExtensionNetwork): string {
+  const { httpProxy, httpsProxy, noProxy, source } = network.proxy;
+  const proxies = httpProxy || httpsProxy
+    ? `auto proxy ${httpProxy === httpsProxy ? displayProxy(httpProxy) : `http ${httpProxy ? displayProxy(httpProxy) : 'direct'}, https ${httpsProxy ? displayProxy(httpsProxy) : 'direct'}`} from ${source}${noProxy.length ? `, no proxy for ${noProxy.join(', ')}` : ''}`
+    : `no auto proxy (${source === 'none' ? 'none configured' : source})`;
+  return `${proxies}; OS certificate store ${network.systemCertificates ? 'trusted' : 'not trusted (http.systemCertificates is off)'}`;
 }

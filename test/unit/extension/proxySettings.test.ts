@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { routeFor } from '../../../src/core/network.ts';
-import { networkFromSettings, networkSecrets } from '../../../src/extension/proxySettings.ts';
+import { describeNetwork, networkFromSettings, networkSecrets } from '../../../src/extension/proxySettings.ts';
 import { Redactor } from '../../../src/extension/redaction.ts';
 
 const env = { HTTPS_PROXY: 'http://env-proxy:3128', NO_PROXY: '.env.example' };
@@ -41,4 +41,10 @@ test('literal proxy credentials from the settings are handed to the log redactor
   for (const secret of networkSecrets(network)) redactor.add(secret);
   const text = redactor.redact('proxy said planted-pw! / planted-pw%21 / Basic cGxhbnRlZA==');
   assert.doesNotMatch(text, /planted-pw|cGxhbnRlZA==/);
+});
+
+test('the network log line names the proxy and its source, never its credentials', () => {
+  const line = describeNetwork(networkFromSettings({ proxy: 'http://bob:pw123@corp:8080', noProxy: ['.internal'] }, {}));
+  assert.equal(line, 'auto proxy http://corp:8080 from VS Code http.proxy, no proxy for .internal; OS certificate store trusted');
+  assert.equal(describeNetwork(networkFromSettings({ systemCertificates: false }, {})), 'no auto proxy (none configured); OS certificate store not trusted (http.systemCertificates is off)');
 });
