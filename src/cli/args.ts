@@ -28,7 +28,23 @@ export interface ProbeIdleCommand {
   readonly json: boolean;
 }
 
-export type Command = WatchCommand | ProbeIdleCommand | { readonly command: 'help' };
+export interface LoginCommand {
+  readonly command: 'login';
+  readonly url: string;
+  readonly openBrowser: boolean;
+  /** How long to wait for the browser to come back (default transports/oauth/loopback.ts SIGN_IN_TIMEOUT_MS). */
+  readonly timeoutSeconds?: number;
+}
+
+export interface LogoutCommand {
+  readonly command: 'logout';
+  readonly url: string;
+}
+
+export type Command = WatchCommand | ProbeIdleCommand | LoginCommand | LogoutCommand | { readonly command: 'help' };
+
+const COMMANDS = ['watch', 'probe-idle', 'login', 'logout'] as const;
+type CommandName = (typeof COMMANDS)[number];
 
 const OPTIONS = {
   config: { type: 'string' },
@@ -38,15 +54,19 @@ const OPTIONS = {
   'idle-timeout': { type: 'string' },
   duration: { type: 'string' },
   max: { type: 'string' },
+  timeout: { type: 'string' },
+  'no-browser': { type: 'boolean', default: false },
   json: { type: 'boolean', default: false },
   verbose: { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
 /** Which options each command accepts (anything else is a usage error, not silently ignored). */
-const ALLOWED: Record<'watch' | 'probe-idle', readonly string[]> = {
+const ALLOWED: Record<CommandName, readonly string[]> = {
   watch: ['config', 'url', 'kind', 'heartbeat', 'idle-timeout', 'duration', 'json', 'verbose', 'help'],
   'probe-idle': ['url', 'kind', 'max', 'json', 'help'],
+  login: ['url', 'no-browser', 'timeout', 'help'],
+  logout: ['url', 'help'],
 };
 
 export function parseCommand(argv: readonly string[]): Command {
@@ -58,14 +78,24 @@ export function parseCommand(argv: readonly string[]): Command {
   }
   const { values, positionals } = parsed;
   if (values.help || positionals[0] === 'help') return { command: 'help' };
-  if (positionals.length === 0) throw new UsageError('a command is required: watch or probe-idle');
-  const name = positionals[0]!;
-  if (name !== 'watch' && name !== 'probe-idle') throw new UsageError(`unknown command "${name}"; use watch or probe-idle`);
+  if (positionals.length === 0) throw new UsageError(`a command is required: ${COMMANDS.join(', ')}`);
+  const name = positionals[0]! as CommandName;
+  if (!COMMANDS.includes(name)) throw new UsageError(`unknown command "${name}"; use ${COMMANDS.join(', ')}`);
   if (positionals.length > 1) throw new UsageError(`unexpected argument "${positionals[1]}"`);
   for (const key of Object.keys(values)) {
     const given = values[key as keyof typeof values];
     if (given === undefined || given === false) continue;
     if (!ALLOWED[name].includes(key)) throw new UsageError(`--${key} does not apply to ${name}`);
+  }
+  if (name === 'login' || name === 'logout') {
+    if (values.url === undefined) throw new UsageError(`${name} needs --url URL (the MCP server's URL)`);
+    if (name === 'logout') return { command: 'logout', url: values.url };
+    return {
+      command: 'login',
+      url: values.url,
+      openBrowser: !values['no-browser'],
+      ...(values.timeout !== undefined ? { timeoutSeconds: seconds('--timeout', values.timeout, { positive: true }) } : {}),
+    };
   }
   const kind = values.kind === undefined ? undefined : parseKind(values.kind);
   if (values.url !== undefined && !kind) throw new UsageError('--url needs --kind (one of ' + ENDPOINT_KINDS.join(', ') + ')');

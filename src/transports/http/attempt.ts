@@ -11,6 +11,7 @@ import type { SseReader } from '../sseStream.ts';
 import { createHttpClient, discard, HTTP_TIMEOUTS, send } from './client.ts';
 import type { HttpClient, HttpResponse, SendOptions } from './client.ts';
 import { connectFailure, streamFailure } from './failures.ts';
+import type { SignInContext } from './failures.ts';
 
 /**
  * How long connect + handshake may take. A server silent for a whole idle window is as dead before the
@@ -66,6 +67,10 @@ export class HttpAttempt {
   }
   get opened(): boolean {
     return this.hasOpened;
+  }
+  /** Where a Bearer challenge is followed up (the protected-resource metadata), through this attempt's client. */
+  get signIn(): SignInContext | undefined {
+    return this.client ? { client: this.client, serverUrl: this.context.config.url } : undefined;
   }
   get http(): HttpClient {
     if (!this.client) throw new Error('no HTTP client (attempt failed at setup)');

@@ -5,12 +5,24 @@ import type { EndInfo } from '../../core/transport.ts';
 import { clientCertificateFailure, clientCertificatePage, chainMessage } from '../net/index.ts';
 import type { NetworkProfile } from '../net/index.ts';
 import { isHtmlPage, parseRetryAfter, serverText } from '../serverText.ts';
-import { header, HTTP_TIMEOUTS, mediaType, readBodyText } from './client.ts';
-import type { HttpResponse } from './client.ts';
+import { signInChallenge, signInFailure } from '../oauth/challenge.ts';
+import { discard, header, HTTP_TIMEOUTS, mediaType, readBodyText } from './client.ts';
+import type { HttpClient, HttpResponse } from './client.ts';
+
+/** Where a Bearer challenge's metadata is read from: the attempt's own client, and the server it was for. */
+export interface SignInContext {
+  readonly client: HttpClient;
+  readonly serverUrl: string;
+}
 
 /** The EndInfo for a non-2xx (or non-stream) answer before the stream opened. */
-export async function statusFailure(response: HttpResponse, what: string, retryableNotFound = false, profile?: NetworkProfile): Promise<EndInfo> {
+export async function statusFailure(response: HttpResponse, what: string, retryableNotFound = false, profile?: NetworkProfile, signIn?: SignInContext): Promise<EndInfo> {
   const status = response.statusCode;
+  const challenge = signIn && (status === 401 || status === 403) ? signInChallenge(status, header(response, 'www-authenticate')) : undefined;
+  if (signIn && challenge) {
+    discard(response);
+    return signInFailure(status, what, signIn.serverUrl, challenge, signIn.client);
+  }
   const type = mediaType(response);
   const { text } = await readBodyText(response, HTTP_TIMEOUTS.excerptReadBytes).catch(() => ({ text: '' }));
   if (profile && clientCertificatePage(status, text)) {

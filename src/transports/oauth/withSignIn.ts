@@ -1,0 +1,127 @@
+// Wraps a transport factory so an endpoint with a stored sign-in connects with its bearer token:
+// refreshed before it expires, and once more when the server answers 401 `invalid_token`, all inside
+// the same connect attempt, so the core never sees a token that a refresh could fix. A refresh that
+// fails ends the attempt as cause `auth` (sign in required).
+
+import type { EndpointConfig } from '../../core/config.ts';
+import { redact } from '../../core/secrets.ts';
+import type { DropCause } from '../../core/events.ts';
+import type { ConnectContext, EndInfo, Transport, TransportFactory, TransportSink } from '../../core/transport.ts';
+import { networkFetch } from '../http/networkFetch.ts';
+import { AuthFlowError, needsRefresh, recordSecrets, refresh } from './flow.ts';
+import type { SignInRecord, SignInStore } from './flow.ts';
+
+export interface SignInOptions {
+  readonly store: SignInStore;
+  /** Endpoints that opted out (`"auth": "none"`) or kinds without HTTP are passed through untouched. */
+  readonly applies?: (config: EndpointConfig) => boolean;
+  /** Told after every refresh attempt (the extension logs it; never given a token). */
+  readonly onRefresh?: (endpoint: string, outcome: 'refreshed' | 'failed', detail: string) => void;
+}
+
+const HTTP_KINDS = new Set(['mcp', 'mcp-sse', 'sse']);
+
+function withBearer(config: EndpointConfig, token: string): EndpointConfig {
+  const headers: Record<string, string> = {};
+  // The stored sign-in wins over a hand-written Authorization header.
+  for (const [name, value] of Object.entries(config.headers)) if (name.toLowerCase() !== 'authorization') headers[name] = value;
+  headers.authorization = `Bearer ${token}`;
+  return { ...config, headers };
+}
+
+export function withSignIn(inner: TransportFactory, options: SignInOptions): TransportFactory {
+  const applies = (config: EndpointConfig) => HTTP_KINDS.has(config.kind) && (options.applies?.(config) ?? true);
+
+  async function refreshed(config: EndpointConfig, record: SignInRecord): Promise<SignInRecord> {
+    const fetch = networkFetch({ ...config, url: record.authorizationServer });
+    try {
+      const next = await refresh(record, fetch.fetch);
+      await options.store.set(next);
+      options.onRefresh?.(config.name, 'refreshed', `access token refreshed at ${record.authorizationServer}`);
+      return next;
+    } catch (error) {
+      const detail = error instanceof AuthFlowError ? error.message : `refresh failed: ${String(error)}`;
+      options.onRefresh?.(config.name, 'failed', redact(detail, recordSecrets(record)));
+      throw error;
+    } finally {
+      fetch.close();
+    }
+  }
+
+  return (context: ConnectContext): Transport => {
+    if (!applies(context.config)) return inner(context);
+    let current: Transport | undefined;
+    let closed: { cause: DropCause; detail: string } | undefined;
+    let ended = false;
+    let secrets: string[] = [];
+    const clean = (text: string) => redact(text, secrets);
+    const end = (info: EndInfo) => {
+      if (ended) return;
+      ended = true;
+      context.sink.ended({ ...info, detail: clean(info.detail) });
+    };
+    /** close() came while we were waiting for the store or a refresh: nothing was started, report the end. */
+    const closedEarly = (): boolean => {
+      if (!closed) return false;
+      end({ cause: closed.cause, detail: closed.detail, retryable: true });
+      return true;
+    };
+    const signInLost = (error: unknown) =>
+      end({ cause: 'http-status', error: 'auth', detail: `sign in required: ${clean(error instanceof Error ? error.message : String(error))}`, retryable: false });
+
+    const start = (record: SignInRecord, retried: boolean) => {
+      secrets = [...new Set([...secrets, ...recordSecrets(record)])];
+      const sink: TransportSink = {
+        opened: (info) => context.sink.opened({ detail: clean(info.detail) }),
+        activity: (activity) => context.sink.activity(activity),
+        warning: (message) => context.sink.warning(clean(message)),
+        retryHint: (ms) => context.sink.retryHint(ms),
+        ended: (info) => {
+          if (closed || ended) return end(info);
+          // The token we sent was refused: one refresh, then a fresh try in this same attempt.
+          if (info.error === 'auth' && info.httpStatus === 401 && !retried && record.refreshToken) {
+            current = undefined;
+            refreshed(context.config, { ...record, expiresAt: 0 })
+              .then((next) => closedEarly() || start(next, true))
+              .catch(signInLost);
+            return;
+          }
+          end(info);
+        },
+      };
+      current = inner({ ...context, config: withBearer(context.config, record.accessToken), sink });
+    };
+
+    void (async () => {
+      let record = await options.store.get(context.config.url).catch(() => undefined);
+      if (closedEarly()) return;
+      // Not signed in: connect as configured; a challenge then reports `auth`.
+      if (!record) {
+        current = inner(context);
+        return;
+      }
+      if (needsRefresh(record)) {
+        try {
+          record = await refreshed(context.config, record);
+        } catch (error) {
+          return signInLost(error);
+        }
+        if (closedEarly()) return;
+      }
+      start(record, false);
+    })();
+
+    return {
+      get probe() {
+        const transport = current;
+        const probe = transport?.probe;
+        return probe ? () => probe.call(transport) : undefined;
+      },
+      close(cause, detail) {
+        if (closed) return;
+        closed = { cause, detail };
+        if (current) current.close(cause, detail);
+      },
+    };
+  };
+}
