@@ -69,7 +69,12 @@ export interface SignInStore {
 /** Refresh this long before `expiresAt`, so a connect never starts with a token about to lapse. */
 export const REFRESH_MARGIN_MS = 60_000;
 
-const reason = (error: unknown) => serverText(error instanceof Error ? error.message : String(error), 300);
+/** The SDK's OAuthError carries the RFC 6749 code (`invalid_grant`...) beside the server's description. */
+const reason = (error: unknown) => {
+  const code = (error as { errorCode?: unknown }).errorCode;
+  const message = error instanceof Error ? error.message : String(error);
+  return serverText(typeof code === 'string' && !message.startsWith(code) ? `${code}: ${message}` : message, 300);
+};
 
 /** Runs one step; a network failure keeps its own message, anything else is named by the step. */
 async function step<T>(name: AuthStep, what: string, run: () => Promise<T>): Promise<T> {
