@@ -256,7 +256,7 @@ describe('oauth: bad input gives a clear error naming the step', () => {
     t.after(() => owned.close());
     await assert.rejects(
       signIn({ serverUrl: server.url, fetch: owned.fetch, browser: { ...redirect, open: () => assert.fail('no browser before registration') } }),
-      (e: AuthFlowError) => e.step === 'registration' && e.message.startsWith(`registering with ${server.issuer}:`),
+      (e: AuthFlowError) => e.step === 'registration' && e.message === `registering with ${server.issuer}: invalid_client_metadata: registration is closed`,
     );
   });
 

@@ -37,7 +37,7 @@ test('bad flags are usage errors that say what is wrong', () => {
     [['probe-idle', '--url', 'http://x', '--kind', 'sse', '--verbose'], /--verbose does not apply to probe-idle/],
     [['probe-idle', '--config', 'a'], /--config does not apply to probe-idle/],
     [['probe-idle'], /probe-idle needs --url URL --kind KIND/],
-    [[], /a command is required: watch or probe-idle/],
+    [[], /a command is required: watch, probe-idle, login, logout/],
     [['watch', 'extra', '--config', 'a'], /unexpected argument "extra"/],
   ];
   for (const [argv, pattern] of cases) {
@@ -93,4 +93,14 @@ test('secrets come from STREAM_HEALTH_SECRET_<NAME>', () => {
   assert.equal(envSecretResolver(env)('orders-prod.key'), 's3cr3t');
   assert.equal(envSecretResolver(env)('missing'), undefined);
   assert.deepEqual(envSecretValues(env), ['s3cr3t']);
+});
+
+test('parses login and logout; each needs --url and takes only its own options', () => {
+  assert.deepEqual(parseCommand(['login', '--url', 'https://mcp.example/mcp']), { command: 'login', url: 'https://mcp.example/mcp', openBrowser: true });
+  assert.deepEqual(parseCommand(['login', '--url', 'https://m/x', '--no-browser', '--timeout', '30']), { command: 'login', url: 'https://m/x', openBrowser: false, timeoutSeconds: 30 });
+  assert.deepEqual(parseCommand(['logout', '--url', 'https://m/x']), { command: 'logout', url: 'https://m/x' });
+  assert.throws(() => parseCommand(['login']), /login needs --url URL/);
+  assert.throws(() => parseCommand(['logout', '--url', 'https://m/x', '--no-browser']), /--no-browser does not apply to logout/);
+  assert.throws(() => parseCommand(['login', '--url', 'https://m/x', '--kind', 'mcp']), /--kind does not apply to login/);
+  assert.throws(() => parseCommand(['login', '--url', 'https://m/x', '--timeout', '0']), /--timeout takes a number of seconds greater than 0/);
 });
