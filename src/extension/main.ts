@@ -12,6 +12,7 @@ import { HistoryFile } from './historyFile.ts';
 import { Log } from './log.ts';
 import { Redactor } from './redaction.ts';
 import { SecretStore } from './secretStore.ts';
+import { SecretSignInStore } from './signInStore.ts';
 import { StatusBar } from './statusBar.ts';
 import { Disposable, toDisposable } from './util/dispose.ts';
 
@@ -31,11 +32,13 @@ class StreamHealthExtension extends Disposable {
     this._register(toDisposable(() => (Emitter.onListenerError = previousListenerError)));
 
     const secrets = this._register(new SecretStore(context.secrets, redactor));
+    const signIns = new SecretSignInStore(context.secrets, redactor);
     const historyFile = new HistoryFile({ dir: context.globalStorageUri.fsPath });
     this._register(historyFile);
     this.manager = this._register(new EndpointManager({
       createMonitor: async (options) => new (await import('../core/monitor.ts')).Monitor(options),
       secrets,
+      signIns,
       redactor,
       log,
       historyFile,
@@ -59,6 +62,7 @@ class StreamHealthExtension extends Disposable {
     commandContext = {
       manager,
       secrets,
+      signIns,
       log,
       redactor,
       dashboard,

@@ -11,6 +11,7 @@ import { measureIdleTimeout, type MeasureArgs } from './measureIdle.ts';
 import { ALL, pickEndpoint } from './pickEndpoint.ts';
 import { COMMAND_IDS, type CommandId } from './ids.ts';
 import { clearHeaderSecret, setHeaderSecret } from './secrets.ts';
+import { signInEndpoint, signOutEndpoint } from './signIn.ts';
 
 type Action = 'reconnect' | 'pause' | 'resume';
 
@@ -40,6 +41,8 @@ export class Commands extends Disposable {
       'streamHealth.exportReport': (args) => exportReport(ctx, typeof args === 'string' ? { format: args as ExportArgs['format'] } : (args as ExportArgs | undefined) ?? {}),
       'streamHealth.clearHistory': (name) => this.clearHistory(name),
       'streamHealth.showLog': () => ctx.log.show(),
+      'streamHealth.signIn': (name) => signInEndpoint(ctx, name),
+      'streamHealth.signOut': (name) => signOutEndpoint(ctx, name),
     };
     for (const id of COMMAND_IDS) {
       this._register(vscode.commands.registerCommand(id, (...args: unknown[]) => this.run(id, handlers[id], args)));

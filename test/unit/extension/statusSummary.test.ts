@@ -103,3 +103,13 @@ test('backoff rows show the retry countdown', () => {
   const s = summarize({ statuses: [status('a', 'backoff', { attempt: 2, nextAttemptAt: NOW + 3000 })], blocked: [], issues: [], now: NOW });
   assert.match(s.tooltipMarkdown, /backoff, retry in 3 s \\\(attempt 2\\\)/);
 });
+
+test('an endpoint that needs sign-in says "Sign in required" in the tooltip and names the command', () => {
+  const lastError = { cause: 'auth' as const, message: 'sign in required: initialize answered 401', httpStatus: 401, at: NOW - 1000 };
+  const s = summarize({ statuses: [status('gh', 'failed', { kind: 'mcp', lastError, reason: 'sign in required: initialize answered 401 (not retried until you sign in)' })], blocked: [], issues: [], now: NOW });
+  assert.equal(s.level, 'error');
+  assert.match(s.tooltipMarkdown, /\| gh \| Sign in required \\\(Stream Health: Sign In…\\\): sign in required: initialize answered 401/);
+  // A plain 401 without the challenge stays "failed".
+  const plain = summarize({ statuses: [status('x', 'failed', { lastError: { ...lastError, cause: 'http-status' }, reason: 'HTTP 401' })], blocked: [], issues: [], now: NOW });
+  assert.doesNotMatch(plain.tooltipMarkdown, /Sign in required/);
+});

@@ -1,0 +1,83 @@
+// Sign In… / Sign Out…: the MCP OAuth sign-in (transports/oauth/flow.ts, on the MCP SDK's client/auth)
+// for an endpoint, with the browser opened by vscode.env.openExternal and the redirect received on a
+// loopback port made reachable by vscode.env.asExternalUri (identity on desktop; forwarded in remote
+// windows). Tokens go to SecretStorage (signInStore.ts); the endpoint then reconnects with them.
+
+import * as vscode from 'vscode';
+import { needsSignIn } from '../../core/model.ts';
+import { networkFetch } from '../../transports/http/networkFetch.ts';
+import { AuthFlowError, signIn } from '../../transports/oauth/flow.ts';
+import { startLoopbackRedirect } from '../../transports/oauth/loopback.ts';
+import type { EndpointStatus } from '../../core/model.ts';
+import { CommandInputError, type CommandContext } from './context.ts';
+import { pickEndpoint, ALL } from './pickEndpoint.ts';
+
+const HTTP_KINDS = new Set(['mcp', 'mcp-sse', 'sse']);
+
+async function chooseEndpoint(ctx: CommandContext, arg: unknown, title: string, filter: (s: EndpointStatus) => boolean): Promise<string | undefined> {
+  if (typeof arg === 'string') return arg;
+  const picked = await pickEndpoint(ctx.manager, { title, filter: (s) => HTTP_KINDS.has(s.kind) && filter(s) });
+  return picked === ALL ? undefined : picked;
+}
+
+/** `(name?)`: signs the endpoint in; resolves true once its tokens are stored. */
+export async function signInEndpoint(ctx: CommandContext, arg?: unknown): Promise<boolean> {
+  const title = 'Stream Health: Sign In';
+  // Offer the endpoints that asked for it first; any HTTP endpoint can be signed in ahead of time.
+  const asking = ctx.manager.status().filter(needsSignIn);
+  const name = await chooseEndpoint(ctx, arg, title, (s) => asking.length === 0 || needsSignIn(s));
+  if (!name) return false;
+  const config = ctx.manager.endpoints().find((e) => e.name === name);
+  if (!config) throw new CommandInputError(`Stream Health: ${ctx.manager.whyUnavailable(name) ?? `no endpoint named "${name}"`}`);
+  if (!HTTP_KINDS.has(config.kind)) throw new CommandInputError(`Stream Health: "${name}" is a ${config.kind} endpoint; sign-in is for MCP servers over HTTP.`);
+  const fetch = networkFetch(config);
+  const redirect = await startLoopbackRedirect();
+  try {
+    // In code-server or a remote window the browser is elsewhere: the loopback port is forwarded.
+    const external = await vscode.env.asExternalUri(vscode.Uri.parse(redirect.redirectUrl));
+    const redirectUrl = external.toString(true);
+    const record = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Stream Health: signing in to ${name}, finish in your browser…`, cancellable: true },
+      (_progress, token) => {
+        token.onCancellationRequested(() => redirect.close());
+        return signIn({
+          serverUrl: config.url,
+          fetch: fetch.fetch,
+          browser: {
+            redirectUrl,
+            waitForCode: (state) => redirect.waitForCode(state),
+            async open(url) {
+              ctx.log.info(`[${name}] sign-in: opening the authorization page of ${new URL(url).origin}`);
+              const opened = await vscode.env.openExternal(vscode.Uri.parse(url, true));
+              if (!opened) throw new AuthFlowError('authorization', 'the browser could not be opened for the sign-in');
+            },
+          },
+        });
+      },
+    );
+    await ctx.signIns.set(record);
+    ctx.log.info(`[${name}] signed in at ${record.authorizationServer}${record.scope ? ` (scopes ${record.scope})` : ''}`);
+    ctx.manager.reconnect(name);
+    void vscode.window.showInformationMessage(`Stream Health: signed in to ${name}.`);
+    return true;
+  } catch (error) {
+    const step = error instanceof AuthFlowError ? ` (${error.step})` : '';
+    throw new CommandInputError(`Stream Health: sign-in to ${name} failed${step}: ${error instanceof Error ? error.message : String(error)}`);
+  } finally {
+    redirect.close();
+    fetch.close();
+  }
+}
+
+/** `(name?)`: forgets the endpoint's tokens; its next connect asks for sign-in again. */
+export async function signOutEndpoint(ctx: CommandContext, arg?: unknown): Promise<boolean> {
+  const name = await chooseEndpoint(ctx, arg, 'Stream Health: Sign Out', () => true);
+  if (!name) return false;
+  const config = ctx.manager.endpoints().find((e) => e.name === name);
+  if (!config) throw new CommandInputError(`Stream Health: ${ctx.manager.whyUnavailable(name) ?? `no endpoint named "${name}"`}`);
+  const removed = await ctx.signIns.delete(config.url);
+  ctx.log.info(`[${name}] ${removed ? 'signed out' : 'sign out: was not signed in'}`);
+  if (removed) ctx.manager.reconnect(name);
+  void vscode.window.showInformationMessage(removed ? `Stream Health: signed out of ${name}.` : `Stream Health: ${name} was not signed in.`);
+  return removed;
+}
