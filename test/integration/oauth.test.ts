@@ -107,6 +107,17 @@ describe('oauth: the challenge', () => {
     assert.equal(server.stats.unauthorized, 1);
   });
 
+  test('"auth": "none" keeps a Bearer challenge a plain http-status failure', async (t) => {
+    const server = await startOAuthMcpServer();
+    t.after(() => server.close());
+    const run = runMonitor([endpoint({ name: 'off', kind: 'mcp', url: server.url, heartbeatSeconds: 0, idleTimeoutSeconds: 0, auth: 'none' })], createTransport);
+    t.after(() => run.stop());
+    const error = await run.log.waitFor((e) => e.event === 'error');
+    assert.ok(error.event === 'error');
+    assert.equal(error.cause, 'http-status');
+    assert.match(error.message, /answered HTTP 401.*check the endpoint headers/);
+  });
+
   test('other 401s (no Bearer challenge) stay an http-status failure asking to check the credentials', async (t) => {
     const plain = http.createServer((_req, res) => res.writeHead(401, { 'www-authenticate': 'Basic realm="x"', 'content-type': 'text/plain' }).end('no'));
     await new Promise<void>((r) => plain.listen(0, '127.0.0.1', r));

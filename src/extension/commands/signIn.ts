@@ -4,6 +4,7 @@
 // windows). Tokens go to SecretStorage (signInStore.ts); the endpoint then reconnects with them.
 
 import * as vscode from 'vscode';
+import { KIND_INFO } from '../../core/kinds.ts';
 import { needsSignIn } from '../../core/model.ts';
 import { networkFetch } from '../../transports/http/networkFetch.ts';
 import { AuthFlowError, signIn } from '../../transports/oauth/flow.ts';
@@ -12,11 +13,9 @@ import type { EndpointStatus } from '../../core/model.ts';
 import { CommandInputError, type CommandContext } from './context.ts';
 import { pickEndpoint, ALL } from './pickEndpoint.ts';
 
-const HTTP_KINDS = new Set(['mcp', 'mcp-sse', 'sse']);
-
 async function chooseEndpoint(ctx: CommandContext, arg: unknown, title: string, filter: (s: EndpointStatus) => boolean): Promise<string | undefined> {
   if (typeof arg === 'string') return arg;
-  const picked = await pickEndpoint(ctx.manager, { title, filter: (s) => HTTP_KINDS.has(s.kind) && filter(s) });
+  const picked = await pickEndpoint(ctx.manager, { title, filter: (s) => KIND_INFO[s.kind].signIn && filter(s) });
   return picked === ALL ? undefined : picked;
 }
 
@@ -29,7 +28,8 @@ export async function signInEndpoint(ctx: CommandContext, arg?: unknown): Promis
   if (!name) return false;
   const config = ctx.manager.endpoints().find((e) => e.name === name);
   if (!config) throw new CommandInputError(`Stream Health: ${ctx.manager.whyUnavailable(name) ?? `no endpoint named "${name}"`}`);
-  if (!HTTP_KINDS.has(config.kind)) throw new CommandInputError(`Stream Health: "${name}" is a ${config.kind} endpoint; sign-in is for MCP servers over HTTP.`);
+  if (config.auth?.signIn === false) throw new CommandInputError(`Stream Health: "${name}" has "auth": "none" in its settings; remove it to sign in.`);
+  if (!KIND_INFO[config.kind].signIn) throw new CommandInputError(`Stream Health: "${name}" is a ${config.kind} endpoint; sign-in is for MCP servers over HTTP.`);
   const fetch = networkFetch(config);
   const redirect = await startLoopbackRedirect();
   try {
@@ -43,6 +43,8 @@ export async function signInEndpoint(ctx: CommandContext, arg?: unknown): Promis
         return signIn({
           serverUrl: config.url,
           fetch: fetch.fetch,
+          ...(config.auth?.clientId ? { clientId: config.auth.clientId } : {}),
+          ...(config.auth?.scopes.length ? { scopes: config.auth.scopes.join(' ') } : {}),
           browser: {
             redirectUrl,
             waitForCode: (state) => redirect.waitForCode(state),

@@ -70,7 +70,9 @@ export class HttpAttempt {
   }
   /** Where a Bearer challenge is followed up (the protected-resource metadata), through this attempt's client. */
   get signIn(): SignInContext | undefined {
-    return this.client ? { client: this.client, serverUrl: this.context.config.url } : undefined;
+    // `"auth": "none"`: the user does not want sign-in here, so a Bearer challenge stays a plain 401.
+    if (!this.client || this.context.config.auth?.signIn === false) return undefined;
+    return { client: this.client, serverUrl: this.context.config.url };
   }
   get http(): HttpClient {
     if (!this.client) throw new Error('no HTTP client (attempt failed at setup)');

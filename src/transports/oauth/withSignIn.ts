@@ -4,6 +4,7 @@
 // fails ends the attempt as cause `auth` (sign in required).
 
 import type { EndpointConfig } from '../../core/config.ts';
+import { KIND_INFO } from '../../core/kinds.ts';
 import { redact } from '../../core/secrets.ts';
 import type { DropCause } from '../../core/events.ts';
 import type { ConnectContext, EndInfo, Transport, TransportFactory, TransportSink } from '../../core/transport.ts';
@@ -19,8 +20,6 @@ export interface SignInOptions {
   readonly onRefresh?: (endpoint: string, outcome: 'refreshed' | 'failed', detail: string) => void;
 }
 
-const HTTP_KINDS = new Set(['mcp', 'mcp-sse', 'sse']);
-
 function withBearer(config: EndpointConfig, token: string): EndpointConfig {
   const headers: Record<string, string> = {};
   // The stored sign-in wins over a hand-written Authorization header.
@@ -30,7 +29,7 @@ function withBearer(config: EndpointConfig, token: string): EndpointConfig {
 }
 
 export function withSignIn(inner: TransportFactory, options: SignInOptions): TransportFactory {
-  const applies = (config: EndpointConfig) => HTTP_KINDS.has(config.kind) && (options.applies?.(config) ?? true);
+  const applies = (config: EndpointConfig) => KIND_INFO[config.kind].signIn && config.auth?.signIn !== false && (options.applies?.(config) ?? true);
 
   async function refreshed(config: EndpointConfig, record: SignInRecord): Promise<SignInRecord> {
     const fetch = networkFetch({ ...config, url: record.authorizationServer });
