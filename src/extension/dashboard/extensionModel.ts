@@ -8,6 +8,7 @@ import type { BlockedEndpoint } from '../../shared/protocol.ts';
 import type { CommandContext } from '../commands/context.ts';
 import { exportReport } from '../commands/exportReport.ts';
 import { measureIdleTimeout } from '../commands/measureIdle.ts';
+import { signInEndpoint } from '../commands/signIn.ts';
 import type { DashboardModel } from './model.ts';
 import type { EndpointManager } from '../endpointManager.ts';
 
@@ -59,6 +60,10 @@ export class ExtensionDashboardModel implements DashboardModel {
 
   async measureIdle(endpoint: string): Promise<void> {
     await measureIdleTimeout(this.commandContext(), endpoint);
+  }
+
+  async signIn(endpoint: string): Promise<void> {
+    await signInEndpoint(this.commandContext(), endpoint);
   }
 
   async exportReport(format: 'json' | 'csv'): Promise<void> {
