@@ -127,6 +127,7 @@ export class EndpointManager extends Disposable {
     const monitor = await this.deps.createMonitor({
       transportFactory: withSignIn(createTransport, {
         store: this.deps.signIns,
+        renewAccount: async (record) => (await import('./commands/signIn.ts')).renewAccount(record, redactor),
         onRefresh: (endpoint, outcome, detail) => (outcome === 'refreshed' ? log.info(`[${endpoint}] ${detail}`) : log.warn(`[${endpoint}] ${detail}`)),
       }),
       resolveSecret: (name) => secrets.get(name),

@@ -7,7 +7,8 @@ import * as vscode from 'vscode';
 import { KIND_INFO } from '../../core/kinds.ts';
 import { needsSignIn } from '../../core/model.ts';
 import { networkFetch } from '../../transports/http/networkFetch.ts';
-import { AuthFlowError, signIn } from '../../transports/oauth/flow.ts';
+import { accountProviderFor, AuthFlowError, discoverResource, signIn } from '../../transports/oauth/flow.ts';
+import type { SignInRecord } from '../../transports/oauth/flow.ts';
 import { startLoopbackRedirect } from '../../transports/oauth/loopback.ts';
 import type { EndpointStatus } from '../../core/model.ts';
 import { CommandInputError, type CommandContext } from './context.ts';
@@ -31,6 +32,27 @@ export async function signInEndpoint(ctx: CommandContext, arg?: unknown): Promis
   if (config.auth?.signIn === false) throw new CommandInputError(`Stream Health: "${name}" has "auth": "none" in its settings; remove it to sign in.`);
   if (!KIND_INFO[config.kind].signIn) throw new CommandInputError(`Stream Health: "${name}" is a ${config.kind} endpoint; sign-in is for MCP servers over HTTP.`);
   const fetch = networkFetch(config);
+  // GitHub's and Microsoft's authorization servers: VS Code's own account first, as VS Code's MCP client does.
+  const target = await discoverResource(config.url, undefined, fetch.fetch).catch(() => undefined);
+  const provider = target && accountProviderFor(target.authorizationServer);
+  if (target && provider) {
+    const account = `Use my ${provider === 'github' ? 'GitHub' : 'Microsoft'} account in VS Code`;
+    const choice = await vscode.window.showQuickPick([account, 'Sign in in the browser'], { title, placeHolder: `${name} signs in at ${target.authorizationServer}` });
+    if (!choice) {
+      fetch.close();
+      return false;
+    }
+    if (choice === account) {
+      fetch.close();
+      const scopes = config.auth?.scopes.length ? [...config.auth.scopes] : (target.scopes?.split(' ') ?? []);
+      const session = await vscode.authentication.getSession(provider, scopes, { createIfNone: true });
+      ctx.redactor.add(session.accessToken);
+      await ctx.signIns.set({ serverUrl: config.url, resource: target.resource, authorizationServer: target.authorizationServer, account: provider, ...(scopes.length ? { scope: scopes.join(' ') } : {}), accessToken: session.accessToken });
+      ctx.log.info(`[${name}] signed in with the VS Code ${provider} account`);
+      ctx.manager.reconnect(name);
+      return true;
+    }
+  }
   const redirect = await startLoopbackRedirect();
   try {
     // In code-server or a remote window the browser is elsewhere: the loopback port is forwarded.
@@ -69,6 +91,15 @@ export async function signInEndpoint(ctx: CommandContext, arg?: unknown): Promis
     redirect.close();
     fetch.close();
   }
+}
+
+/** A VS Code account's token, asked again without prompting (VS Code refreshes it); signed out means sign in again. */
+export async function renewAccount(record: SignInRecord, redactor: CommandContext['redactor']): Promise<SignInRecord> {
+  const scopes = record.scope ? record.scope.split(' ') : [];
+  const session = await vscode.authentication.getSession(record.account!, scopes, { silent: true });
+  if (!session) throw new AuthFlowError('refresh', `the VS Code ${record.account} account is signed out; sign in again`);
+  redactor.add(session.accessToken);
+  return { ...record, accessToken: session.accessToken };
 }
 
 /** `(name?)`: forgets the endpoint's tokens; its next connect asks for sign-in again. */

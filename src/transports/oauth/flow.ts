@@ -50,9 +50,12 @@ export interface SignInRecord {
   readonly serverUrl: string;
   readonly resource: string;
   readonly authorizationServer: string;
-  readonly metadata: AuthorizationServerMetadata;
-  readonly client: OAuthClientInformationMixed;
+  /** Absent for a VS Code account's token (`account`): VS Code renews those, not us. */
+  readonly metadata?: AuthorizationServerMetadata;
+  readonly client?: OAuthClientInformationMixed;
   readonly scope?: string;
+  /** The token came from a VS Code account (vscode.authentication) of this provider. */
+  readonly account?: 'github' | 'microsoft';
   readonly accessToken: string;
   readonly refreshToken?: string;
   /** Epoch ms; undefined when the server gave no `expires_in`. */
@@ -191,9 +194,9 @@ export async function signIn(options: SignInOptions): Promise<SignInRecord> {
 
 /** RFC 6749 section 6 at the authorization server that issued the token (and only there). */
 export async function refresh(record: SignInRecord, fetch: NetworkFetch): Promise<SignInRecord> {
-  if (!record.refreshToken) throw new AuthFlowError('refresh', `the sign-in to ${record.authorizationServer} has expired and gave no refresh token; sign in again`);
+  if (!record.refreshToken || !record.metadata || !record.client) throw new AuthFlowError('refresh', `the sign-in to ${record.authorizationServer} has expired and gave no refresh token; sign in again`);
   const tokens = await step('refresh', `refreshing the sign-in at ${record.authorizationServer} (sign in again if it keeps failing)`, () =>
-    refreshAuthorization(record.authorizationServer, { metadata: record.metadata, clientInformation: record.client, refreshToken: record.refreshToken!, resource: record.resource, fetchFn: fetch }),
+    refreshAuthorization(record.authorizationServer, { metadata: record.metadata!, clientInformation: record.client!, refreshToken: record.refreshToken!, resource: record.resource, fetchFn: fetch }),
   );
   return toRecord(record, tokens, record.refreshToken);
 }
@@ -209,8 +212,8 @@ function toRecord(base: Omit<SignInRecord, 'accessToken' | 'refreshToken' | 'exp
     serverUrl: base.serverUrl,
     resource: base.resource,
     authorizationServer: base.authorizationServer,
-    metadata: base.metadata,
-    client: base.client,
+    ...(base.metadata ? { metadata: base.metadata } : {}),
+    ...(base.client ? { client: base.client } : {}),
     ...(base.scope ? { scope: base.scope } : {}),
     accessToken: tokens.access_token,
     ...(refreshToken ? { refreshToken } : {}),
@@ -220,6 +223,17 @@ function toRecord(base: Omit<SignInRecord, 'accessToken' | 'refreshToken' | 'exp
 
 function randomState(): string {
   return Buffer.from(crypto.getRandomValues(new Uint8Array(24))).toString('base64url');
+}
+
+/**
+ * The VS Code account provider that owns an authorization server, as VS Code's own MCP client maps
+ * them (`authorizationServerGlobs` of the built-in github and microsoft providers).
+ */
+export function accountProviderFor(authorizationServer: string): 'github' | 'microsoft' | undefined {
+  const url = trimSlash(authorizationServer);
+  if (url === 'https://github.com/login/oauth') return 'github';
+  if (/^https:\/\/login\.microsoftonline\.com\//.test(`${url}/`)) return 'microsoft';
+  return undefined;
 }
 
 /** The secret values of a record, for redaction. */

@@ -16,6 +16,8 @@ export interface SignInOptions {
   readonly store: SignInStore;
   /** Endpoints that opted out (`"auth": "none"`) or kinds without HTTP are passed through untouched. */
   readonly applies?: (config: EndpointConfig) => boolean;
+  /** Renews a VS Code account's token (`record.account`); without it such a record cannot be renewed. */
+  readonly renewAccount?: (record: SignInRecord) => Promise<SignInRecord>;
   /** Told after every refresh attempt (the extension logs it; never given a token). */
   readonly onRefresh?: (endpoint: string, outcome: 'refreshed' | 'failed', detail: string) => void;
 }
@@ -34,7 +36,7 @@ export function withSignIn(inner: TransportFactory, options: SignInOptions): Tra
   async function refreshed(config: EndpointConfig, record: SignInRecord): Promise<SignInRecord> {
     const fetch = networkFetch({ ...config, url: record.authorizationServer });
     try {
-      const next = await refresh(record, fetch.fetch);
+      const next = record.account && options.renewAccount ? await options.renewAccount(record) : await refresh(record, fetch.fetch);
       await options.store.set(next);
       options.onRefresh?.(config.name, 'refreshed', `access token refreshed at ${record.authorizationServer}`);
       return next;
@@ -78,7 +80,7 @@ export function withSignIn(inner: TransportFactory, options: SignInOptions): Tra
         ended: (info) => {
           if (closed || ended) return end(info);
           // The token we sent was refused: one refresh, then a fresh try in this same attempt.
-          if (info.error === 'auth' && info.httpStatus === 401 && !retried && record.refreshToken) {
+          if (info.error === 'auth' && info.httpStatus === 401 && !retried && (record.refreshToken || record.account)) {
             current = undefined;
             refreshed(context.config, { ...record, expiresAt: 0 })
               .then((next) => closedEarly() || start(next, true))

@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import { parseEndpoints } from '../../../src/core/config.ts';
 import type { ConnectContext, EndInfo, OpenInfo, Transport } from '../../../src/core/transport.ts';
 import { bearerChallenge, signInChallenge } from '../../../src/transports/oauth/challenge.ts';
+import { accountProviderFor } from '../../../src/transports/oauth/flow.ts';
 import type { SignInRecord, SignInStore } from '../../../src/transports/oauth/flow.ts';
 import { withSignIn } from '../../../src/transports/oauth/withSignIn.ts';
 
@@ -82,4 +83,13 @@ test('a stored sign-in adds the bearer header, and planted tokens never reach th
   const text = JSON.stringify(reported);
   for (const secret of [ACCESS, REFRESH, CLIENT_SECRET]) assert.ok(!text.includes(secret), text);
   assert.match(reported.opened!.detail, /^opened with Bearer \*\*\*$/);
+});
+
+test('GitHub and Microsoft authorization servers map to VS Code account providers; others do not', () => {
+  assert.equal(accountProviderFor('https://github.com/login/oauth'), 'github');
+  assert.equal(accountProviderFor('https://github.com/login/oauth/'), 'github');
+  assert.equal(accountProviderFor('https://login.microsoftonline.com/organizations/v2.0'), 'microsoft');
+  assert.equal(accountProviderFor('https://login.microsoftonline.com.evil.example/x'), undefined);
+  assert.equal(accountProviderFor('https://github.com.evil.example/login/oauth'), undefined);
+  assert.equal(accountProviderFor('https://auth.atlassian.com'), undefined);
 });
