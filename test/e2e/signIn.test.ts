@@ -75,7 +75,8 @@ describe('Signing in to an OAuth MCP server from VS Code', { timeout: SUITE_TIME
       tab,
       wb.page.getByRole('button', { name: 'Open' }).click({ timeout: LIVE_TIMEOUT_MS }).then(() => tab),
     ]);
-    log(`authorization page: ${opened.url().replace(/state=[^&]+/, 'state=…')}`);
+    // Origin and path only: the query holds the authorization code.
+    log(`the browser tab is at ${new URL(opened.url()).origin}${new URL(opened.url()).pathname}`);
     await opened.waitForLoadState('load', { timeout: LIVE_TIMEOUT_MS });
     await wb.waitFor('the redirect page to say signed in', async () => (await opened.textContent('body').catch(() => '')) ?? '', (t) => /signed in/i.test(t), LIVE_TIMEOUT_MS);
     await opened.close();
