@@ -34,6 +34,10 @@ export interface LoginCommand {
   readonly openBrowser: boolean;
   /** How long to wait for the browser to come back (default transports/oauth/loopback.ts SIGN_IN_TIMEOUT_MS). */
   readonly timeoutSeconds?: number;
+  /** A client registered beforehand (skips dynamic registration); the `auth.clientId` setting. */
+  readonly clientId?: string;
+  /** Space-separated scopes to ask for; the `auth.scopes` setting. */
+  readonly scopes?: string;
 }
 
 export interface LogoutCommand {
@@ -56,6 +60,8 @@ const OPTIONS = {
   max: { type: 'string' },
   timeout: { type: 'string' },
   'no-browser': { type: 'boolean', default: false },
+  'client-id': { type: 'string' },
+  scopes: { type: 'string' },
   json: { type: 'boolean', default: false },
   verbose: { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
@@ -65,7 +71,7 @@ const OPTIONS = {
 const ALLOWED: Record<CommandName, readonly string[]> = {
   watch: ['config', 'url', 'kind', 'heartbeat', 'idle-timeout', 'duration', 'json', 'verbose', 'help'],
   'probe-idle': ['url', 'kind', 'max', 'json', 'help'],
-  login: ['url', 'no-browser', 'timeout', 'help'],
+  login: ['url', 'no-browser', 'timeout', 'client-id', 'scopes', 'help'],
   logout: ['url', 'help'],
 };
 
@@ -95,6 +101,8 @@ export function parseCommand(argv: readonly string[]): Command {
       url: values.url,
       openBrowser: !values['no-browser'],
       ...(values.timeout !== undefined ? { timeoutSeconds: seconds('--timeout', values.timeout, { positive: true }) } : {}),
+      ...(values['client-id'] !== undefined ? { clientId: nonEmpty('--client-id', values['client-id']) } : {}),
+      ...(values.scopes !== undefined ? { scopes: nonEmpty('--scopes', values.scopes).split(/\s+/).join(' ') } : {}),
     };
   }
   const kind = values.kind === undefined ? undefined : parseKind(values.kind);
@@ -128,6 +136,11 @@ export function parseCommand(argv: readonly string[]): Command {
 function parseKind(text: string): EndpointKind {
   if ((ENDPOINT_KINDS as readonly string[]).includes(text)) return text as EndpointKind;
   throw new UsageError(`--kind must be one of ${ENDPOINT_KINDS.join(', ')} (got "${text}")`);
+}
+
+function nonEmpty(flag: string, text: string): string {
+  if (text.trim() === '') throw new UsageError(`${flag} needs a value`);
+  return text.trim();
 }
 
 function seconds(flag: string, text: string, options: { positive?: boolean } = {}): number {

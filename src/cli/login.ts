@@ -45,6 +45,8 @@ export async function runLogin(command: LoginCommand, io: CliIo): Promise<number
       const record = await signIn({
         serverUrl: command.url,
         ...(challenge ? { challenge } : {}),
+        ...(command.clientId ? { clientId: command.clientId } : {}),
+        ...(command.scopes ? { scopes: command.scopes } : {}),
         fetch: fetch.fetch,
         browser: {
           redirectUrl: redirect.redirectUrl,

@@ -16,7 +16,7 @@ export const USAGE = `Usage:
   stream-health watch [--config FILE | --url URL --kind KIND] [--heartbeat S] [--idle-timeout S]
                       [--duration S] [--json] [--verbose]
   stream-health probe-idle --url URL --kind KIND [--max S] [--json]
-  stream-health login --url URL [--no-browser] [--timeout S]
+  stream-health login --url URL [--no-browser] [--timeout S] [--client-id ID] [--scopes "A B"]
   stream-health logout --url URL
   stream-health --help
 
@@ -39,6 +39,8 @@ Options:
   --max S             probe-idle: give up waiting after S seconds (default 400)
   --no-browser        login: only print the sign-in URL, do not open a browser
   --timeout S         login: give up waiting for the browser after S seconds (default 300)
+  --client-id ID      login: a client registered with the authorization server (no dynamic registration)
+  --scopes "A B"      login: the scopes to ask for (default: those the server names)
   --json              print events as NDJSON, one object per line
   --verbose           also print message events (and heartbeat lines in human mode)
   -h, --help          show this help

@@ -99,6 +99,8 @@ test('parses login and logout; each needs --url and takes only its own options',
   assert.deepEqual(parseCommand(['login', '--url', 'https://mcp.example/mcp']), { command: 'login', url: 'https://mcp.example/mcp', openBrowser: true });
   assert.deepEqual(parseCommand(['login', '--url', 'https://m/x', '--no-browser', '--timeout', '30']), { command: 'login', url: 'https://m/x', openBrowser: false, timeoutSeconds: 30 });
   assert.deepEqual(parseCommand(['logout', '--url', 'https://m/x']), { command: 'logout', url: 'https://m/x' });
+  assert.deepEqual(parseCommand(['login', '--url', 'https://m/x', '--client-id', ' abc ', '--scopes', 'repo  read:org']), { command: 'login', url: 'https://m/x', openBrowser: true, clientId: 'abc', scopes: 'repo read:org' });
+  assert.throws(() => parseCommand(['login', '--url', 'https://m/x', '--scopes', ' ']), /--scopes needs a value/);
   assert.throws(() => parseCommand(['login']), /login needs --url URL/);
   assert.throws(() => parseCommand(['logout', '--url', 'https://m/x', '--no-browser']), /--no-browser does not apply to logout/);
   assert.throws(() => parseCommand(['login', '--url', 'https://m/x', '--kind', 'mcp']), /--kind does not apply to login/);
