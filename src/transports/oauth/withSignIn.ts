@@ -6,6 +6,7 @@
 import type { EndpointConfig } from '../../core/config.ts';
 import { KIND_INFO } from '../../core/kinds.ts';
 import { redact } from '../../core/secrets.ts';
+import { errorMessage } from '../../core/util.ts';
 import type { DropCause } from '../../core/events.ts';
 import type { ConnectContext, EndInfo, Transport, TransportFactory, TransportSink } from '../../core/transport.ts';
 import { networkFetch } from '../http/networkFetch.ts';
@@ -116,7 +117,8 @@ export function withSignIn(inner: TransportFactory, options: SignInOptions): Tra
       get probe() {
         const transport = current;
         const probe = transport?.probe;
-        return probe ? () => probe.call(transport) : undefined;
+        // A probe's failure text can quote what a careless server echoed back (our token among it).
+        return probe ? () => probe.call(transport).catch((error: unknown) => Promise.reject(new Error(clean(errorMessage(error))))) : undefined;
       },
       close(cause, detail) {
         if (closed) return;

@@ -58,11 +58,12 @@ test('a stored sign-in adds the bearer header, and planted tokens never reach th
       context.sink.warning(`server said ${ACCESS} ${REFRESH} ${CLIENT_SECRET}`);
       context.sink.ended({ cause: 'eof', detail: `closed ${ACCESS}`, retryable: true });
     });
-    return { close: () => undefined };
+    return { close: () => undefined, probe: () => Promise.reject(new Error(`ping answered 500: you sent ${ACCESS}`)) };
   };
+  let wrapped: Transport | undefined;
   const reported: { opened?: OpenInfo; warnings: string[]; ended?: EndInfo } = { warnings: [] };
   const ended = new Promise<void>((resolve) => {
-    withSignIn(inner, { store: memoryStore(record) })({
+    wrapped = withSignIn(inner, { store: memoryStore(record) })({
       config, resume: {}, attempt: 1,
       sink: {
         opened: (info) => void (reported.opened = info),
@@ -83,6 +84,7 @@ test('a stored sign-in adds the bearer header, and planted tokens never reach th
   const text = JSON.stringify(reported);
   for (const secret of [ACCESS, REFRESH, CLIENT_SECRET]) assert.ok(!text.includes(secret), text);
   assert.match(reported.opened!.detail, /^opened with Bearer \*\*\*$/);
+  await assert.rejects(wrapped!.probe!(), (error: Error) => error.message === 'ping answered 500: you sent ***');
 });
 
 test('GitHub and Microsoft authorization servers map to VS Code account providers; others do not', () => {
