@@ -179,6 +179,15 @@ describe('oauth: CLI login, watch, refresh, revoke, logout', () => {
     assertNoToken(watched);
   });
 
+  test('probe-idle uses the stored sign-in too', async () => {
+    const run = await cli(['probe-idle', '--url', server.url, '--kind', 'mcp', '--max', '1.5', '--json'], env());
+    assert.equal(run.code, 0, run.stderr);
+    const result = JSON.parse(run.stdout) as { event: string; survived: boolean };
+    assert.equal(result.event, 'probe-idle');
+    assert.equal(result.survived, true, run.stdout);
+    assertNoToken(run);
+  });
+
   test('an access token the server no longer accepts is refreshed inside the attempt: no error, no user action', async () => {
     server.expireAccessTokens();
     const refreshes = server.stats.refreshGrants;
