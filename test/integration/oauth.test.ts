@@ -234,6 +234,28 @@ describe('oauth: CLI login, watch, refresh, revoke, logout', () => {
   });
 });
 
+describe('oauth: a short-lived token is refreshed while the stream stays open', () => {
+  test('2 s tokens, pings every second, 6 s of watching: one open, no drop, several refreshes', async (t) => {
+    const server = await startOAuthMcpServer({ accessTokenSeconds: 2 });
+    t.after(() => server.close());
+    const xdg = mkdtempSync(join(tmpdir(), 'sh-oauth-short-'));
+    t.after(() => rmSync(xdg, { recursive: true, force: true }));
+    const { run: signedIn } = await login(server.url, { XDG_CONFIG_HOME: xdg });
+    assert.equal(signedIn.code, 0, signedIn.stderr);
+    const grants = server.stats.refreshGrants;
+    // The watchdog is off: the GET stream is silent, the pings are what would fail on an expired token.
+    const run = await cli(['watch', '--url', server.url, '--kind', 'mcp', '--json', '--duration', '6', '--heartbeat', '1', '--idle-timeout', '0'], { XDG_CONFIG_HOME: xdg });
+    assert.equal(run.code, 0, run.stderr);
+    const names = run.stdout.trim().split('\n').map((l) => (JSON.parse(l) as { event: string }).event);
+    assert.equal(names.filter((n) => n === 'open').length, 1, names.join(', '));
+    assert.ok(!names.includes('drop') && !names.includes('error'), names.join(', '));
+    assert.ok(names.filter((n) => n === 'heartbeat').length >= 4, 'pings kept being answered');
+    assert.ok(server.stats.refreshGrants - grants >= 4, `refreshed ${server.stats.refreshGrants - grants} times`);
+    assert.equal(server.stats.unauthorized, 1, 'only login\'s unauthenticated initialize was refused');
+    for (const secret of server.issuedSecrets) assert.ok(!run.stdout.includes(secret) && !run.stderr.includes(secret));
+  });
+});
+
 describe('oauth: bad input gives a clear error naming the step', () => {
   /** A server whose 401 and metadata answers the test chooses. */
   async function fakeServer(routes: Record<string, (res: http.ServerResponse, origin: string) => void>) {

@@ -1,7 +1,8 @@
 // Wraps a transport factory so an endpoint with a stored sign-in connects with its bearer token:
-// refreshed before it expires, and once more when the server answers 401 `invalid_token`, all inside
-// the same connect attempt, so the core never sees a token that a refresh could fix. A refresh that
-// fails ends the attempt as cause `auth` (sign in required).
+// refreshed before it expires (also while the stream is open: the attempt's header is swapped, so
+// pings keep working and the stream is not dropped), and once more when the server answers 401
+// `invalid_token`, all inside the same connect attempt, so the core never sees a token that a refresh
+// could fix. A refresh that fails ends the attempt as cause `auth` (sign in required).
 
 import type { EndpointConfig } from '../../core/config.ts';
 import { KIND_INFO } from '../../core/kinds.ts';
@@ -10,7 +11,7 @@ import { errorMessage } from '../../core/util.ts';
 import type { DropCause } from '../../core/events.ts';
 import type { ConnectContext, EndInfo, Transport, TransportFactory, TransportSink } from '../../core/transport.ts';
 import { networkFetch } from '../http/networkFetch.ts';
-import { AuthFlowError, needsRefresh, recordSecrets, refresh } from './flow.ts';
+import { AuthFlowError, needsRefresh, recordSecrets, refresh, REFRESH_MARGIN_MS } from './flow.ts';
 import type { SignInRecord, SignInStore } from './flow.ts';
 
 export interface SignInOptions {
@@ -23,12 +24,22 @@ export interface SignInOptions {
   readonly onRefresh?: (endpoint: string, outcome: 'refreshed' | 'failed', detail: string) => void;
 }
 
-function withBearer(config: EndpointConfig, token: string): EndpointConfig {
+/**
+ * The attempt's headers with the bearer token. Kept mutable on purpose: the HTTP transports read
+ * `config.headers` on every request, so a token refreshed while the stream is open is used by the
+ * next ping without reconnecting. The stored sign-in wins over a hand-written Authorization header.
+ */
+function bearerHeaders(config: EndpointConfig, token: string): Record<string, string> {
   const headers: Record<string, string> = {};
-  // The stored sign-in wins over a hand-written Authorization header.
   for (const [name, value] of Object.entries(config.headers)) if (name.toLowerCase() !== 'authorization') headers[name] = value;
   headers.authorization = `Bearer ${token}`;
-  return { ...config, headers };
+  return headers;
+}
+
+/** When to refresh a token that expires at `expiresAt`: the margin before, or halfway for a short-lived one. */
+function refreshDelayMs(expiresAt: number, now: number): number {
+  const left = expiresAt - now;
+  return Math.max(0, left - Math.min(REFRESH_MARGIN_MS, left / 2));
 }
 
 export function withSignIn(inner: TransportFactory, options: SignInOptions): TransportFactory {
@@ -56,10 +67,17 @@ export function withSignIn(inner: TransportFactory, options: SignInOptions): Tra
     let closed: { cause: DropCause; detail: string } | undefined;
     let ended = false;
     let secrets: string[] = [];
+    /** Refreshes the token of the running attempt before it expires; one per attempt, unref'd. */
+    let refreshTimer: NodeJS.Timeout | null = null;
+    const clearRefreshTimer = () => {
+      if (refreshTimer) clearTimeout(refreshTimer);
+      refreshTimer = null;
+    };
     const clean = (text: string) => redact(text, secrets);
     const end = (info: EndInfo) => {
       if (ended) return;
       ended = true;
+      clearRefreshTimer();
       context.sink.ended({ ...info, detail: clean(info.detail) });
     };
     /** close() came while we were waiting for the store or a refresh: nothing was started, report the end. */
@@ -71,8 +89,29 @@ export function withSignIn(inner: TransportFactory, options: SignInOptions): Tra
     const signInLost = (error: unknown) =>
       end({ cause: 'http-status', error: 'auth', detail: `sign in required: ${clean(error instanceof Error ? error.message : String(error))}`, retryable: false });
 
-    const start = (record: SignInRecord, retried: boolean) => {
+    const start = (first: SignInRecord, retried: boolean) => {
+      let record = first;
       secrets = [...new Set([...secrets, ...recordSecrets(record)])];
+      const headers = bearerHeaders(context.config, record.accessToken);
+      const scheduleRefresh = () => {
+        clearRefreshTimer();
+        if (record.expiresAt === undefined || !(record.refreshToken || record.account)) return;
+        refreshTimer = setTimeout(() => {
+          refreshTimer = null;
+          if (ended || closed) return;
+          refreshed(context.config, record)
+            .then((next) => {
+              if (ended || closed) return;
+              record = next;
+              secrets = [...new Set([...secrets, ...recordSecrets(next)])];
+              headers.authorization = `Bearer ${next.accessToken}`;
+              scheduleRefresh();
+            })
+            // Kept as it is: the server's next 401 ends the attempt, and the reconnect tries again.
+            .catch(() => undefined);
+        }, refreshDelayMs(record.expiresAt, Date.now()));
+        refreshTimer.unref();
+      };
       const sink: TransportSink = {
         opened: (info) => context.sink.opened({ detail: clean(info.detail) }),
         activity: (activity) => context.sink.activity(activity),
@@ -91,7 +130,8 @@ export function withSignIn(inner: TransportFactory, options: SignInOptions): Tra
           end(info);
         },
       };
-      current = inner({ ...context, config: withBearer(context.config, record.accessToken), sink });
+      current = inner({ ...context, config: { ...context.config, headers }, sink });
+      scheduleRefresh();
     };
 
     void (async () => {
@@ -123,6 +163,7 @@ export function withSignIn(inner: TransportFactory, options: SignInOptions): Tra
       close(cause, detail) {
         if (closed) return;
         closed = { cause, detail };
+        clearRefreshTimer();
         if (current) current.close(cause, detail);
       },
     };
