@@ -58,7 +58,27 @@ export interface ProbeIdleCommand {
   readonly network: NetworkFlags;
 }
 
-export type Command = WatchCommand | ProbeIdleCommand | DiscoverCommand | { readonly command: 'help' };
+export interface LoginCommand {
+  readonly command: 'login';
+  readonly url: string;
+  readonly openBrowser: boolean;
+  /** How long to wait for the browser to come back (default transports/oauth/loopback.ts SIGN_IN_TIMEOUT_MS). */
+  readonly timeoutSeconds?: number;
+  /** A client registered beforehand (skips dynamic registration); the `auth.clientId` setting. */
+  readonly clientId?: string;
+  /** Space-separated scopes to ask for; the `auth.scopes` setting. */
+  readonly scopes?: string;
+}
+
+export interface LogoutCommand {
+  readonly command: 'logout';
+  readonly url: string;
+}
+
+export type Command = WatchCommand | ProbeIdleCommand | DiscoverCommand | LoginCommand | LogoutCommand | { readonly command: 'help' };
+
+const COMMANDS = ['watch', 'probe-idle', 'discover', 'login', 'logout'] as const;
+type CommandName = (typeof COMMANDS)[number];
 
 const OPTIONS = {
   config: { type: 'string' },
@@ -70,13 +90,17 @@ const OPTIONS = {
   max: { type: 'string' },
   workspace: { type: 'string' },
   discover: { type: 'boolean', default: false },
+  timeout: { type: 'string' },
+  'no-browser': { type: 'boolean', default: false },
+  'client-id': { type: 'string' },
+  scopes: { type: 'string' },
   json: { type: 'boolean', default: false },
   verbose: { type: 'boolean', default: false },
   proxy: { type: 'string' },
   'ca-file': { type: 'string' },
   cert: { type: 'string' },
   key: { type: 'string' },
-  'system-ca': { type: 'boolean' },
+  'no-system-ca': { type: 'boolean', default: false },
   'log-format': { type: 'string' },
   'metrics-listen': { type: 'string' },
   'otlp-endpoint': { type: 'string' },
@@ -86,30 +110,44 @@ const OPTIONS = {
 } as const;
 
 /** Which options each command accepts (anything else is a usage error, not silently ignored). */
-const NETWORK_OPTIONS = ['proxy', 'ca-file', 'cert', 'key', 'system-ca'];
-const ALLOWED: Record<'watch' | 'probe-idle' | 'discover', readonly string[]> = {
+const NETWORK_OPTIONS = ['proxy', 'ca-file', 'cert', 'key', 'no-system-ca'];
+const ALLOWED: Record<CommandName, readonly string[]> = {
   watch: ['config', 'url', 'kind', 'heartbeat', 'idle-timeout', 'duration', 'json', 'verbose', 'help', 'log-format', 'metrics-listen', 'otlp-endpoint', 'otlp-header', 'otlp-interval', 'discover', 'workspace', ...NETWORK_OPTIONS],
   discover: ['workspace', 'json', 'help'],
   'probe-idle': ['url', 'kind', 'max', 'json', 'help', ...NETWORK_OPTIONS],
+  login: ['url', 'no-browser', 'timeout', 'client-id', 'scopes', 'help'],
+  logout: ['url', 'help'],
 };
 
 export function parseCommand(argv: readonly string[]): Command {
   let parsed;
   try {
-    parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true, allowNegative: true });
+    parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
   } catch (error) {
     throw new UsageError(errorMessage(error).replace(/\. To specify a positional.*$/s, ''));
   }
   const { values, positionals } = parsed;
   if (values.help || positionals[0] === 'help') return { command: 'help' };
-  if (positionals.length === 0) throw new UsageError('a command is required: watch, probe-idle or discover');
-  const name = positionals[0]!;
-  if (name !== 'watch' && name !== 'probe-idle' && name !== 'discover') throw new UsageError(`unknown command "${name}"; use watch, probe-idle or discover`);
+  if (positionals.length === 0) throw new UsageError(`a command is required: ${COMMANDS.join(', ')}`);
+  const name = positionals[0]! as CommandName;
+  if (!COMMANDS.includes(name)) throw new UsageError(`unknown command "${name}"; use ${COMMANDS.join(', ')}`);
   if (positionals.length > 1) throw new UsageError(`unexpected argument "${positionals[1]}"`);
   for (const key of Object.keys(values)) {
     const given = values[key as keyof typeof values];
-    if (given === undefined || (given === false && key !== 'system-ca') || (Array.isArray(given) && given.length === 0)) continue;
+    if (given === undefined || given === false || (Array.isArray(given) && given.length === 0)) continue;
     if (!ALLOWED[name].includes(key)) throw new UsageError(`--${key} does not apply to ${name}`);
+  }
+  if (name === 'login' || name === 'logout') {
+    if (values.url === undefined) throw new UsageError(`${name} needs --url URL (the MCP server's URL)`);
+    if (name === 'logout') return { command: 'logout', url: values.url };
+    return {
+      command: 'login',
+      url: values.url,
+      openBrowser: !values['no-browser'],
+      ...(values.timeout !== undefined ? { timeoutSeconds: seconds('--timeout', values.timeout, { positive: true }) } : {}),
+      ...(values['client-id'] !== undefined ? { clientId: nonEmpty('--client-id', values['client-id']) } : {}),
+      ...(values.scopes !== undefined ? { scopes: nonEmpty('--scopes', values.scopes).split(/\s+/).join(' ') } : {}),
+    };
   }
   const kind = values.kind === undefined ? undefined : parseKind(values.kind);
   const network: NetworkFlags = {
@@ -117,7 +155,7 @@ export function parseCommand(argv: readonly string[]): Command {
     ...(values['ca-file'] !== undefined ? { caFile: nonEmpty('--ca-file', values['ca-file']) } : {}),
     ...(values.cert !== undefined ? { certFile: nonEmpty('--cert', values.cert) } : {}),
     ...(values.key !== undefined ? { keyFile: nonEmpty('--key', values.key) } : {}),
-    systemCertificates: values['system-ca'] ?? true,
+    systemCertificates: !values['no-system-ca'],
   };
   if ((network.certFile === undefined) !== (network.keyFile === undefined)) throw new UsageError('--cert and --key go together (the client certificate and its private key, PEM)');
   if (values.url !== undefined && !kind) throw new UsageError('--url needs --kind (one of ' + ENDPOINT_KINDS.join(', ') + ')');

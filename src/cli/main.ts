@@ -11,6 +11,7 @@ import { runProbeIdle } from './probeIdle.ts';
 import { EXIT, USAGE, UsageError } from './usage.ts';
 import { runWatch } from './watch.ts';
 
+
 /** After finishing, sockets still closing (an MCP DELETE) get this long before we exit anyway. */
 const EXIT_GRACE_MS = 3000;
 /** undici 8 and the other transport libraries need this Node major or newer. */
@@ -23,8 +24,19 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       io.stdout.write(USAGE);
       return EXIT.ok;
     }
-    if (command.command === 'discover') return runDiscover(command, io);
-    return command.command === 'watch' ? await runWatch(command, io) : await runProbeIdle(command, io);
+    switch (command.command) {
+      case 'discover':
+        return runDiscover(command, io);
+      // Loaded on demand, like the transports: they pull in undici and the MCP SDK.
+      case 'login':
+        return await (await import('./login.ts')).runLogin(command, io);
+      case 'logout':
+        return await (await import('./login.ts')).runLogout(command, io);
+      case 'watch':
+        return await runWatch(command, await withStoredSignIns(io));
+      case 'probe-idle':
+        return await runProbeIdle(command, await withStoredSignIns(io));
+    }
   } catch (error) {
     if (error instanceof UsageError) {
       // One line that says what is wrong; the full help would bury it.
@@ -39,6 +51,16 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     io.stderr.write(`stream-health: ${message}\n`);
     return EXIT.runtime;
   }
+}
+
+/** Endpoints signed in with `login` connect with their stored (and refreshed) tokens. */
+async function withStoredSignIns(io: CliIo): Promise<CliIo> {
+  const { FileSignInStore, signInFilePath } = await import('./signInStore.ts');
+  const store = new FileSignInStore(signInFilePath(io.env));
+  const signedIn = store.urls();
+  if (signedIn.size === 0) return io;
+  const { withSignIn } = await import('../transports/oauth/withSignIn.ts');
+  return { ...io, transportFactory: withSignIn(io.transportFactory, { store, applies: (config) => signedIn.has(config.url) }) };
 }
 
 function processIo(transportFactory: TransportFactory): CliIo {

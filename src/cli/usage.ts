@@ -21,6 +21,8 @@ export const USAGE = `Usage:
   stream-health watch --discover [--workspace DIR] [--heartbeat S] [--idle-timeout S] [--duration S] [--json]
                       [NETWORK OPTIONS]
   stream-health discover [--workspace DIR] [--json]
+  stream-health login --url URL [--no-browser] [--timeout S] [--client-id ID] [--scopes "A B"]
+  stream-health logout --url URL
   stream-health --help
 
 Commands:
@@ -31,6 +33,9 @@ Commands:
   discover     List the remote MCP servers VS Code, Claude Code, Cursor, Windsurf and Gemini CLI
                have configured (workspace files of DIR, default the current folder, and the
                files under $HOME / $XDG_CONFIG_HOME): name, kind, url, sources, status.
+  login        Sign in to an OAuth-protected MCP server (prints the URL to open on stderr);
+               watch and probe-idle then use and refresh the stored tokens.
+  logout       Forget the sign-in (tokens) of an MCP server.
 
 Options:
   --config FILE       JSON file {"endpoints": [...]} (same schema as the streamHealth.endpoints setting)
@@ -42,6 +47,10 @@ Options:
   --workspace DIR     the folder whose .vscode/mcp.json, .mcp.json, ... are read (default: current)
   --duration S        stop watching after S seconds
   --max S             probe-idle: give up waiting after S seconds (default 400)
+  --no-browser        login: only print the sign-in URL, do not open a browser
+  --timeout S         login: give up waiting for the browser after S seconds (default 300)
+  --client-id ID      login: a client registered with the authorization server (no dynamic registration)
+  --scopes "A B"      login: the scopes to ask for (default: those the server names)
   --json              print events as NDJSON, one object per line
   --verbose           also print message events (and heartbeat lines in human mode)
   --log-format F      text (default) or json: NDJSON events on stdout, JSON log lines on stderr
@@ -70,6 +79,9 @@ Secrets are never printed.
 Discovered servers: VS Code "\${input:ID}" is read from STREAM_HEALTH_SECRET_MCP_INPUT_<ID>;
 "\${env:X}", "\${X}" and "\${X:-default}" from X itself, at connect time; a literal token in another
 client's file is used in memory and never printed.
+
+Sign-ins: tokens are kept in $XDG_CONFIG_HOME/stream-health/oauth.json (default ~/.config/...),
+readable only by you (mode 0600). They are never printed.
 
 Exit codes: 0 done, 1 runtime failure, 2 usage or configuration error.
 `;

@@ -7,7 +7,9 @@ import type { EndpointConfig } from '../core/config.ts';
 import type { StreamEvent } from '../core/events.ts';
 import { FindingNews } from '../core/findingNews.ts';
 import { Monitor } from '../core/monitor.ts';
-import { redact } from '../core/secrets.ts';
+import { needsSignIn } from '../core/model.ts';
+import type { EndpointStatus } from '../core/model.ts';
+import { redact, redactUrl } from '../core/secrets.ts';
 import { deepEqual, errorMessage } from '../core/util.ts';
 import { Agent } from './agent.ts';
 import type { AgentLog } from './agent.ts';
@@ -132,7 +134,7 @@ export async function runWatch(command: WatchCommand, io: CliIo): Promise<number
       const status = monitor.status();
       // With nothing left to retry, waiting longer cannot change the outcome.
       if (status.length > 0 && status.every((s) => s.state === 'failed')) {
-        queueMicrotask(() => void finish(EXIT.runtime, `every endpoint failed: ${status.map((s) => `${s.name}: ${s.reason ?? 'failed'}`).join('; ')}`));
+        queueMicrotask(() => void finish(EXIT.runtime, `every endpoint failed: ${status.map((s) => `${s.name}: ${s.reason ?? 'failed'}${signInHint(s, endpoints)}`).join('; ')}`));
       }
     });
     agent?.sync(endpoints);
@@ -159,6 +161,12 @@ function diffEndpoints(before: readonly EndpointConfig[], after: readonly Endpoi
 
 function list(names: readonly string[]): string {
   return names.length ? names.join(', ') : 'none';
+}
+
+/** For an endpoint that needs sign-in, the command that does it. */
+function signInHint(status: EndpointStatus, endpoints: readonly EndpointConfig[]): string {
+  const config = endpoints.find((e) => e.name === status.name);
+  return needsSignIn(status) && config ? `; run: stream-health login --url ${redactUrl(config.url)}` : '';
 }
 
 function printEventLine(event: StreamEvent, verbose: boolean, monitor: Monitor, endpoints: readonly EndpointConfig[], out: (line: string) => void): void {

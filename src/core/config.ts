@@ -41,6 +41,16 @@ export interface TlsConfig {
   readonly keyPassphrase: string;
 }
 
+/** OAuth sign-in for MCP servers that ask for it (a 401 Bearer challenge). */
+export interface AuthConfig {
+  /** false for `"auth": "none"`: a Bearer challenge is then a plain 401 and no stored sign-in is used. */
+  readonly signIn: boolean;
+  /** A client registered with the authorization server beforehand; empty = dynamic registration. */
+  readonly clientId: string;
+  /** Scopes to ask for; empty = those the server's challenge or metadata names. */
+  readonly scopes: readonly string[];
+}
+
 export interface WebSocketConfig {
   /** Subprotocols offered in `Sec-WebSocket-Protocol`, in order of preference; empty = none offered. */
   readonly protocols: readonly string[];
@@ -64,6 +74,8 @@ export interface EndpointConfig {
   readonly websocket: WebSocketConfig;
   /** Largest SSE line/event or WebSocket message accepted before the stream ends as `protocol-error`. */
   readonly maxMessageBytes: number;
+  /** Absent = sign in when the server asks, with dynamic registration and the scopes it names. */
+  readonly auth?: AuthConfig;
 }
 
 /** Every default in one place, with units in the names; the settings schema documents the same values. */
@@ -95,11 +107,12 @@ export const DEFAULTS = {
  * warning (a typo, or a field from a newer version) and ignored. The settings schema lists the same names.
  */
 export const KNOWN_FIELDS = {
-  endpoint: ['name', 'kind', 'url', 'headers', 'heartbeatSeconds', 'idleTimeoutSeconds', 'reconnect', 'grpc', 'tls', 'websocket', 'maxMessageBytes', 'proxy'],
+  endpoint: ['name', 'kind', 'url', 'headers', 'heartbeatSeconds', 'idleTimeoutSeconds', 'reconnect', 'grpc', 'tls', 'websocket', 'maxMessageBytes', 'proxy', 'auth'],
   reconnect: ['initialDelaySeconds', 'maxDelaySeconds', 'multiplier', 'jitter', 'maxAttempts'],
   grpc: ['method', 'service', 'requestBase64', 'keepaliveSeconds'],
   tls: ['rejectUnauthorized', 'caFile', 'certFile', 'keyFile', 'keyPassphrase'],
   websocket: ['protocols'],
+  auth: ['clientId', 'scopes'],
 } as const satisfies Readonly<Record<string, readonly string[]>>;
 
 /** Inclusive ranges for numeric fields; the settings schema uses the same numbers. */
@@ -181,7 +194,7 @@ export function parseEndpoints(raw: unknown): ParsedEndpoints {
 }
 
 type KnownObject = keyof typeof KNOWN_FIELDS;
-const OPTION_OBJECTS = ['reconnect', 'grpc', 'tls', 'websocket'] as const satisfies readonly KnownObject[];
+const OPTION_OBJECTS = ['reconnect', 'grpc', 'tls', 'websocket', 'auth'] as const satisfies readonly KnownObject[];
 
 /** Fields this version does not know, at the top of the entry and inside its option objects. */
 function unknownFields(entry: unknown, index: number): ConfigIssue[] {
@@ -384,9 +397,27 @@ function parseEndpoint(entry: unknown, index: number, issues: ConfigIssue[]): En
 
   const maxMessageBytes = num(entry, 'maxMessageBytes', 'maxMessageBytes', DEFAULTS.maxMessageBytes, LIMITS.maxMessageBytes, true);
 
+  let auth: AuthConfig | undefined;
+  if (entry.auth === 'none') auth = { signIn: false, clientId: '', scopes: [] };
+  else if (entry.auth !== undefined) {
+    if (!isObject(entry.auth)) issue('auth', 'must be "none" (no sign-in) or an object { "clientId", "scopes" }');
+    else {
+      const a = entry.auth;
+      const clientId = str(a, 'clientId', 'auth.clientId', '').trim();
+      const scopes: string[] = [];
+      if (a.scopes !== undefined) {
+        if (!Array.isArray(a.scopes) || a.scopes.some((s: unknown) => typeof s !== 'string' || !/^[\x21\x23-\x5B\x5D-\x7E]+$/.test(s))) {
+          issue('auth.scopes', 'must be an array of scope names without spaces, e.g. ["repo", "read:org"]');
+        } else scopes.push(...(a.scopes as string[]));
+      }
+      if (typeof kind === 'string' && kind in KIND_INFO && !KIND_INFO[kind as EndpointKind].signIn) issue('auth', `sign-in is for HTTP endpoints (mcp, mcp-sse, sse), this one is ${kind}`);
+      auth = { signIn: true, clientId, scopes };
+    }
+  }
+
   if (issues.length > 0) return undefined;
   const network: NetworkSettings = { route: routeFor({ proxy, url }, NO_PROXY_ENVIRONMENT), systemCertificates: true };
-  return { name, kind: kind as EndpointKind, url, headers, heartbeatSeconds, idleTimeoutSeconds, reconnect, grpc, tls, proxy, network, websocket, maxMessageBytes };
+  return { name, kind: kind as EndpointKind, url, headers, heartbeatSeconds, idleTimeoutSeconds, reconnect, grpc, tls, proxy, network, websocket, maxMessageBytes, ...(auth ? { auth } : {}) };
 }
 
 /** Every field value that may hold `${secret:NAME}` placeholders: headers, the proxy URL, the key passphrase. */

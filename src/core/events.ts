@@ -42,7 +42,8 @@ export interface ProtocolCodes {
 }
 
 /** Why a connection attempt failed before the stream opened. */
-export const ERROR_CAUSES = ['connect-failed', 'http-status', 'tls', 'dns', 'proxy', 'config'] as const;
+/** `auth`: the server asked for an OAuth sign-in (a Bearer challenge); not retried until the user signs in. */
+export const ERROR_CAUSES = ['connect-failed', 'http-status', 'tls', 'dns', 'proxy', 'config', 'auth'] as const;
 export type ErrorCause = (typeof ERROR_CAUSES)[number];
 
 export type FindingKind =

@@ -21,6 +21,8 @@ export interface KindInfo {
   readonly serverHeartbeat: ServerHeartbeat;
   /** What the server should put on the stream every `every` (a formatted duration), in this kind's terms. */
   readonly serverHeartbeatAdvice: (every: string, everyMs: number) => string;
+  /** Spoken over HTTP requests that can carry an OAuth bearer token (sign-in applies). */
+  readonly signIn: boolean;
 }
 
 export const KIND_INFO: Readonly<Record<EndpointKind, KindInfo>> = {
@@ -32,6 +34,7 @@ export const KIND_INFO: Readonly<Record<EndpointKind, KindInfo>> = {
     clientHeartbeat: 'mcp-ping',
     serverHeartbeat: 'sse-comment',
     serverHeartbeatAdvice: mcpAdvice,
+    signIn: true,
   },
   'mcp-sse': {
     displayName: 'MCP HTTP+SSE',
@@ -41,6 +44,7 @@ export const KIND_INFO: Readonly<Record<EndpointKind, KindInfo>> = {
     clientHeartbeat: 'mcp-ping',
     serverHeartbeat: 'sse-comment',
     serverHeartbeatAdvice: mcpAdvice,
+    signIn: true,
   },
   sse: {
     displayName: 'SSE',
@@ -50,6 +54,7 @@ export const KIND_INFO: Readonly<Record<EndpointKind, KindInfo>> = {
     clientHeartbeat: undefined,
     serverHeartbeat: 'sse-comment',
     serverHeartbeatAdvice: (every) => `have the server write an SSE comment line (": keepalive") every ${every}`,
+    signIn: true,
   },
   grpc: {
     displayName: 'gRPC',
@@ -59,6 +64,7 @@ export const KIND_INFO: Readonly<Record<EndpointKind, KindInfo>> = {
     clientHeartbeat: 'grpc-check',
     serverHeartbeat: 'grpc-message',
     serverHeartbeatAdvice: (every) => `have the server send a no-op stream message every ${every} (HTTP/2 PING does not count as stream data at a proxy)`,
+    signIn: false,
   },
   websocket: {
     displayName: 'WebSocket',
@@ -69,6 +75,7 @@ export const KIND_INFO: Readonly<Record<EndpointKind, KindInfo>> = {
     serverHeartbeat: 'ws-ping',
     // Client pings travel on the stream's own connection, so the client side alone can fix it.
     serverHeartbeatAdvice: (every, everyMs) => `set "heartbeatSeconds": ${Math.max(1, Math.floor(everyMs / 1000))} (client WebSocket pings travel on the same connection) or have the server ping every ${every}`,
+    signIn: false,
   },
 };
 

@@ -153,3 +153,12 @@ export interface MonitorOptions {
   /** Defaults to diagnosis.ts's `diagnose`; a seam so tests can count how often findings are evaluated. */
   readonly diagnose?: typeof import('./diagnosis.ts').diagnose;
 }
+
+/**
+ * Sign-in required: the session is `failed` (no retries until the user acts, like any other failure)
+ * and its last error has cause `auth`. A condition on `failed`, not a state of its own, so every
+ * consumer of the state machine keeps working; the UI and the CLI offer Sign In when it holds.
+ */
+export function needsSignIn(status: Pick<EndpointStatus, 'state' | 'lastError'>): boolean {
+  return status.state === 'failed' && status.lastError?.cause === 'auth';
+}

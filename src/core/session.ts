@@ -386,7 +386,7 @@ export class Session {
         ...(info.htmlErrorPage ? { htmlErrorPage: true } : {}),
         ...(hops.length ? { hops } : {}),
       });
-      this.afterFailure(info.retryable, info.retryAfterMs, detail);
+      this.afterFailure(info.retryable, info.retryAfterMs, detail, info.error === 'auth');
     } else if (isLive(this.stateValue)) {
       this.recordDrop(info.cause, detail, extra);
       this.transition(SessionState.Dropped);
@@ -404,9 +404,10 @@ export class Session {
 
   // ---- after a failure ----------------------------------------------------------------------
 
-  private afterFailure(retryable: boolean, retryAfterMs: number | undefined, detail: string): void {
+  private afterFailure(retryable: boolean, retryAfterMs: number | undefined, detail: string, signIn = false): void {
     if (!retryable) {
-      this.fail(`${detail} (not retried; fix the cause, then reconnect)`);
+      // Sign-in required is `failed` with cause `auth` (model.ts needsSignIn): no retries, the user acts.
+      this.fail(signIn ? `${detail} (not retried until you sign in)` : `${detail} (not retried; fix the cause, then reconnect)`);
       return;
     }
     const delayMs = this.backoff.next(retryAfterMs ?? this.serverRetryHintMs);

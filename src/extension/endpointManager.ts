@@ -16,15 +16,19 @@ import type { Redactor } from './redaction.ts';
 import type { SecretStore } from './secretStore.ts';
 import { describeNetwork, networkSecrets } from './proxySettings.ts';
 import { HTTP_SECTION, readSettings, SECTION, type SettingsSnapshot } from './settingsReader.ts';
+import type { SecretSignInStore } from './signInStore.ts';
 import { resolveEndpointSettings, type ResolvedSettings, type SettingsIssue, type SettingsLevel } from './settingsModel.ts';
 import { Disposable, toDisposable } from './util/dispose.ts';
 
+const SIGN_IN = 'Sign In';
 export const SECRET_HINT = 'Run "Stream Health: Set Header Secret…" to store it.';
 
 export interface EndpointManagerDeps {
   /** May load the core lazily: nothing heavy is evaluated until an endpoint is configured. */
   readonly createMonitor: (options: MonitorOptions) => MonitorApi | Promise<MonitorApi>;
   readonly secrets: SecretStore;
+  /** OAuth sign-ins: endpoints with one connect with its (refreshed) bearer token. */
+  readonly signIns: SecretSignInStore;
   readonly redactor: Redactor;
   readonly log: Log;
   readonly historyFile: HistoryFile;
@@ -59,6 +63,8 @@ export class EndpointManager extends Disposable {
   readonly notifier: DiagnosisNotifier;
   /** Findings already logged at warning level (reset by Clear History). */
   private readonly loggedFindings = new FindingNews();
+  /** Endpoints already offered a Sign In notification since they last opened. */
+  private readonly askedSignIn = new Set<string>();
 
   constructor(deps: EndpointManagerDeps) {
     super();
@@ -134,8 +140,14 @@ export class EndpointManager extends Disposable {
     // Loaded on first use: the transports pull in undici, ws and grpc-js, which take a noticeable
     // share of a second to evaluate; an install with no endpoint never pays for them.
     const { createTransport } = await import('../transports/index.ts');
+    const { withSignIn } = await import('../transports/oauth/withSignIn.ts');
+    await this.deps.signIns.preload();
     const monitor = await this.deps.createMonitor({
-      transportFactory: createTransport,
+      transportFactory: withSignIn(createTransport, {
+        store: this.deps.signIns,
+        renewAccount: async (record) => (await import('./commands/signIn.ts')).renewAccount(record, redactor),
+        onRefresh: (endpoint, outcome, detail) => (outcome === 'refreshed' ? log.info(`[${endpoint}] ${detail}`) : log.warn(`[${endpoint}] ${detail}`)),
+      }),
       resolveSecret: this.deps.wrapResolver ? this.deps.wrapResolver((name) => secrets.get(name)) : (name) => secrets.get(name),
       secretHint: SECRET_HINT,
     });
@@ -175,9 +187,20 @@ export class EndpointManager extends Disposable {
       this.notifier.notify(event);
     } else {
       this.deps.log.event(event);
+      if (event.event === 'error' && event.cause === 'auth') this.offerSignIn(event.endpoint, event.message);
+      if (event.event === 'open') this.askedSignIn.delete(event.endpoint);
     }
     if (event.event !== 'message') this.deps.historyFile.schedule(() => this.history());
     this.changed.fire(this.deps.redactor.redactDeep(event));
+  }
+
+  /** One "Sign In" notification per endpoint until it opens again (a failed sign-in must not nag). */
+  private offerSignIn(endpoint: string, message: string): void {
+    if (this.askedSignIn.has(endpoint) || !(this.settings?.notifications ?? true)) return;
+    this.askedSignIn.add(endpoint);
+    void vscode.window.showWarningMessage(this.deps.redactor.redact(`Stream Health: ${endpoint}: ${message}`), SIGN_IN).then((choice) => {
+      if (choice === SIGN_IN) void vscode.commands.executeCommand('streamHealth.signIn', endpoint);
+    });
   }
 
   private onSecretChanged(name: string): void {

@@ -13,6 +13,7 @@ import { HistoryFile } from './historyFile.ts';
 import { Log } from './log.ts';
 import { Redactor } from './redaction.ts';
 import { SecretStore } from './secretStore.ts';
+import { SecretSignInStore } from './signInStore.ts';
 import { StatusBar } from './statusBar.ts';
 import { Disposable, toDisposable } from './util/dispose.ts';
 
@@ -33,12 +34,14 @@ class StreamHealthExtension extends Disposable {
     this._register(toDisposable(() => (Emitter.onListenerError = previousListenerError)));
 
     const secrets = this._register(new SecretStore(context.secrets, redactor));
+    const signIns = new SecretSignInStore(context.secrets, redactor);
     const historyFile = new HistoryFile({ dir: context.globalStorageUri.fsPath });
     this._register(historyFile);
     let discovery: DiscoveryService | undefined;
     this.manager = this._register(new EndpointManager({
       createMonitor: async (options) => new (await import('../core/monitor.ts')).Monitor(options),
       secrets,
+      signIns,
       redactor,
       log,
       historyFile,
@@ -71,6 +74,7 @@ class StreamHealthExtension extends Disposable {
     commandContext = {
       manager,
       secrets,
+      signIns,
       log,
       redactor,
       dashboard,

@@ -2,6 +2,7 @@
 // per-endpoint Markdown tooltip and the screen-reader label. No vscode import: unit-tested.
 
 import { formatAgo, formatDuration } from '../core/format.ts';
+import { needsSignIn } from '../core/model.ts';
 import type { EndpointStatus, HistorySnapshot } from '../core/model.ts';
 import type { SessionState } from '../core/states.ts';
 import { escapeMarkdown } from './format.ts';
@@ -58,6 +59,7 @@ function stateText(s: EndpointStatus, now: number): string {
   if (s.state === 'backoff' && s.nextAttemptAt !== undefined) {
     return `backoff, retry in ${formatDuration(s.nextAttemptAt - now)} (attempt ${s.attempt})`;
   }
+  if (needsSignIn(s)) return `Sign in required (Stream Health: Sign In…): ${s.reason ?? s.lastError?.message ?? ''}`;
   if ((s.state === 'failed' || s.state === 'paused') && s.reason) return `${s.state}: ${s.reason}`;
   if (s.state === 'connecting' && s.attempt > 1) return `connecting (attempt ${s.attempt})`;
   return s.state;

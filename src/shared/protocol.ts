@@ -70,6 +70,8 @@ export interface FromWebviewReconnect { readonly type: 'reconnect'; readonly end
 export interface FromWebviewPause { readonly type: 'pause'; readonly endpoint: string }
 export interface FromWebviewResume { readonly type: 'resume'; readonly endpoint: string }
 export interface FromWebviewMeasureIdle { readonly type: 'measureIdle'; readonly endpoint: string }
+/** The card's Sign In button (an endpoint that needs an OAuth sign-in). */
+export interface FromWebviewSignIn { readonly type: 'signIn'; readonly endpoint: string }
 export interface FromWebviewExportReport { readonly type: 'exportReport'; readonly format: ExportFormat }
 /** Clipboard writes go through the extension (VS Code's clipboard API works in every host). */
 export interface FromWebviewCopy { readonly type: 'copy'; readonly text: string; readonly label?: string }
@@ -82,6 +84,7 @@ export type FromWebviewMessage =
   | FromWebviewPause
   | FromWebviewResume
   | FromWebviewMeasureIdle
+  | FromWebviewSignIn
   | FromWebviewExportReport
   | FromWebviewCopy
   | FromWebviewMonitorDiscovered;

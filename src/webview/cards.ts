@@ -1,13 +1,14 @@
 // One card per endpoint: identity, state badge (icon + text + colour), live ages and countdowns,
 // cadence, drop counts, and the Reconnect / Pause-Resume / Measure buttons. Built once, updated in place.
 
+import { needsSignIn } from '../core/model.ts';
 import type { EndpointStatus } from '../core/model.ts';
 import { cardText, type CardText } from './cardText.ts';
 import type { Lane } from './laneStore.ts';
 import { h, setText } from './dom.ts';
 import { STATE_ICONS, STATE_LABELS, STATE_SEVERITY } from './format.ts';
 
-export type CardAction = 'reconnect' | 'pause' | 'resume' | 'measureIdle';
+export type CardAction = 'reconnect' | 'pause' | 'resume' | 'measureIdle' | 'signIn';
 
 interface Field {
   readonly row: HTMLElement;
@@ -26,6 +27,8 @@ export class EndpointCard {
   private readonly pauseButton: HTMLButtonElement;
   private readonly reconnectButton: HTMLButtonElement;
   private readonly measureButton: HTMLButtonElement;
+  /** Shown only while the endpoint needs an OAuth sign-in. */
+  private readonly signInButton: HTMLButtonElement;
   private status: EndpointStatus;
 
   constructor(doc: Document, status: EndpointStatus, onAction: (action: CardAction, endpoint: string) => void) {
@@ -67,6 +70,8 @@ export class EndpointCard {
     this.reconnectButton = button('Reconnect', 'action-reconnect', () => 'reconnect');
     this.pauseButton = button('Pause', 'action-pause', () => (this.status.state === 'paused' ? 'resume' : 'pause'));
     this.measureButton = button('Measure idle timeout', 'action-measure', () => 'measureIdle');
+    this.signInButton = button('Sign In', 'action-sign-in', () => 'signIn');
+    this.signInButton.hidden = true;
 
     this.element = h(doc, 'article', { class: 'card', testid: 'card', attrs: { 'data-endpoint': name, 'aria-label': `Endpoint ${name}` } }, [
       h(doc, 'header', { class: 'card-header' }, [
@@ -78,6 +83,7 @@ export class EndpointCard {
       this.source,
       h(doc, 'dl', { class: 'fields' }, Object.values(this.fields).map((f) => f.row)),
       h(doc, 'div', { class: 'actions', attrs: { role: 'group', 'aria-label': `Actions for ${name}` } }, [
+        this.signInButton,
         this.reconnectButton,
         this.pauseButton,
         this.measureButton,
@@ -93,7 +99,10 @@ export class EndpointCard {
     this.element.setAttribute('data-state', status.state);
     this.badge.className = `badge severity-${severity}`;
     setText(this.badgeIcon, STATE_ICONS[status.state]);
-    setText(this.badgeLabel, STATE_LABELS[status.state]);
+    const signIn = needsSignIn(status);
+    setText(this.badgeLabel, signIn ? 'Sign in required' : STATE_LABELS[status.state]);
+    this.signInButton.hidden = !signIn;
+    this.signInButton.setAttribute('aria-label', `Sign in to ${status.name}`);
     setText(this.url, status.url);
     this.url.setAttribute('title', status.url);
     const text = cardText(status, lane, now);

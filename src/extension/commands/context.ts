@@ -8,10 +8,12 @@ import type { EndpointManager } from '../endpointManager.ts';
 import type { Log } from '../log.ts';
 import type { Redactor } from '../redaction.ts';
 import type { SecretStore } from '../secretStore.ts';
+import type { SecretSignInStore } from '../signInStore.ts';
 
 export interface CommandContext {
   readonly manager: EndpointManager;
   readonly secrets: SecretStore;
+  readonly signIns: SecretSignInStore;
   readonly log: Log;
   readonly redactor: Redactor;
   readonly dashboard: { show(): void };

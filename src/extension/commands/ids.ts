@@ -6,5 +6,6 @@ export const COMMAND_IDS = [
   'streamHealth.resume', 'streamHealth.addEndpoint', 'streamHealth.measureIdleTimeout', 'streamHealth.setHeaderSecret',
   'streamHealth.clearHeaderSecret', 'streamHealth.exportReport', 'streamHealth.clearHistory', 'streamHealth.showLog',
   'streamHealth.discoverMcpServers', 'streamHealth.copyDiscoveredToSettings',
+  'streamHealth.signIn', 'streamHealth.signOut',
 ] as const;
 export type CommandId = (typeof COMMAND_IDS)[number];

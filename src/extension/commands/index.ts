@@ -11,6 +11,7 @@ import { measureIdleTimeout, type MeasureArgs } from './measureIdle.ts';
 import { ALL, pickEndpoint } from './pickEndpoint.ts';
 import { COMMAND_IDS, type CommandId } from './ids.ts';
 import { clearHeaderSecret, setHeaderSecret } from './secrets.ts';
+import { signInEndpoint, signOutEndpoint } from './signIn.ts';
 
 type Action = 'reconnect' | 'pause' | 'resume';
 
@@ -47,6 +48,8 @@ export class Commands extends Disposable {
         return ctx.discovery.pick(undefined, Array.isArray(names) ? names.filter((n): n is string => typeof n === 'string') : undefined);
       },
       'streamHealth.copyDiscoveredToSettings': (name) => ctx.discovery.copyToSettings(typeof name === 'string' ? name : undefined),
+      'streamHealth.signIn': (name) => signInEndpoint(ctx, name),
+      'streamHealth.signOut': (name) => signOutEndpoint(ctx, name),
     };
     for (const id of COMMAND_IDS) {
       this._register(vscode.commands.registerCommand(id, (...args: unknown[]) => this.run(id, handlers[id], args)));

@@ -10,6 +10,7 @@ import { sourceText } from '../discoveryModel.ts';
 import type { CommandContext } from '../commands/context.ts';
 import { exportReport } from '../commands/exportReport.ts';
 import { measureIdleTimeout } from '../commands/measureIdle.ts';
+import { signInEndpoint } from '../commands/signIn.ts';
 import type { DashboardModel } from './model.ts';
 import type { EndpointManager } from '../endpointManager.ts';
 
@@ -80,6 +81,10 @@ export class ExtensionDashboardModel implements DashboardModel {
 
   async measureIdle(endpoint: string): Promise<void> {
     await measureIdleTimeout(this.commandContext(), endpoint);
+  }
+
+  async signIn(endpoint: string): Promise<void> {
+    await signInEndpoint(this.commandContext(), endpoint);
   }
 
   async exportReport(format: 'json' | 'csv'): Promise<void> {

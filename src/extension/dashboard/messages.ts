@@ -21,6 +21,7 @@ export function parseFromWebview(raw: unknown): FromWebviewMessage | undefined {
     case 'pause':
     case 'resume':
     case 'measureIdle':
+    case 'signIn':
       return isText(m.endpoint, 1000) ? { type: m.type, endpoint: m.endpoint } : undefined;
     case 'exportReport':
       return m.format === 'json' || m.format === 'csv' ? { type: 'exportReport', format: m.format as ExportFormat } : undefined;

@@ -28,6 +28,8 @@ export interface DashboardModel {
   resume(endpoint?: string): void;
   /** Runs the idle probe with progress UI (the Measure Idle Timeout command). */
   measureIdle(endpoint: string): Promise<void>;
+  /** Runs the OAuth sign-in with progress UI (the Sign In command). */
+  signIn(endpoint: string): Promise<void>;
   /** Shows a save dialog and writes the report (the Export Report command). */
   exportReport(format: 'json' | 'csv'): Promise<void>;
 }

@@ -99,6 +99,9 @@ export class DashboardSession {
       case 'measureIdle':
         this.model.measureIdle(message.endpoint).catch((error: unknown) => this.host.reportFailure('Measure Idle Timeout', error));
         return;
+      case 'signIn':
+        this.model.signIn(message.endpoint).catch((error: unknown) => this.host.reportFailure('Sign In', error));
+        return;
       case 'exportReport':
         this.model.exportReport(message.format).catch((error: unknown) => this.host.reportFailure('Export Report', error));
         return;

@@ -12,6 +12,7 @@ import type { SseReader } from '../sseStream.ts';
 import { createHttpClient, discard, HTTP_TIMEOUTS, send } from './client.ts';
 import type { HttpClient, HttpResponse, SendOptions } from './client.ts';
 import { connectFailure, streamFailure } from './failures.ts';
+import type { SignInContext } from './failures.ts';
 
 /**
  * How long connect + handshake may take. A server silent for a whole idle window is as dead before the
@@ -67,6 +68,12 @@ export class HttpAttempt {
   }
   get opened(): boolean {
     return this.hasOpened;
+  }
+  /** Where a Bearer challenge is followed up (the protected-resource metadata), through this attempt's client. */
+  get signIn(): SignInContext | undefined {
+    // `"auth": "none"`: the user does not want sign-in here, so a Bearer challenge stays a plain 401.
+    if (!this.client || this.context.config.auth?.signIn === false) return undefined;
+    return { client: this.client, serverUrl: this.context.config.url };
   }
   get http(): HttpClient {
     if (!this.client) throw new Error('no HTTP client (attempt failed at setup)');

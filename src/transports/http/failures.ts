@@ -6,15 +6,28 @@ import type { EndInfo } from '../../core/transport.ts';
 import { brokenStreamShape, clientCertificateFailure, clientCertificatePage, chainMessage } from '../net/index.ts';
 import type { NetworkProfile } from '../net/index.ts';
 import { isHtmlPage, parseRetryAfter, serverText } from '../serverText.ts';
-import { header, HTTP_TIMEOUTS, mediaType, readBodyText } from './client.ts';
-import type { HttpResponse } from './client.ts';
+import { signInChallenge, signInFailure } from '../oauth/challenge.ts';
+import { discard, header, HTTP_TIMEOUTS, mediaType, readBodyText } from './client.ts';
+import type { HttpClient, HttpResponse } from './client.ts';
+
+/** Where a Bearer challenge's metadata is read from: the attempt's own client, and the server it was for. */
+export interface SignInContext {
+  readonly client: HttpClient;
+  readonly serverUrl: string;
+}
 
 /**
  * The EndInfo for a non-2xx (or non-stream) answer before the stream opened. `report` hears the
- * body's first bytes, so a gateway's error page can name it (nginx, Envoy, Cloudflare, HAProxy...).
+ * body's first bytes, so a gateway's error page can name it (nginx, Envoy, Cloudflare, HAProxy...);
+ * `signIn` reads an OAuth challenge's protected-resource metadata through the attempt's own client.
  */
-export async function statusFailure(response: HttpResponse, what: string, retryableNotFound = false, profile?: NetworkProfile, report?: (evidence: WireEvidence) => void): Promise<EndInfo> {
+export async function statusFailure(response: HttpResponse, what: string, retryableNotFound = false, profile?: NetworkProfile, report?: (evidence: WireEvidence) => void, signIn?: SignInContext): Promise<EndInfo> {
   const status = response.statusCode;
+  const challenge = signIn && (status === 401 || status === 403) ? signInChallenge(status, header(response, 'www-authenticate')) : undefined;
+  if (signIn && challenge) {
+    discard(response);
+    return signInFailure(status, what, signIn.serverUrl, challenge, signIn.client);
+  }
   const type = mediaType(response);
   const { text } = await readBodyText(response, HTTP_TIMEOUTS.excerptReadBytes).catch(() => ({ text: '' }));
   if (text) report?.({ body: text });

@@ -50,7 +50,7 @@ test('bad flags are usage errors that say what is wrong', () => {
     [['probe-idle', '--url', 'http://x', '--kind', 'sse', '--verbose'], /--verbose does not apply to probe-idle/],
     [['probe-idle', '--config', 'a'], /--config does not apply to probe-idle/],
     [['probe-idle'], /probe-idle needs --url URL --kind KIND/],
-    [[], /a command is required: watch, probe-idle or discover/],
+    [[], /a command is required: watch, probe-idle, discover, login, logout/],
     [['watch', 'extra', '--config', 'a'], /unexpected argument "extra"/],
   ];
   for (const [argv, pattern] of cases) {
@@ -113,4 +113,16 @@ test('secrets come from STREAM_HEALTH_SECRET_<NAME>', () => {
   assert.equal(envSecretResolver(env)('orders-prod.key'), 's3cr3t');
   assert.equal(envSecretResolver(env)('missing'), undefined);
   assert.deepEqual(envSecretValues(env), ['s3cr3t']);
+});
+
+test('parses login and logout; each needs --url and takes only its own options', () => {
+  assert.deepEqual(parseCommand(['login', '--url', 'https://mcp.example/mcp']), { command: 'login', url: 'https://mcp.example/mcp', openBrowser: true });
+  assert.deepEqual(parseCommand(['login', '--url', 'https://m/x', '--no-browser', '--timeout', '30']), { command: 'login', url: 'https://m/x', openBrowser: false, timeoutSeconds: 30 });
+  assert.deepEqual(parseCommand(['logout', '--url', 'https://m/x']), { command: 'logout', url: 'https://m/x' });
+  assert.deepEqual(parseCommand(['login', '--url', 'https://m/x', '--client-id', ' abc ', '--scopes', 'repo  read:org']), { command: 'login', url: 'https://m/x', openBrowser: true, clientId: 'abc', scopes: 'repo read:org' });
+  assert.throws(() => parseCommand(['login', '--url', 'https://m/x', '--scopes', ' ']), /--scopes needs a value/);
+  assert.throws(() => parseCommand(['login']), /login needs --url URL/);
+  assert.throws(() => parseCommand(['logout', '--url', 'https://m/x', '--no-browser']), /--no-browser does not apply to logout/);
+  assert.throws(() => parseCommand(['login', '--url', 'https://m/x', '--kind', 'mcp']), /--kind does not apply to login/);
+  assert.throws(() => parseCommand(['login', '--url', 'https://m/x', '--timeout', '0']), /--timeout takes a number of seconds greater than 0/);
 });

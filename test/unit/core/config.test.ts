@@ -135,3 +135,14 @@ test('edit distance counts an adjacent swap as one step', () => {
   assert.equal(editDistance('', 'abc'), 3);
   assert.equal(editDistance('same', 'same'), 0);
 });
+
+test('auth: "none", a clientId and scopes, or a clear error; other kinds cannot sign in', () => {
+  const parse = (auth: unknown, kind = 'mcp') => parseEndpoints([{ name: 'a', kind, url: kind === 'grpc' ? 'grpc://h:1' : 'https://h/mcp', auth }]);
+  assert.deepEqual(parse('none').endpoints[0]!.auth, { signIn: false, clientId: '', scopes: [] });
+  assert.deepEqual(parse({ clientId: ' abc ', scopes: ['repo', 'read:org'] }).endpoints[0]!.auth, { signIn: true, clientId: 'abc', scopes: ['repo', 'read:org'] });
+  assert.equal(parseEndpoints([{ name: 'a', kind: 'mcp', url: 'https://h/mcp' }]).endpoints[0]!.auth, undefined);
+  assert.match(parse('off').issues[0]!.message, /must be "none" \(no sign-in\) or an object/);
+  assert.match(parse({ scopes: ['a b'] }).issues[0]!.message, /scope names without spaces/);
+  assert.match(parse({ clientId: 'x' }, 'grpc').issues[0]!.message, /sign-in is for HTTP endpoints/);
+  assert.match(parseEndpoints([{ name: 'a', kind: 'mcp', url: 'https://h/mcp', auth: { clientID: 'x' } }]).warnings[0]!.message, /auth\.clientId|unknown field/);
+});

@@ -111,3 +111,13 @@ test('discovered servers: the source follows the name, the not-monitored ones ar
   assert.match(s.accessibilityLabel, /2 discovered MCP servers not monitored/);
   assert.equal(summarize({ statuses: [], blocked: [], issues: [], now: NOW, discovered: 1 }).visible, true);
 });
+
+test('an endpoint that needs sign-in says "Sign in required" in the tooltip and names the command', () => {
+  const lastError = { cause: 'auth' as const, message: 'sign in required: initialize answered 401', httpStatus: 401, at: NOW - 1000 };
+  const s = summarize({ statuses: [status('gh', 'failed', { kind: 'mcp', lastError, reason: 'sign in required: initialize answered 401 (not retried until you sign in)' })], blocked: [], issues: [], now: NOW });
+  assert.equal(s.level, 'error');
+  assert.match(s.tooltipMarkdown, /\| gh \| Sign in required \\\(Stream Health: Sign In…\\\): sign in required: initialize answered 401/);
+  // A plain 401 without the challenge stays "failed".
+  const plain = summarize({ statuses: [status('x', 'failed', { lastError: { ...lastError, cause: 'http-status' }, reason: 'HTTP 401' })], blocked: [], issues: [], now: NOW });
+  assert.doesNotMatch(plain.tooltipMarkdown, /Sign in required/);
+});

@@ -180,6 +180,20 @@ test('card buttons post typed actions; Pause turns into Resume for a paused endp
   await window.happyDOM.close();
 });
 
+test('an endpoint that needs sign-in shows "Sign in required" and a Sign In button; others hide it', async () => {
+  const { root, app, posted, window } = await mount();
+  const lastError = { cause: 'auth' as const, message: 'sign in required: initialize answered 401', httpStatus: 401, at: NOW - 1000 };
+  app.receive(snapshot([status({ name: 'a', state: 'failed', lastError, reason: 'sign in required' }), status({ name: 'b', state: 'failed', reason: 'HTTP 404' })]));
+  const [a, b] = [...root.querySelectorAll('[data-testid="card"]')];
+  const signIn = a!.querySelector('[data-testid="action-sign-in"]') as unknown as { hidden: boolean; click(): void };
+  assert.equal(signIn.hidden, false);
+  assert.equal(a!.querySelector('[data-testid="state-badge"]')!.textContent!.includes('Sign in required'), true);
+  assert.equal((b!.querySelector('[data-testid="action-sign-in"]') as unknown as { hidden: boolean }).hidden, true);
+  signIn.click();
+  assert.deepEqual(posted, [{ type: 'signIn', endpoint: 'a' }]);
+  await window.happyDOM.close();
+});
+
 test('findings show evidence, the fix and copyable snippets with values from the finding', async () => {
   const { root, app, posted, window } = await mount();
   app.receive(snapshot([status({ name: 'sse-behind-nginx', findings: [idleFinding] })], {

@@ -32,6 +32,9 @@ class FakeModel implements DashboardModel {
     this.calls.push(`measureIdle ${e}`);
     if (this.failMeasure) throw new Error('probe refused');
   }
+  async signIn(e: string) {
+    this.calls.push(`signIn ${e}`);
+  }
   async exportReport(f: 'json' | 'csv') { this.calls.push(`export ${f}`); }
   emit(e: StreamEvent | undefined) { for (const l of this.listeners) l(e); }
 }
@@ -140,8 +143,9 @@ test('actions reach the model; failures are reported; malformed messages are ign
   session.receive('ready');
   model.failMeasure = true;
   session.receive({ type: 'measureIdle', endpoint: 'a' });
+  session.receive({ type: 'signIn', endpoint: 'a' });
   await new Promise((r) => setImmediate(r));
-  assert.deepEqual(model.calls, ['reconnect a', 'pause a', 'resume a', 'export csv', 'measureIdle a']);
+  assert.deepEqual(model.calls, ['reconnect a', 'pause a', 'resume a', 'export csv', 'measureIdle a', 'signIn a']);
   assert.deepEqual(copied, ['nginx: proxy_read_timeout 300s;']);
   assert.deepEqual(failures, ['Measure Idle Timeout: probe refused']);
 });

@@ -1,0 +1,54 @@
+// Sign-ins (tokens, the registered client, the authorization server's metadata) in VS Code's
+// SecretStorage, one entry per server under `streamHealth.signIn.<server URL>`; the record names the
+// authorization server that issued the tokens. Every token read or written goes to the redactor first.
+
+import type * as vscode from 'vscode';
+import { recordSecrets } from '../transports/oauth/flow.ts';
+import type { SignInRecord, SignInStore } from '../transports/oauth/flow.ts';
+import type { Redactor } from './redaction.ts';
+
+export const SIGN_IN_KEY_PREFIX = 'streamHealth.signIn.';
+
+export class SecretSignInStore implements SignInStore {
+  private readonly storage: vscode.SecretStorage;
+  private readonly redactor: Redactor;
+
+  constructor(storage: vscode.SecretStorage, redactor: Redactor) {
+    this.storage = storage;
+    this.redactor = redactor;
+  }
+
+  private remember(record: SignInRecord): SignInRecord {
+    for (const secret of recordSecrets(record)) this.redactor.add(secret);
+    return record;
+  }
+
+  async get(serverUrl: string): Promise<SignInRecord | undefined> {
+    const text = await this.storage.get(`${SIGN_IN_KEY_PREFIX}${serverUrl}`);
+    if (!text) return undefined;
+    try {
+      return this.remember(JSON.parse(text) as SignInRecord);
+    } catch {
+      // A damaged entry is a missing sign-in: the server's challenge then asks for a new one.
+      return undefined;
+    }
+  }
+
+  async set(record: SignInRecord): Promise<void> {
+    this.remember(record);
+    await this.storage.store(`${SIGN_IN_KEY_PREFIX}${record.serverUrl}`, JSON.stringify(record));
+  }
+
+  async delete(serverUrl: string): Promise<boolean> {
+    const had = (await this.storage.get(`${SIGN_IN_KEY_PREFIX}${serverUrl}`)) !== undefined;
+    await this.storage.delete(`${SIGN_IN_KEY_PREFIX}${serverUrl}`);
+    return had;
+  }
+
+  /** Loads every stored sign-in's tokens into the redactor before any connect logs anything. */
+  async preload(): Promise<void> {
+    for (const key of await this.storage.keys()) {
+      if (key.startsWith(SIGN_IN_KEY_PREFIX)) await this.get(key.slice(SIGN_IN_KEY_PREFIX.length)).catch(() => undefined);
+    }
+  }
+}
