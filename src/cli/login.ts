@@ -16,6 +16,7 @@ import { loadEndpoints } from './endpoints.ts';
 import type { CliIo } from './io.ts';
 import { FileSignInStore, signInFilePath } from './signInStore.ts';
 import { EXIT } from './usage.ts';
+import { errorMessage } from '../core/util.ts';
 
 /** xdg-open and friends; a missing opener is not an error, the URL is printed anyway. */
 function openBrowser(url: string, env: NodeJS.ProcessEnv): void {
@@ -66,7 +67,7 @@ export async function runLogin(command: LoginCommand, io: CliIo): Promise<number
       redirect.close();
     }
   } catch (error) {
-    const what = error instanceof AuthFlowError ? `sign-in failed (${error.step}): ${error.message}` : `sign-in failed: ${error instanceof Error ? error.message : String(error)}`;
+    const what = error instanceof AuthFlowError ? `sign-in failed (${error.step}): ${error.message}` : `sign-in failed: ${errorMessage(error)}`;
     err(`stream-health: ${redact(what, secrets)}`);
     return EXIT.runtime;
   } finally {

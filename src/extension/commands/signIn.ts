@@ -13,6 +13,7 @@ import { startLoopbackRedirect } from '../../transports/oauth/loopback.ts';
 import type { EndpointStatus } from '../../core/model.ts';
 import { CommandInputError, type CommandContext } from './context.ts';
 import { pickEndpoint, ALL } from './pickEndpoint.ts';
+import { errorMessage } from '../../core/util.ts';
 
 async function chooseEndpoint(ctx: CommandContext, arg: unknown, title: string, filter: (s: EndpointStatus) => boolean): Promise<string | undefined> {
   if (typeof arg === 'string') return arg;
@@ -86,7 +87,7 @@ export async function signInEndpoint(ctx: CommandContext, arg?: unknown): Promis
     return true;
   } catch (error) {
     const step = error instanceof AuthFlowError ? ` (${error.step})` : '';
-    throw new CommandInputError(`Stream Health: sign-in to ${name} failed${step}: ${error instanceof Error ? error.message : String(error)}`);
+    throw new CommandInputError(`Stream Health: sign-in to ${name} failed${step}: ${errorMessage(error)}`);
   } finally {
     redirect.close();
     fetch.close();

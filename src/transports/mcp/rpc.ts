@@ -8,6 +8,7 @@ import type { HttpResponse } from '../http/index.ts';
 import { isHtmlPage, serverText } from '../serverText.ts';
 import { createSseReader } from '../sseStream.ts';
 import type { EndInfo } from '../../core/transport.ts';
+import { errorMessage } from '../../core/util.ts';
 
 export const CLIENT_INFO = { name: 'stream-health', version: '0.1.0' } as const;
 
@@ -184,7 +185,7 @@ export async function postNoReply(ctx: McpContext, url: string, headers: Record<
     discard(response);
     if (response.statusCode < 200 || response.statusCode >= 300) ctx.sink.warning(`${what}: the server answered HTTP ${response.statusCode}`);
   } catch (error) {
-    if (!ctx.attempt.ended) ctx.sink.warning(`${what} failed: ${error instanceof Error ? error.message : String(error)}`);
+    if (!ctx.attempt.ended) ctx.sink.warning(`${what} failed: ${errorMessage(error)}`);
   } finally {
     timeout.clear();
   }

@@ -8,6 +8,7 @@ import { serverText } from '../serverText.ts';
 import type { HttpClient } from '../http/client.ts';
 import { networkFetch } from '../http/networkFetch.ts';
 import { discoverResource } from './flow.ts';
+import { errorMessage } from '../../core/util.ts';
 
 export interface BearerChallenge {
   /** RFC 9728 `resource_metadata`; absent means well-known discovery on the server's origin. */
@@ -50,7 +51,7 @@ export async function signInFailure(status: number, what: string, serverUrl: str
     const scopes = challenge.scope ?? target.scopes;
     where = `authorization server ${target.authorizationServer}${scopes ? `, scopes "${scopes}"` : ''}`;
   } catch (error) {
-    where = `the sign-in metadata could not be read: ${serverText(error instanceof Error ? error.message : String(error), 300)}`;
+    where = `the sign-in metadata could not be read: ${serverText(errorMessage(error), 300)}`;
   } finally {
     fetch.close();
   }

@@ -21,6 +21,7 @@ import { serverText } from '../serverText.ts';
 import { AuthNetworkError } from '../http/networkFetch.ts';
 import type { NetworkFetch } from '../http/networkFetch.ts';
 import type { BearerChallenge } from './challenge.ts';
+import { errorMessage } from '../../core/util.ts';
 
 /** The steps of the flow, as named in errors. */
 export type AuthStep = 'resource-metadata' | 'server-metadata' | 'registration' | 'authorization' | 'redirect' | 'token' | 'refresh';
@@ -75,7 +76,7 @@ export const REFRESH_MARGIN_MS = 60_000;
 /** The SDK's OAuthError carries the RFC 6749 code (`invalid_grant`...) beside the server's description. */
 const reason = (error: unknown) => {
   const code = (error as { errorCode?: unknown }).errorCode;
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorMessage(error);
   return serverText(typeof code === 'string' && !message.startsWith(code) ? `${code}: ${message}` : message, 300);
 };
 

@@ -14,7 +14,7 @@ import { networkFetch } from '../http/networkFetch.ts';
 import { AuthFlowError, needsRefresh, recordSecrets, refresh, REFRESH_MARGIN_MS } from './flow.ts';
 import type { SignInRecord, SignInStore } from './flow.ts';
 
-export interface SignInOptions {
+export interface WithSignInOptions {
   readonly store: SignInStore;
   /** Endpoints that opted out (`"auth": "none"`) or kinds without HTTP are passed through untouched. */
   readonly applies?: (config: EndpointConfig) => boolean;
@@ -42,7 +42,7 @@ function refreshDelayMs(expiresAt: number, now: number): number {
   return Math.max(0, left - Math.min(REFRESH_MARGIN_MS, left / 2));
 }
 
-export function withSignIn(inner: TransportFactory, options: SignInOptions): TransportFactory {
+export function withSignIn(inner: TransportFactory, options: WithSignInOptions): TransportFactory {
   const applies = (config: EndpointConfig) => KIND_INFO[config.kind].signIn && config.auth?.signIn !== false && (options.applies?.(config) ?? true);
 
   async function refreshed(config: EndpointConfig, record: SignInRecord): Promise<SignInRecord> {
@@ -87,7 +87,7 @@ export function withSignIn(inner: TransportFactory, options: SignInOptions): Tra
       return true;
     };
     const signInLost = (error: unknown) =>
-      end({ cause: 'http-status', error: 'auth', detail: `sign in required: ${clean(error instanceof Error ? error.message : String(error))}`, retryable: false });
+      end({ cause: 'http-status', error: 'auth', detail: `sign in required: ${clean(errorMessage(error))}`, retryable: false });
 
     const start = (first: SignInRecord, retried: boolean) => {
       let record = first;
