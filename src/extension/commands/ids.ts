@@ -5,5 +5,6 @@ export const COMMAND_IDS = [
   'streamHealth.openDashboard', 'streamHealth.reconnect', 'streamHealth.reconnectAll', 'streamHealth.pause',
   'streamHealth.resume', 'streamHealth.addEndpoint', 'streamHealth.measureIdleTimeout', 'streamHealth.setHeaderSecret',
   'streamHealth.clearHeaderSecret', 'streamHealth.exportReport', 'streamHealth.clearHistory', 'streamHealth.showLog',
+  'streamHealth.copyFix', 'streamHealth.setHeartbeatSeconds',
 ] as const;
 export type CommandId = (typeof COMMAND_IDS)[number];
