@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import { Emitter } from '../core/events.ts';
 import { Commands } from './commands/index.ts';
 import type { CommandContext } from './commands/context.ts';
-import { registerDashboard } from './dashboard/manager.ts';
+import { registerDashboard, type DashboardManager } from './dashboard/manager.ts';
 import { ExtensionDashboardModel } from './dashboard/extensionModel.ts';
 import { EndpointManager } from './endpointManager.ts';
 import { HistoryFile } from './historyFile.ts';
@@ -29,12 +29,14 @@ export interface StreamHealthTestApi {
   readonly manager: EndpointManager;
   readonly problems: ProblemsPanel;
   readonly view: EndpointsView;
+  readonly dashboard: DashboardManager;
 }
 
 class StreamHealthExtension extends Disposable implements StreamHealthTestApi {
   readonly manager: EndpointManager;
   readonly problems: ProblemsPanel;
   readonly view: EndpointsView;
+  readonly dashboard: DashboardManager;
 
   constructor(context: vscode.ExtensionContext) {
     super();
@@ -77,7 +79,7 @@ class StreamHealthExtension extends Disposable implements StreamHealthTestApi {
     this.view = this._register(new EndpointsView(manager));
 
     let commandContext: CommandContext | undefined;
-    const dashboard = this._register(registerDashboard(context, new ExtensionDashboardModel(manager, () => commandContext!)));
+    const dashboard = this.dashboard = this._register(registerDashboard(context, new ExtensionDashboardModel(manager, () => commandContext!)));
     commandContext = {
       manager,
       secrets,

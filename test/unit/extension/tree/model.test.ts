@@ -10,7 +10,7 @@ function status(name: string, state: EndpointStatus['state'], extra: Partial<End
   return { name, kind: 'sse', url: `https://x.example/${name}`, state, attempt: 0, findings: [], heartbeatSeconds: 15, idleTimeoutSeconds: 45, ...extra };
 }
 
-function drop(at: number, cause: DropRecord['cause'] = 'server-closed'): DropRecord {
+function drop(at: number, cause: DropRecord['cause'] = 'eof'): DropRecord {
   return { at, cause, streamAgeMs: 60_000, silenceMs: 60_000, detail: `closed at ${at}` };
 }
 
@@ -26,7 +26,7 @@ test('state icons: open passes, stale warns, failed errors, paused is dimmed', (
 
 test('the description shows the live stream age and the last drop', () => {
   const s = status('a', 'open', { openedAt: NOW - 185_000, lastDrop: drop(NOW - 120_000) });
-  assert.equal(endpointDescription(s, NOW), 'open 3 min 05 s · last drop 2 min ago (server-closed)');
+  assert.equal(endpointDescription(s, NOW), 'open 3 min 05 s · last drop 2 min ago (eof)');
   assert.equal(endpointDescription(status('a', 'paused'), NOW), 'paused');
   assert.equal(endpointContext(status('a', 'paused')), 'endpoint-paused');
 });
@@ -36,7 +36,7 @@ test('drop rows: newest first, at most DROPS_SHOWN, our own reconnects left out'
   const history = { schemaVersion: 1, savedAt: '', endpoints: { a: { drops } } } as unknown as HistorySnapshot;
   const rows = dropRows(history, 'a', NOW);
   assert.equal(rows.length, DROPS_SHOWN);
-  assert.equal(rows[0]!.label, 'drop: server-closed');
+  assert.equal(rows[0]!.label, 'drop: eof');
   assert.match(rows[0]!.description, /^3 min ago, after 60 s, 60 s silent$/);
   assert.deepEqual(dropRows(undefined, 'a', NOW), []);
 });
