@@ -1,7 +1,7 @@
 // Reads settings files (JSON with comments and trailing commas) with VS Code's own parser: to list the
 // names of workspace endpoints that workspace trust keeps VS Code from showing us (never to run them),
-// and to find and edit one endpoint entry in place (the Problems panel's anchors and quick fixes).
-import { findNodeAtLocation, modify, parse, parseTree, type EditResult, type ParseError } from 'jsonc-parser';
+// and to find one endpoint entry in a file (the Problems panel's anchors).
+import { findNodeAtLocation, parse, parseTree, type ParseError } from 'jsonc-parser';
 
 /** The file's value; undefined when it has any syntax error, so a half-read file never names endpoints. */
 export function parseJsonc(text: string): unknown {
@@ -58,14 +58,4 @@ export function positionAt(text: string, offset: number): { line: number; charac
     }
   }
   return { line, character: offset - lineStart };
-}
-
-/** The text edits that set `[...path, index, field]` to `value`, keeping comments and layout. */
-export function setEntryField(text: string, path: readonly string[], index: number, field: string, value: unknown): EditResult {
-  return modify(text, [...path, index, field], value, { formattingOptions: detectFormatting(text) });
-}
-
-function detectFormatting(text: string): { insertSpaces: boolean; tabSize: number; eol: string } {
-  const indent = /\n([ \t]+)\S/.exec(text)?.[1] ?? '  ';
-  return { insertSpaces: !indent.startsWith('\t'), tabSize: indent.startsWith('\t') ? 1 : Math.min(indent.length, 8), eol: text.includes('\r\n') ? '\r\n' : '\n' };
 }

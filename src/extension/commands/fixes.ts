@@ -1,11 +1,12 @@
 // Copy Fix and Set heartbeatSeconds: the Problems panel's quick fixes, also runnable from the palette.
-// The heartbeat edit changes only that field of the entry (jsonc-parser's modify), so comments and
-// layout in settings.json stay as they were, and saves the file so the setting applies at once.
+// The heartbeat edit goes through WorkspaceConfiguration.update at the level that defines the entry:
+// the only write every host reloads at once (code-server does not notice a file: write to the user
+// settings.json). VS Code rewrites the endpoints array, so comments inside that array are lost; the
+// rest of the file keeps its comments and layout.
 
 import * as vscode from 'vscode';
 import { fixLines } from '../../shared/fixes/index.ts';
-import { setEntryField } from '../jsonc.ts';
-import { findAnchor, openDocumentFor } from '../problems/anchors.ts';
+import { SECTION } from '../settingsReader.ts';
 import { CommandInputError, KEEP_OPEN, type CommandContext } from './context.ts';
 import { ALL, pickEndpoint } from './pickEndpoint.ts';
 
@@ -50,17 +51,34 @@ export async function setHeartbeatSeconds(ctx: CommandContext, nameArg?: unknown
     seconds = Number(typed.trim());
   }
   if (!Number.isFinite(seconds) || seconds < 0 || seconds > 3600) throw new CommandInputError(`heartbeatSeconds must be from 0 to 3600, not ${seconds}.`);
-  const anchor = await findAnchor(ctx.anchors, name);
-  if (!anchor?.settingsEntry) {
+  const level = ctx.manager.origin(name);
+  const where = level && configurationTarget(level, name);
+  if (!where) {
     throw new CommandInputError(`"${name}" is not defined by a streamHealth.endpoints entry this command can edit; change heartbeatSeconds where it is defined.`);
   }
-  const document = openDocumentFor(anchor.uri) ?? await vscode.workspace.openTextDocument(anchor.uri);
-  const edits = setEntryField(document.getText(), anchor.settingsEntry.path, anchor.settingsEntry.index, 'heartbeatSeconds', seconds);
-  const edit = new vscode.WorkspaceEdit();
-  for (const e of edits) edit.replace(document.uri, new vscode.Range(document.positionAt(e.offset), document.positionAt(e.offset + e.length)), e.content);
-  if (!(await vscode.workspace.applyEdit(edit))) throw new CommandInputError(`Could not edit ${document.uri.fsPath}; is it read-only?`);
-  await document.save();
+  const config = vscode.workspace.getConfiguration(SECTION, where.scope);
+  const inspected = config.inspect<unknown[]>('endpoints');
+  const current = where.target === vscode.ConfigurationTarget.Global ? inspected?.globalValue
+    : where.target === vscode.ConfigurationTarget.Workspace ? inspected?.workspaceValue : inspected?.workspaceFolderValue;
+  const list = Array.isArray(current) ? current.map((e) => (isNamed(e, name) ? { ...(e as object), heartbeatSeconds: seconds } : e)) : [];
+  if (!list.some((e) => isNamed(e, name))) throw new CommandInputError(`No entry named "${name}" in those settings any more; reopen them and retry.`);
+  await config.update('endpoints', list, where.target);
   for (const provider of ctx.anchors) provider.invalidate();
-  ctx.log.info(`[${name}] heartbeatSeconds set to ${seconds} in ${document.uri.fsPath} (user action)`);
+  ctx.log.info(`[${name}] heartbeatSeconds set to ${seconds} in ${level} settings (user action)`);
   return seconds;
+}
+
+function isNamed(entry: unknown, name: string): boolean {
+  return typeof entry === 'object' && entry !== null && (entry as { name?: unknown }).name === name;
+}
+
+/** The configuration target (and folder, for folder settings) holding `name`'s entry. */
+function configurationTarget(level: 'user' | 'workspace' | 'workspaceFolder', name: string): { target: vscode.ConfigurationTarget; scope?: vscode.Uri } | undefined {
+  if (level === 'user') return { target: vscode.ConfigurationTarget.Global };
+  if (level === 'workspace') return { target: vscode.ConfigurationTarget.Workspace };
+  const folder = (vscode.workspace.workspaceFolders ?? []).find((f) => {
+    const value = vscode.workspace.getConfiguration(SECTION, f.uri).inspect<unknown[]>('endpoints')?.workspaceFolderValue;
+    return Array.isArray(value) && value.some((e) => isNamed(e, name));
+  });
+  return folder ? { target: vscode.ConfigurationTarget.WorkspaceFolder, scope: folder.uri } : undefined;
 }

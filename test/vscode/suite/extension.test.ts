@@ -8,10 +8,11 @@ import { COMMAND_IDS } from '../../../src/extension/commands/ids.ts';
 import type { StreamHealthTestApi } from '../../../src/extension/main.ts';
 import { extensionApi, setUserEndpoints, startSseServer, waitFor, type SseServer } from './support.ts';
 
-const FAST = { idleTimeoutSeconds: 10, reconnect: { initialDelaySeconds: 0.05, maxDelaySeconds: 0.2, jitter: 0 } };
+const FAST = { heartbeatSeconds: 2, idleTimeoutSeconds: 10, reconnect: { initialDelaySeconds: 0.05, maxDelaySeconds: 0.2, jitter: 0 } };
 
+/** The endpoint's state, or why it has none (an invalid entry names its problem). */
 function stateOf(api: StreamHealthTestApi, name: string): string | undefined {
-  return api.manager.status().find((s) => s.name === name)?.state;
+  return api.manager.status().find((s) => s.name === name)?.state ?? api.manager.issues().map((i) => i.text).join('; ');
 }
 
 function ourDiagnostics(): [vscode.Uri, vscode.Diagnostic][] {
@@ -83,7 +84,7 @@ describe('Stream Health in the extension host', function () {
     const lines = text.split('\n');
     assert.match(lines[diagnostic.range.start.line]!, /"name": "auth"/, 'on the entry that defines the endpoint');
     // The view's badge counts it as down.
-    assert.equal(api.view.view.badge?.value, 1);
+    await waitFor('the badge counting it', () => api.view.view.badge?.value, (v) => v === 1);
 
     // SecretStorage round trip: stored through the command, sent as the header, never in settings.
     assert.equal(await vscode.commands.executeCommand('streamHealth.setHeaderSecret', 'tok', 's3cret'), true);
@@ -92,7 +93,7 @@ describe('Stream Health in the extension host', function () {
     assert.equal(sse.authorization.get('/auth/x'), 'Bearer s3cret');
     assert.doesNotMatch(JSON.stringify(vscode.workspace.getConfiguration('streamHealth').inspect('endpoints')), /s3cret/);
     await waitFor('the error cleared', ourDiagnostics, (d) => d.length === 0);
-    assert.equal(api.view.view.badge, undefined);
+    await waitFor('the badge gone', () => api.view.view.badge, (v) => v === undefined);
     assert.equal(await vscode.commands.executeCommand('streamHealth.clearHeaderSecret', 'tok'), true);
   });
 
@@ -106,6 +107,8 @@ describe('Stream Health in the extension host', function () {
     assert.match(String(target?.path), /\/docs\/findings\.md$/, 'the code links to the findings docs');
     assert.match(String(target?.fragment), /^L\d+$/);
 
+    // Code actions are asked of an open document, as the editor's light bulb does.
+    await vscode.workspace.openTextDocument(uri);
     const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, diagnostic.range);
     const titles = actions.map((a) => a.title);
     for (const title of ['Copy Fix', 'Measure Idle Timeout', 'Open Dashboard']) assert.ok(titles.includes(title), `${title} in ${titles.join(', ')}`);
@@ -117,6 +120,8 @@ describe('Stream Health in the extension host', function () {
 
     const [name, seconds] = setHeartbeat.command!.arguments as [string, number];
     assert.equal(await vscode.commands.executeCommand(setHeartbeat.command!.command, name, seconds), seconds);
+    const saved = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+    assert.match(saved, new RegExp(`"heartbeatSeconds": ${seconds}\\b`), `the file has the new value:\n${saved}`);
     await waitFor('the entry edited', () => (vscode.workspace.getConfiguration('streamHealth').inspect<{ heartbeatSeconds?: number }[]>('endpoints')?.globalValue ?? [])[0]?.heartbeatSeconds, (v) => v === seconds);
 
     // The view shows the finding and the drops under the endpoint.
@@ -125,8 +130,8 @@ describe('Stream Health in the extension host', function () {
     assert.ok(children.includes('drop'), children.join(','));
 
     await setUserEndpoints([]);
+    await waitFor('the endpoint gone from the view', () => api.view.getChildren().length, (n) => n === 0);
     await waitFor('the warning cleared with the endpoint', ourDiagnostics, (d) => d.length === 0);
-    assert.deepEqual(api.view.getChildren(), []);
   });
 
   it('the dashboard serializer revives a panel of our view type', async () => {
