@@ -113,7 +113,7 @@ export async function ensureCodeServer(log: (line: string) => void = console.log
     npm_config_unsafe_perm: 'true',
   });
   const env: NodeJS.ProcessEnv = nodeBinDir ? { ...base, PATH: `${nodeBinDir}:${base.PATH ?? ''}` } : { ...base };
-  if (target.systemRipgrep) env.npm_config_ignore_scripts = 'true';
+  if (target.offlineInstallScripts) env.npm_config_ignore_scripts = 'true';
 
   mkdirSync(cacheDir, { recursive: true });
   const pkgJson = join(cacheDir, 'package.json');
@@ -142,7 +142,7 @@ export async function ensureCodeServer(log: (line: string) => void = console.log
     hint: 'Run it by hand in that folder to see the full output.',
   });
 
-  if (target.systemRipgrep) linkSystemRipgrep(join(csDir, 'lib', 'vscode', 'node_modules', '@vscode', 'ripgrep'));
+  if (target.offlineInstallScripts) linkSystemRipgrep(join(csDir, 'lib', 'vscode', 'node_modules', '@vscode', 'ripgrep'));
 
   step(3, `rebuilding ${NATIVE_MODULES.length} native modules against Node ${nodeVersion}`);
   const nodeGyp = findNodeGyp();
@@ -162,6 +162,17 @@ export async function ensureCodeServer(log: (line: string) => void = console.log
       env,
       quiet: true,
       hint: `Native build of ${mod} failed; libkrb5-dev, python3, make and g++ must be installed (scripts/setup.sh).`,
+    });
+  }
+
+  if (target.offlineInstallScripts) {
+    // code-server's own password hashing addon (N-API, so any Node's headers do).
+    log('  node-pre-gyp rebuild argon2 (from source)');
+    await runCommand(process.execPath, [join(cacheDir, 'node_modules', '@mapbox', 'node-pre-gyp', 'bin', 'node-pre-gyp'), 'rebuild', '--build-from-source', `--nodedir=${nodedir}`], {
+      cwd: join(cacheDir, 'node_modules', 'argon2'),
+      env: { ...env, npm_config_node_gyp: nodeGyp },
+      quiet: true,
+      hint: 'Native build of argon2 failed; python3, make and g++ must be installed (scripts/setup.sh).',
     });
   }
 

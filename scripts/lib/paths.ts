@@ -19,11 +19,11 @@ export interface CodeServerTarget {
   readonly node?: string;
   readonly cacheDir: string;
   /**
-   * Its @vscode/ripgrep fetches rg from GitHub in an install script, which CI cannot reach: the
-   * dependencies' install scripts are skipped (the native modules are rebuilt by hand anyway) and
-   * Debian's ripgrep (same 13.0.0) is linked in.
+   * Its install scripts fetch binaries from GitHub, which CI cannot reach (@vscode/ripgrep's rg,
+   * argon2's prebuilt addon): they are skipped (the native modules are rebuilt by hand anyway),
+   * Debian's ripgrep (the same 13.0.0) is linked in and argon2 is built from source.
    */
-  readonly systemRipgrep?: boolean;
+  readonly offlineInstallScripts?: boolean;
 }
 
 export const CURRENT_CODE_SERVER: CodeServerTarget = { version: CODE_SERVER_VERSION, cacheDir: CACHE_DIR };
@@ -34,7 +34,7 @@ export const CURRENT_CODE_SERVER: CodeServerTarget = { version: CODE_SERVER_VERS
 export const OLDEST_CODE_SERVER: CodeServerTarget = {
   version: '4.99.4',
   node: '20.20.2',
-  systemRipgrep: true,
+  offlineInstallScripts: true,
   cacheDir: join(REPO_ROOT, '.vscode-test', 'code-server-4.99.4'),
 };
 export const CODE_SERVER_TARGETS: readonly CodeServerTarget[] = [CURRENT_CODE_SERVER, OLDEST_CODE_SERVER];

@@ -3,6 +3,7 @@
 // the bundled Mocha suite inside the extension host and writes the results as JSON. Otherwise inert.
 import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import * as vscode from 'vscode';
 
 export interface HostTestResults {
   readonly vscodeVersion: string;
@@ -14,7 +15,6 @@ export async function activate(): Promise<void> {
   const suite = process.env.STREAM_HEALTH_HOST_TESTS_SUITE;
   const resultsFile = process.env.STREAM_HEALTH_HOST_TESTS_RESULTS;
   if (!suite || !resultsFile) return;
-  const vscode = await import('vscode');
   const write = (results: HostTestResults): void => writeFileSync(resultsFile, JSON.stringify(results, null, 2));
   try {
     // Mocha from the repository's node_modules (next to the suite), not bundled: it loads reporters
