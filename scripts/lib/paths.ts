@@ -24,6 +24,10 @@ export interface CodeServerTarget {
    * Debian's ripgrep (the same 13.0.0) is linked in and argon2 is built from source.
    */
   readonly offlineInstallScripts?: boolean;
+  /** Its default light and dark theme names when they are not the current release's. */
+  readonly themes?: { readonly light: string; readonly dark: string };
+  /** It opens an untrusted folder with a modal trust dialog (see Workbench.startupTrustDialog). */
+  readonly startupTrustDialog?: boolean;
 }
 
 export const CURRENT_CODE_SERVER: CodeServerTarget = { version: CODE_SERVER_VERSION, cacheDir: CACHE_DIR };
@@ -35,6 +39,8 @@ export const OLDEST_CODE_SERVER: CodeServerTarget = {
   version: '4.99.4',
   node: '20.20.2',
   offlineInstallScripts: true,
+  themes: { light: 'Light Modern', dark: 'Dark Modern' },
+  startupTrustDialog: true,
   cacheDir: join(REPO_ROOT, '.vscode-test', 'code-server-4.99.4'),
 };
 export const CODE_SERVER_TARGETS: readonly CodeServerTarget[] = [CURRENT_CODE_SERVER, OLDEST_CODE_SERVER];

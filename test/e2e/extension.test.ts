@@ -1,4 +1,5 @@
-// End to end: the packaged extension in a real VS Code (code-server 4.139 = VS Code 1.139) driven by
+// End to end: the packaged extension in a real VS Code (code-server 4.139 = VS Code 1.139 by default;
+// STREAM_HEALTH_CODE_SERVER=4.99.4 for VS Code 1.99, the oldest engines.vscode accepts) driven by
 // Playwright through Debian's Chromium, against the lab's real servers behind a real idle-killing proxy.
 // One code-server, one browser and one lab are shared by every test; each test waits on observable state.
 import assert from 'node:assert/strict';
@@ -16,7 +17,7 @@ import { ensureCodeServer, isCodeServerInstalled } from '../../scripts/lib/code-
 import { startCodeServer, writeWorkspaceSettings } from '../../scripts/lib/code-server.ts';
 import type { CodeServer } from '../../scripts/lib/code-server.ts';
 import { packageExtension } from '../../scripts/lib/package-extension.ts';
-import { SCREENSHOTS_DOC_DIR, TEST_RESULTS_DIR } from '../../scripts/lib/paths.ts';
+import { codeServerNode, CURRENT_CODE_SERVER, SCREENSHOTS_DOC_DIR, selectedCodeServer, TEST_RESULTS_DIR } from '../../scripts/lib/paths.ts';
 import { cleanupAll, onCleanup } from '../../scripts/lib/processes.ts';
 import { HOSTILE_TEXT, startCountingSseServer, startHostileServer } from './servers.ts';
 import type { TestServer } from './servers.ts';
@@ -30,9 +31,11 @@ const LIVE_TIMEOUT_MS = 60_000;
 const log = (line: string): void => console.log(`# ${line}`);
 
 // With a cached code-server the suite takes about 4 minutes; a first run also installs it (~8 minutes).
-const SUITE_TIMEOUT_MS = (isCodeServerInstalled() ? 12 : 25) * 60_000;
+const TARGET = selectedCodeServer();
+const WORKBENCH_OPTIONS = { themes: TARGET.themes, startupTrustDialog: TARGET.startupTrustDialog };
+const SUITE_TIMEOUT_MS = (isCodeServerInstalled(TARGET) ? 12 : 25) * 60_000;
 
-describe('Stream Health in a real VS Code', { timeout: SUITE_TIMEOUT_MS }, () => {
+describe(`Stream Health in a real VS Code (code-server ${TARGET.version})`, { timeout: SUITE_TIMEOUT_MS }, () => {
   let root: string;
   let lab: RunningLab;
   let hostile: TestServer;
@@ -56,7 +59,7 @@ describe('Stream Health in a real VS Code', { timeout: SUITE_TIMEOUT_MS }, () =>
     root = mkdtempSync(join(tmpdir(), 'stream-health-e2e-'));
     onCleanup(() => rmSync(root, { recursive: true, force: true }));
     const vsix = await packageExtension(log);
-    const entry = await ensureCodeServer(log);
+    const entry = await ensureCodeServer(log, TARGET);
     // Short proxy timeout and fast heartbeats so drops and findings come within seconds; the freezer
     // is frozen by the test, not on a schedule.
     lab = await startLab({
@@ -75,9 +78,9 @@ describe('Stream Health in a real VS Code', { timeout: SUITE_TIMEOUT_MS }, () =>
 
     trusted = join(root, 'trusted');
     writeWorkspaceSettings(trusted, { 'streamHealth.endpoints': steady });
-    server = await startCodeServer({ entry, rootDir: join(root, 'code-server'), vsix, log });
+    server = await startCodeServer({ entry, node: codeServerNode(TARGET), rootDir: join(root, 'code-server'), vsix, log });
     browser = await launchBrowser();
-    wb = await openWorkbench(browser, server.folderUrl(trusted));
+    wb = await openWorkbench(browser, server.folderUrl(trusted), WORKBENCH_OPTIONS);
     // Workspace trust lives in the browser's storage: grant it as a user would.
     await wb.trustWorkspace();
     log(`setup took ${Math.round(performance.now() - t0)} ms`);
@@ -290,8 +293,11 @@ describe('Stream Health in a real VS Code', { timeout: SUITE_TIMEOUT_MS }, () =>
       const file = join(TEST_RESULTS_DIR, `dashboard-${kind}.png`);
       await wb.screenshot(file);
       assert.ok(existsSync(file));
-      mkdirSync(SCREENSHOTS_DOC_DIR, { recursive: true });
-      copyFileSync(file, join(SCREENSHOTS_DOC_DIR, `dashboard-${kind}.png`));
+      // The README shows the current release; an older one's pictures stay in test-results/.
+      if (TARGET === CURRENT_CODE_SERVER) {
+        mkdirSync(SCREENSHOTS_DOC_DIR, { recursive: true });
+        copyFileSync(file, join(SCREENSHOTS_DOC_DIR, `dashboard-${kind}.png`));
+      }
     }
     if (viewport) await wb.page.setViewportSize(viewport);
   });
@@ -301,7 +307,7 @@ describe('Stream Health in a real VS Code', { timeout: SUITE_TIMEOUT_MS }, () =>
     onCleanup(() => counting.close());
     const untrusted = join(root, 'untrusted');
     writeWorkspaceSettings(untrusted, { 'streamHealth.endpoints': [{ name: 'untrusted-sse', kind: 'sse', url: counting.url, heartbeatSeconds: 2 }] });
-    const other = await openWorkbench(browser, server.folderUrl(untrusted));
+    const other = await openWorkbench(browser, server.folderUrl(untrusted), WORKBENCH_OPTIONS);
     try {
       await other.statusBarEntry('status.workspaceTrust').waitFor({ state: 'visible' });
       await other.runCommand('Stream Health: Open Dashboard');
