@@ -92,7 +92,6 @@ export class ProblemsPanel extends Disposable {
         if (this.refreshTimer) clearInterval(this.refreshTimer);
       },
     });
-    this.refreshTimer = setInterval(() => this.scheduleUpdate(), REFRESH_MS);
     void docs.load().then(() => this.invalidate());
   }
 
@@ -126,6 +125,7 @@ export class ProblemsPanel extends Disposable {
     if (this.isDisposed) return;
     const problems = problemsFor(this.manager.status());
     const key = problemsKey(problems);
+    this.syncRefreshTimer();
     if (key === this.lastKey) return;
     const published: PublishedProblem[] = [];
     const anchors = new Map<string, EndpointAnchor | undefined>();
@@ -149,6 +149,16 @@ export class ProblemsPanel extends Disposable {
     for (const { uri, diagnostics } of byUri.values()) this.collection.set(uri, diagnostics);
     this.published = published;
     this.lastKey = key;
+  }
+
+  /** The 5 s re-evaluation runs only while endpoints run: an idle install keeps no timer. */
+  private syncRefreshTimer(): void {
+    const needed = this.manager.status().length > 0;
+    if (needed && !this.refreshTimer) this.refreshTimer = setInterval(() => this.scheduleUpdate(), REFRESH_MS);
+    else if (!needed && this.refreshTimer) {
+      clearInterval(this.refreshTimer);
+      this.refreshTimer = undefined;
+    }
   }
 
   /** The published problem a diagnostic in `uri` stands for. */
