@@ -7,8 +7,11 @@ const production = process.argv.includes('--production');
 const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
 const watch = process.argv.includes('--watch');
 
-/** VS Code 1.139's extension host runs Node 22; never target whatever Node runs the build. */
-const NODE_TARGET = 'node22';
+/**
+ * The oldest extension host we support: VS Code 1.99 (engines.vscode) runs Node 20 (Electron 34;
+ * code-server 4.99 on Node 20). Never target whatever Node runs the build.
+ */
+const NODE_TARGET = 'node20';
 
 const common = {
   bundle: true,

@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(nginx haproxy squid tinyproxy apache2-utils caddy apache2 varnish golang-go rustfmt openjdk-17-jdk-headless python3 prometheus chromium libkrb5-dev iptables iproute2 procps)
+APT_PACKAGES=(nginx haproxy squid tinyproxy apache2-utils caddy apache2 varnish golang-go rustfmt openjdk-17-jdk-headless python3 prometheus chromium libkrb5-dev iptables iproute2 procps ripgrep)
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")

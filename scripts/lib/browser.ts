@@ -58,9 +58,25 @@ export class Workbench {
   }
 
   /** Waits for the workbench and the extension host to be up (the status bar is drawn late). */
+  /**
+   * Set for releases (VS Code 1.99) that greet an untrusted folder with a modal "Do you trust the
+   * authors" dialog instead of opening it in Restricted Mode: ready() answers "No" as a cautious
+   * user would, so every release starts in the same state and trustWorkspace() works the same.
+   */
+  startupTrustDialog = false;
+
   async ready(): Promise<void> {
     await this.page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 90_000 });
     await this.page.locator('.statusbar').waitFor({ state: 'visible', timeout: 60_000 });
+    if (this.startupTrustDialog) {
+      const no = this.page.locator('.monaco-dialog-box .monaco-button', { hasText: "No, I don't trust the authors" });
+      // A trusted folder (or a reload of one) shows no dialog: give it a few seconds, then go on.
+      const shown = await no.waitFor({ state: 'visible', timeout: 8000 }).then(() => true, () => false);
+      if (shown) {
+        await no.click();
+        await no.waitFor({ state: 'detached', timeout: UI_TIMEOUT_MS });
+      }
+    }
   }
 
   async reload(): Promise<void> {
@@ -200,9 +216,12 @@ export class Workbench {
   }
 
   /** Picks the theme with Preferences: Color Theme, as a user does, and waits for it to apply. */
+  /** Theme names differ by release (VS Code 1.99: "Dark Modern"); the default is the current one's. */
+  themes: Record<ThemeKind, string> = THEMES;
+
   async setTheme(kind: ThemeKind): Promise<void> {
     await this.runCommand('Preferences: Color Theme');
-    await this.pickItem(THEMES[kind]);
+    await this.pickItem(this.themes[kind]);
     await this.waitForTheme(kind);
   }
 
@@ -220,11 +239,18 @@ function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-export async function openWorkbench(browser: Browser, url: string): Promise<Workbench> {
+export interface WorkbenchOptions {
+  readonly themes?: Record<ThemeKind, string>;
+  readonly startupTrustDialog?: boolean;
+}
+
+export async function openWorkbench(browser: Browser, url: string, options: WorkbenchOptions = {}): Promise<Workbench> {
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
   const page = await context.newPage();
   page.setDefaultTimeout(UI_TIMEOUT_MS);
   const wb = new Workbench(page);
+  if (options.themes) wb.themes = options.themes;
+  wb.startupTrustDialog = options.startupTrustDialog ?? false;
   await page.goto(url);
   await wb.ready();
   return wb;

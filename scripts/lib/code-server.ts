@@ -27,10 +27,16 @@ export const BASE_USER_SETTINGS: Readonly<Record<string, unknown>> = {
 export interface CodeServerOptions {
   /** code-server's out/node/entry.js (from ensureCodeServer). */
   readonly entry: string;
+  /** The Node that runs it (codeServerNode(target)); default the one running us. */
+  readonly node?: string;
+  /** Extra environment for code-server and so for its extension host. */
+  readonly env?: NodeJS.ProcessEnv;
   /** Private folder for user data, extensions, config and logs. */
   readonly rootDir: string;
   /** Packaged extension to install before starting. */
   readonly vsix?: string;
+  /** More packages to install after it (the in-host test runner). */
+  readonly moreVsix?: readonly string[];
   /** Merged over BASE_USER_SETTINGS into User/settings.json. */
   readonly userSettings?: Record<string, unknown>;
   /** Written to Machine/settings.json before start: machine-scoped settings (http.proxy) of a remote window. */
@@ -92,10 +98,12 @@ export async function startCodeServer(opts: CodeServerOptions): Promise<CodeServ
   writeFileSync(settingsFile, JSON.stringify({ ...BASE_USER_SETTINGS, ...opts.userSettings }, null, 2) + '\n');
   if (opts.machineSettings) mergeSettingsFile(join(userDataDir, 'Machine', 'settings.json'), opts.machineSettings);
 
+  const node = opts.node ?? process.execPath;
   const common = ['--config', configFile, '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir];
-  if (opts.vsix) {
-    log(`code-server: installing ${opts.vsix}`);
-    await runCommand(process.execPath, [opts.entry, ...common, '--install-extension', opts.vsix, '--force'], {
+  for (const vsix of [opts.vsix, ...(opts.moreVsix ?? [])]) {
+    if (!vsix) continue;
+    log(`code-server: installing ${vsix}`);
+    await runCommand(node, [opts.entry, ...common, '--install-extension', vsix, '--force'], {
       cwd: opts.rootDir,
       quiet: true,
       hint: 'Rebuild the package with `npm run package` and retry.',
@@ -112,11 +120,11 @@ export async function startCodeServer(opts: CodeServerOptions): Promise<CodeServ
     '--disable-getting-started-override',
     ...(opts.trustAllWorkspaces ? ['--disable-workspace-trust'] : []),
   ];
-  const child = spawn(process.execPath, args, {
+  const child = spawn(node, args, {
     cwd: opts.rootDir,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, VSCODE_CLI: undefined, VSCODE_IPC_HOOK_CLI: undefined },
+    env: { ...process.env, ...opts.env, VSCODE_CLI: undefined, VSCODE_IPC_HOOK_CLI: undefined },
   });
   trackGroup(child);
   const pid = child.pid!;

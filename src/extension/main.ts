@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import { Emitter } from '../core/events.ts';
 import { Commands } from './commands/index.ts';
 import type { CommandContext } from './commands/context.ts';
-import { registerDashboard } from './dashboard/manager.ts';
+import { registerDashboard, type DashboardManager } from './dashboard/manager.ts';
 import { ExtensionDashboardModel } from './dashboard/extensionModel.ts';
 import { DiscoveryService } from './discovery.ts';
 import { EndpointManager } from './endpointManager.ts';
@@ -13,16 +13,33 @@ import { HistoryFile } from './historyFile.ts';
 import { Log } from './log.ts';
 import { Redactor } from './redaction.ts';
 import { SecretStore } from './secretStore.ts';
+import { SettingsAnchorProvider } from './problems/anchors.ts';
+import { FindingDocs, ProblemsPanel } from './problems/panel.ts';
 import { SecretSignInStore } from './signInStore.ts';
 import { StatusBar } from './statusBar.ts';
+import { EndpointsView } from './tree/view.ts';
 import { Disposable, toDisposable } from './util/dispose.ts';
 
 /** Events that change what the status bar shows; heartbeats only move "x s ago" (the 5 s tick). */
 const STATUS_EVENTS = new Set(['open', 'stale', 'drop', 'error', 'backoff', 'diagnosis', 'paused', 'resumed']);
 
-class StreamHealthExtension extends Disposable {
+/**
+ * What activate() returns: read-only views of the parts, for the in-extension-host tests. Not a
+ * stable API for other extensions.
+ */
+export interface StreamHealthTestApi {
+  readonly manager: EndpointManager;
+  readonly problems: ProblemsPanel;
+  readonly view: EndpointsView;
+  readonly dashboard: DashboardManager;
+}
+
+class StreamHealthExtension extends Disposable implements StreamHealthTestApi {
   readonly manager: EndpointManager;
   readonly discovery: DiscoveryService;
+  readonly problems: ProblemsPanel;
+  readonly view: EndpointsView;
+  readonly dashboard: DashboardManager;
 
   constructor(context: vscode.ExtensionContext) {
     super();
@@ -67,10 +84,17 @@ class StreamHealthExtension extends Disposable {
     this._register(discovery.onDidChange(() => statusBar.scheduleUpdate()));
     this._register(manager.onDidChange((event) => {
       if (!event || STATUS_EVENTS.has(event.event)) statusBar.scheduleUpdate();
+      // Menus offer endpoint-only commands once there is an endpoint.
+      if (!event) void vscode.commands.executeCommand('setContext', 'streamHealth.hasEndpoints', manager.endpoints().length > 0);
     }));
 
+    // MCP-config discovery adds its own AnchorProvider here (server keys in .vscode/mcp.json).
+    const anchors = [new SettingsAnchorProvider((name) => manager.origin(name), vscode.Uri.joinPath(context.globalStorageUri, '..', '..', 'settings.json'))];
+    this.problems = this._register(new ProblemsPanel(manager, anchors, new FindingDocs(context.extensionUri)));
+    this.view = this._register(new EndpointsView(manager));
+
     let commandContext: CommandContext | undefined;
-    const dashboard = this._register(registerDashboard(context, new ExtensionDashboardModel(manager, () => commandContext!)));
+    const dashboard = this.dashboard = this._register(registerDashboard(context, new ExtensionDashboardModel(manager, () => commandContext!)));
     commandContext = {
       manager,
       secrets,
@@ -81,6 +105,7 @@ class StreamHealthExtension extends Disposable {
       discovery,
       extensionVersion: String(context.extension.packageJSON.version ?? '0.0.0'),
       extensionUri: context.extensionUri,
+      anchors,
     };
     this._register(new Commands(commandContext));
   }
@@ -88,12 +113,13 @@ class StreamHealthExtension extends Disposable {
 
 let root: StreamHealthExtension | undefined;
 
-export async function activate(context: vscode.ExtensionContext): Promise<void> {
+export async function activate(context: vscode.ExtensionContext): Promise<StreamHealthTestApi> {
   root = new StreamHealthExtension(context);
   context.subscriptions.push(root);
   await root.manager.refresh();
   // Not awaited: reading other clients' files and the offer must not hold up activation.
   void root.discovery.refresh();
+  return root;
 }
 
 /** VS Code awaits this before disposing subscriptions: the history gets written first. */

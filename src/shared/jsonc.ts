@@ -1,6 +1,7 @@
 // Reads JSON with comments and trailing commas (settings files, MCP client configs) with VS Code's own
-// parser, so text inside strings is never rewritten and a syntax error can name its line.
-import { parse, printParseErrorCode, type ParseError } from 'jsonc-parser';
+// parser, so text inside strings is never rewritten and a syntax error can name its line; and finds one
+// endpoint entry in a settings file (the Problems panel's anchors).
+import { findNodeAtLocation, parse, parseTree, printParseErrorCode, type ParseError } from 'jsonc-parser';
 
 /** The file's value; undefined when it has any syntax error, so a half-read file never names endpoints. */
 export function parseJsonc(text: string): unknown {
@@ -28,4 +29,48 @@ export function readJsonc(text: string): JsoncRead {
 export function settingValue(settings: unknown, key: string): unknown {
   if (typeof settings !== 'object' || settings === null || Array.isArray(settings)) return undefined;
   return (settings as Record<string, unknown>)[key];
+}
+
+/** Where one `streamHealth.endpoints` element sits in a settings file's text. */
+export interface EntryLocation {
+  /** Index in the endpoints array (for edits: `[key, index, field]`). */
+  readonly index: number;
+  /** Offset and length of the entry's `"name": "..."` pair (or the whole element without one). */
+  readonly offset: number;
+  readonly length: number;
+}
+
+/**
+ * Finds the endpoints-array element named `name` under `path` (`['streamHealth.endpoints']`, or
+ * `['settings', 'streamHealth.endpoints']` in a .code-workspace file). Comments and trailing commas
+ * are fine; an unparsable region simply yields no location.
+ */
+export function locateEntry(text: string, path: readonly string[], name: string): EntryLocation | undefined {
+  const root = parseTree(text, [], { allowTrailingComma: true, disallowComments: false });
+  if (!root) return undefined;
+  const array = findNodeAtLocation(root, [...path]);
+  if (!array || array.type !== 'array') return undefined;
+  const elements = array.children ?? [];
+  for (let index = 0; index < elements.length; index++) {
+    const element = elements[index]!;
+    if (element.type !== 'object') continue;
+    const nameValue = findNodeAtLocation(element, ['name']);
+    if (nameValue?.value !== name) continue;
+    const pair = nameValue.parent ?? element;
+    return { index, offset: pair.offset, length: pair.length };
+  }
+  return undefined;
+}
+
+/** 0-based line and character of `offset` in `text`. */
+export function positionAt(text: string, offset: number): { line: number; character: number } {
+  let line = 0;
+  let lineStart = 0;
+  for (let i = 0; i < offset && i < text.length; i++) {
+    if (text.charCodeAt(i) === 10) {
+      line++;
+      lineStart = i + 1;
+    }
+  }
+  return { line, character: offset - lineStart };
 }

@@ -6,6 +6,7 @@ import { StreamHealthError } from '../../core/errors.ts';
 import type { DiscoveryService } from '../discovery.ts';
 import type { EndpointManager } from '../endpointManager.ts';
 import type { Log } from '../log.ts';
+import type { AnchorProvider } from '../problems/anchors.ts';
 import type { Redactor } from '../redaction.ts';
 import type { SecretStore } from '../secretStore.ts';
 import type { SecretSignInStore } from '../signInStore.ts';
@@ -21,6 +22,14 @@ export interface CommandContext {
   readonly discovery: DiscoveryService;
   readonly extensionVersion: string;
   readonly extensionUri: vscode.Uri;
+  /** Where endpoints are defined (Set heartbeatSeconds edits there). */
+  readonly anchors: readonly AnchorProvider[];
+}
+
+/** An endpoint name from a command argument: a string, or a Stream Health view row (`{ endpoint }`). */
+export function endpointName(arg: unknown): unknown {
+  if (typeof arg === 'object' && arg !== null && typeof (arg as { endpoint?: unknown }).endpoint === 'string') return (arg as { endpoint: string }).endpoint;
+  return arg;
 }
 
 /** `'*'` (or `{ all: true }`) from automation means every endpoint. */

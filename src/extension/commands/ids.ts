@@ -7,5 +7,6 @@ export const COMMAND_IDS = [
   'streamHealth.clearHeaderSecret', 'streamHealth.exportReport', 'streamHealth.clearHistory', 'streamHealth.showLog',
   'streamHealth.discoverMcpServers', 'streamHealth.copyDiscoveredToSettings',
   'streamHealth.signIn', 'streamHealth.signOut',
+  'streamHealth.copyFix', 'streamHealth.setHeartbeatSeconds',
 ] as const;
 export type CommandId = (typeof COMMAND_IDS)[number];

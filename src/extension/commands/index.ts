@@ -5,7 +5,8 @@ import * as vscode from 'vscode';
 import { errorMessage } from '../../core/util.ts';
 import { Disposable } from '../util/dispose.ts';
 import { addEndpoint, type SettingsTarget } from './addEndpoint.ts';
-import { isAll, type CommandContext } from './context.ts';
+import { endpointName, isAll, type CommandContext } from './context.ts';
+import { copyFix, setHeartbeatSeconds } from './fixes.ts';
 import { exportReport, type ExportArgs } from './exportReport.ts';
 import { measureIdleTimeout, type MeasureArgs } from './measureIdle.ts';
 import { ALL, pickEndpoint } from './pickEndpoint.ts';
@@ -23,10 +24,10 @@ export class Commands extends Disposable {
     this.ctx = ctx;
     const handlers: Record<CommandId, (...args: unknown[]) => unknown> = {
       'streamHealth.openDashboard': () => ctx.dashboard.show(),
-      'streamHealth.reconnect': (name) => this.act('reconnect', name),
+      'streamHealth.reconnect': (name) => this.act('reconnect', endpointName(name)),
       'streamHealth.reconnectAll': () => this.act('reconnect', '*'),
-      'streamHealth.pause': (name) => this.act('pause', name),
-      'streamHealth.resume': (name) => this.act('resume', name),
+      'streamHealth.pause': (name) => this.act('pause', endpointName(name)),
+      'streamHealth.resume': (name) => this.act('resume', endpointName(name)),
       'streamHealth.addEndpoint': (entry, target) => {
         // A keybinding passes one argument: accept { entry, target } as well as (entry, target).
         if (entry && typeof entry === 'object' && 'entry' in entry) {
@@ -35,11 +36,11 @@ export class Commands extends Disposable {
         }
         return addEndpoint(ctx, entry, (target as SettingsTarget | undefined) ?? 'user');
       },
-      'streamHealth.measureIdleTimeout': (name, args) => measureIdleTimeout(ctx, name as string | undefined, (args as MeasureArgs | undefined) ?? {}),
+      'streamHealth.measureIdleTimeout': (name, args) => measureIdleTimeout(ctx, endpointName(name) as string | undefined, (args as MeasureArgs | undefined) ?? {}),
       'streamHealth.setHeaderSecret': (name, value) => setHeaderSecret(ctx, name as string | undefined, value as string | undefined),
       'streamHealth.clearHeaderSecret': (name) => clearHeaderSecret(ctx, name as string | undefined),
       'streamHealth.exportReport': (args) => exportReport(ctx, typeof args === 'string' ? { format: args as ExportArgs['format'] } : (args as ExportArgs | undefined) ?? {}),
-      'streamHealth.clearHistory': (name) => this.clearHistory(name),
+      'streamHealth.clearHistory': (name) => this.clearHistory(endpointName(name)),
       'streamHealth.showLog': () => ctx.log.show(),
       // Automation passes { monitor: [names] } to choose without the Quick Pick.
       'streamHealth.discoverMcpServers': async (args) => {
@@ -50,6 +51,8 @@ export class Commands extends Disposable {
       'streamHealth.copyDiscoveredToSettings': (name) => ctx.discovery.copyToSettings(typeof name === 'string' ? name : undefined),
       'streamHealth.signIn': (name) => signInEndpoint(ctx, name),
       'streamHealth.signOut': (name) => signOutEndpoint(ctx, name),
+      'streamHealth.copyFix': (name, finding) => copyFix(ctx, endpointName(name), finding),
+      'streamHealth.setHeartbeatSeconds': (name, seconds) => setHeartbeatSeconds(ctx, endpointName(name), seconds),
     };
     for (const id of COMMAND_IDS) {
       this._register(vscode.commands.registerCommand(id, (...args: unknown[]) => this.run(id, handlers[id], args)));

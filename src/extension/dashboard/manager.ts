@@ -134,7 +134,7 @@ export class DashboardManager extends Disposable implements vscode.WebviewPanelS
 }
 
 /** One-line wiring for the extension: `registerDashboard(context, model).show()` from a command. */
-export function registerDashboard(context: vscode.ExtensionContext, model: DashboardModel): { show(): void; dispose(): void } {
+export function registerDashboard(context: vscode.ExtensionContext, model: DashboardModel): DashboardManager {
   const manager = new DashboardManager(context, model);
   context.subscriptions.push(manager);
   return manager;
