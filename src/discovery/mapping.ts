@@ -37,6 +37,8 @@ export interface DiscoveredServer {
   readonly url?: string;
   /** Every file that lists this URL, first one first. */
   readonly sources: readonly DiscoverySource[];
+  /** Each place that lists it: the source and the server's key there (CodeLens, Problems-panel anchors). */
+  readonly entries: readonly { readonly source: DiscoverySource; readonly key: string }[];
   /** `skipped`: not monitorable (stdio, disabled, no URL...); `reason` says why. Secrets are checked by the host. */
   readonly status: DiscoveredStatus;
   readonly reason?: string;
@@ -269,7 +271,8 @@ export function mapServers(parsed: readonly ParsedSource[], options: MapOptions)
     const first = group[0]!;
     const name = uniqueName(first);
     const sources = [...new Set(group.map((m) => m.source))];
-    const common = { name, sources, secrets: first.secrets, notes: first.notes, ...(first.kind ? { kind: first.kind } : {}), ...(first.url !== undefined ? { url: first.url } : {}) };
+    const entries = group.map((m) => ({ source: m.source, key: m.key }));
+    const common = { name, sources, entries, secrets: first.secrets, notes: first.notes, ...(first.kind ? { kind: first.kind } : {}), ...(first.url !== undefined ? { url: first.url } : {}) };
     if (first.reason !== undefined) {
       servers.push({ ...common, status: 'skipped', reason: first.reason });
       continue;

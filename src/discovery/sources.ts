@@ -14,6 +14,20 @@ export type SourceSection =
   | { readonly kind: 'mcpServers' } // Claude, Cursor, Windsurf, Gemini: { mcpServers }
   | { readonly kind: 'claude-project'; readonly project: string }; // ~/.claude.json projects["<abs>"].mcpServers
 
+/** The JSON path of the object of server name to server in a source's file (for locating a server's key). */
+export function sectionPath(section: SourceSection): string[] {
+  switch (section.kind) {
+    case 'servers':
+      return ['servers'];
+    case 'mcp-setting':
+      return ['mcp', 'servers'];
+    case 'mcpServers':
+      return ['mcpServers'];
+    case 'claude-project':
+      return ['projects', section.project, 'mcpServers'];
+  }
+}
+
 export interface DiscoverySource {
   readonly client: DiscoveryClient;
   /** Workspace files are read only in a trusted workspace; user files always. */

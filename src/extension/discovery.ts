@@ -94,6 +94,21 @@ export class DiscoveryService extends Disposable {
     return server && !this.deps.manager.isFromSettings(name) ? sourceText(server) : undefined;
   }
 
+  /** Every server of the last read (ready and skipped), with where each is listed: CodeLens and anchors. */
+  servers(): readonly DiscoveredServer[] {
+    return this.result.servers;
+  }
+
+  /** A discovered endpoint that runs now (not one that lives in streamHealth.endpoints), or undefined. */
+  monitoredServer(name: string): DiscoveredServer | undefined {
+    return this.deps.manager.isFromSettings(name) ? undefined : this.monitored.find((s) => s.name === name);
+  }
+
+  /** The names of the discovered endpoints that run now. */
+  monitoredNames(): string[] {
+    return this.monitored.map((s) => s.name);
+  }
+
   /** Found and monitorable but not monitored: the dashboard's Discovered group and the tooltip count. */
   notMonitored(): readonly DiscoveredServer[] {
     return this.available;
@@ -242,10 +257,10 @@ export class DiscoveryService extends Disposable {
     }
   }
 
-  /** The dashboard's Monitor button: this one as well as those already running. */
-  async monitor(name: string): Promise<void> {
+  /** The dashboard's Monitor button and the CodeLens: this one as well as those already running. */
+  async monitor(name: string): Promise<string[] | undefined> {
     await this.chain;
-    await this.pick(undefined, [...this.monitored.map((s) => s.name), name]);
+    return this.pick(undefined, [...this.monitoredNames(), name]);
   }
 
   /** A token written in another client's file is used from memory; Copy to Settings moves it into SecretStorage. */

@@ -13,7 +13,8 @@ import { HistoryFile } from './historyFile.ts';
 import { Log } from './log.ts';
 import { Redactor } from './redaction.ts';
 import { SecretStore } from './secretStore.ts';
-import { SettingsAnchorProvider } from './problems/anchors.ts';
+import { McpConfigLenses } from './codeLens/provider.ts';
+import { DiscoveryAnchorProvider, SettingsAnchorProvider } from './problems/anchors.ts';
 import { FindingDocs, ProblemsPanel } from './problems/panel.ts';
 import { SecretSignInStore } from './signInStore.ts';
 import { StatusBar } from './statusBar.ts';
@@ -32,6 +33,7 @@ export interface StreamHealthTestApi {
   readonly problems: ProblemsPanel;
   readonly view: EndpointsView;
   readonly dashboard: DashboardManager;
+  readonly lenses: McpConfigLenses;
 }
 
 class StreamHealthExtension extends Disposable implements StreamHealthTestApi {
@@ -40,6 +42,7 @@ class StreamHealthExtension extends Disposable implements StreamHealthTestApi {
   readonly problems: ProblemsPanel;
   readonly view: EndpointsView;
   readonly dashboard: DashboardManager;
+  readonly lenses: McpConfigLenses;
 
   constructor(context: vscode.ExtensionContext) {
     super();
@@ -88,9 +91,14 @@ class StreamHealthExtension extends Disposable implements StreamHealthTestApi {
       if (!event) void vscode.commands.executeCommand('setContext', 'streamHealth.hasEndpoints', manager.endpoints().length > 0);
     }));
 
-    // MCP-config discovery adds its own AnchorProvider here (server keys in .vscode/mcp.json).
-    const anchors = [new SettingsAnchorProvider((name) => manager.origin(name), vscode.Uri.joinPath(context.globalStorageUri, '..', '..', 'settings.json'))];
-    this.problems = this._register(new ProblemsPanel(manager, anchors, new FindingDocs(context.extensionUri)));
+    const anchors = [
+      new SettingsAnchorProvider((name) => manager.origin(name), vscode.Uri.joinPath(context.globalStorageUri, '..', '..', 'settings.json')),
+      new DiscoveryAnchorProvider((name) => discovery.monitoredServer(name)),
+    ];
+    const problems = this.problems = this._register(new ProblemsPanel(manager, anchors, new FindingDocs(context.extensionUri)));
+    // A re-read MCP config file may have moved a server's key.
+    this._register(discovery.onDidChange(() => problems.invalidate()));
+    this.lenses = this._register(new McpConfigLenses(manager, discovery));
     this.view = this._register(new EndpointsView(manager));
 
     let commandContext: CommandContext | undefined;

@@ -1,6 +1,7 @@
 // Reads JSON with comments and trailing commas (settings files, MCP client configs) with VS Code's own
 // parser, so text inside strings is never rewritten and a syntax error can name its line; and finds one
-// endpoint entry in a settings file (the Problems panel's anchors).
+// endpoint entry in a settings file or one server's key in an MCP config file (Problems-panel anchors,
+// CodeLens).
 import { findNodeAtLocation, parse, parseTree, printParseErrorCode, type ParseError } from 'jsonc-parser';
 
 /** The file's value; undefined when it has any syntax error, so a half-read file never names endpoints. */
@@ -60,6 +61,38 @@ export function locateEntry(text: string, path: readonly string[], name: string)
     return { index, offset: pair.offset, length: pair.length };
   }
   return undefined;
+}
+
+/** Where one property key sits: offset and length of the key string, quotes included. */
+export interface KeyLocation {
+  readonly key: string;
+  readonly offset: number;
+  readonly length: number;
+}
+
+/**
+ * The keys of the object under `path` (`['servers']` in a VS Code mcp.json, `['mcpServers']` in the
+ * other clients' files), in file order; [] when there is no such object. A duplicated key is listed
+ * once, at its last occurrence (the one a JSON parser keeps).
+ */
+export function objectKeys(text: string, path: readonly string[]): KeyLocation[] {
+  const root = parseTree(text, [], { allowTrailingComma: true, disallowComments: false });
+  if (!root) return [];
+  const object = path.length ? findNodeAtLocation(root, [...path]) : root;
+  if (!object || object.type !== 'object') return [];
+  const byKey = new Map<string, KeyLocation>();
+  for (const property of object.children ?? []) {
+    const keyNode = property.children?.[0];
+    if (!keyNode || typeof keyNode.value !== 'string') continue;
+    byKey.delete(keyNode.value);
+    byKey.set(keyNode.value, { key: keyNode.value, offset: keyNode.offset, length: keyNode.length });
+  }
+  return [...byKey.values()].sort((a, b) => a.offset - b.offset);
+}
+
+/** One key of the object under `path`, or undefined. */
+export function locateKey(text: string, path: readonly string[], key: string): KeyLocation | undefined {
+  return objectKeys(text, path).find((k) => k.key === key);
 }
 
 /** 0-based line and character of `offset` in `text`. */

@@ -42,11 +42,15 @@ export class Commands extends Disposable {
       'streamHealth.exportReport': (args) => exportReport(ctx, typeof args === 'string' ? { format: args as ExportArgs['format'] } : (args as ExportArgs | undefined) ?? {}),
       'streamHealth.clearHistory': (name) => this.clearHistory(endpointName(name)),
       'streamHealth.showLog': () => ctx.log.show(),
-      // Automation passes { monitor: [names] } to choose without the Quick Pick.
+      // Automation passes { monitor: [names] } to choose exactly those without the Quick Pick; the
+      // CodeLens passes { add: [names] }: those as well as the ones already running.
       'streamHealth.discoverMcpServers': async (args) => {
         await ctx.discovery.refresh();
-        const names = (args as { monitor?: unknown } | undefined)?.monitor;
-        return ctx.discovery.pick(undefined, Array.isArray(names) ? names.filter((n): n is string => typeof n === 'string') : undefined);
+        const { monitor, add } = (args as { monitor?: unknown; add?: unknown } | undefined) ?? {};
+        const strings = (list: unknown) => (Array.isArray(list) ? list.filter((n): n is string => typeof n === 'string') : undefined);
+        const added = strings(add);
+        if (added) return ctx.discovery.pick(undefined, [...ctx.discovery.monitoredNames(), ...added]);
+        return ctx.discovery.pick(undefined, strings(monitor));
       },
       'streamHealth.copyDiscoveredToSettings': (name) => ctx.discovery.copyToSettings(typeof name === 'string' ? name : undefined),
       'streamHealth.signIn': (name) => signInEndpoint(ctx, name),

@@ -1,9 +1,11 @@
-// Where an endpoint is defined, for the Problems panel: the seam MCP-config discovery plugs into (an
-// AnchorProvider for `.vscode/mcp.json` keys). Today one provider: our own `streamHealth.endpoints`
-// entries in user, workspace and folder settings, located with jsonc-parser.
+// Where an endpoint is defined, for the Problems panel: one AnchorProvider per kind of definition, our
+// own `streamHealth.endpoints` entries in user, workspace and folder settings, and a discovered
+// server's key in the MCP config file it came from (`.vscode/mcp.json`...), located with jsonc-parser.
 
 import * as vscode from 'vscode';
-import { locateEntry, positionAt } from '../../shared/jsonc.ts';
+import { sectionPath } from '../../discovery/sources.ts';
+import type { DiscoveredServer } from '../../discovery/mapping.ts';
+import { locateEntry, locateKey, positionAt } from '../../shared/jsonc.ts';
 import { ENDPOINTS_KEY } from '../settingsReader.ts';
 import type { SettingsLevel } from '../settingsModel.ts';
 
@@ -38,7 +40,7 @@ interface Candidate {
 export class SettingsAnchorProvider implements AnchorProvider {
   private readonly origin: (endpoint: string) => SettingsLevel | undefined;
   private readonly userSettings: vscode.Uri;
-  private readonly texts = new Map<string, Promise<string | undefined>>();
+  private readonly texts = new FileTexts();
 
   /**
    * `userSettings`: the user settings.json. No API names it; it sits two levels above the
@@ -51,25 +53,18 @@ export class SettingsAnchorProvider implements AnchorProvider {
   }
 
   invalidate(): void {
-    this.texts.clear();
+    this.texts.invalidate();
   }
 
   async anchorFor(endpoint: string): Promise<EndpointAnchor | undefined> {
     const level = this.origin(endpoint);
     if (!level) return undefined;
     for (const candidate of this.candidates(level)) {
-      const uri = openDocumentFor(candidate.uri)?.uri ?? candidate.uri;
-      const text = await this.text(uri);
+      const { uri, text } = await this.texts.read(candidate.uri);
       if (text === undefined) continue;
       const at = locateEntry(text, candidate.path, endpoint);
       if (!at) continue;
-      const start = positionAt(text, at.offset);
-      const end = positionAt(text, at.offset + at.length);
-      return {
-        uri,
-        range: new vscode.Range(start.line, start.character, end.line, end.character),
-        settingsEntry: { path: candidate.path, index: at.index },
-      };
+      return { uri, range: rangeOf(text, at), settingsEntry: { path: candidate.path, index: at.index } };
     }
     return undefined;
   }
@@ -88,18 +83,61 @@ export class SettingsAnchorProvider implements AnchorProvider {
         return folders.map(folderFile);
     }
   }
+}
 
-  /** An open editor's text (so ranges match unsaved edits), else the file's. */
-  private text(uri: vscode.Uri): Promise<string | undefined> {
-    const open = openDocumentFor(uri);
-    if (open) return Promise.resolve(open.getText());
-    const key = uri.toString();
+/**
+ * A discovered endpoint's key in the first file that lists it and still has it. Not our settings
+ * entry: no settingsEntry, so no "Set heartbeatSeconds" fix (the fix text says what to change there).
+ */
+export class DiscoveryAnchorProvider implements AnchorProvider {
+  private readonly server: (endpoint: string) => DiscoveredServer | undefined;
+  private readonly texts = new FileTexts();
+
+  constructor(server: (endpoint: string) => DiscoveredServer | undefined) {
+    this.server = server;
+  }
+
+  invalidate(): void {
+    this.texts.invalidate();
+  }
+
+  async anchorFor(endpoint: string): Promise<EndpointAnchor | undefined> {
+    const server = this.server(endpoint);
+    if (!server) return undefined;
+    for (const entry of server.entries) {
+      const { uri, text } = await this.texts.read(vscode.Uri.file(entry.source.file));
+      if (text === undefined) continue;
+      const at = locateKey(text, sectionPath(entry.source.section), entry.key);
+      if (at) return { uri, range: rangeOf(text, at) };
+    }
+    return undefined;
+  }
+}
+
+function rangeOf(text: string, at: { readonly offset: number; readonly length: number }): vscode.Range {
+  const start = positionAt(text, at.offset);
+  const end = positionAt(text, at.offset + at.length);
+  return new vscode.Range(start.line, start.character, end.line, end.character);
+}
+
+/** Files' texts: an open editor's (so ranges match unsaved edits, under its own URI), else the file's, cached until invalidated. */
+class FileTexts {
+  private readonly texts = new Map<string, Promise<string | undefined>>();
+
+  invalidate(): void {
+    this.texts.clear();
+  }
+
+  async read(file: vscode.Uri): Promise<{ uri: vscode.Uri; text: string | undefined }> {
+    const open = openDocumentFor(file);
+    if (open) return { uri: open.uri, text: open.getText() };
+    const key = file.toString();
     let cached = this.texts.get(key);
     if (!cached) {
-      cached = Promise.resolve(vscode.workspace.fs.readFile(uri)).then((bytes) => new TextDecoder().decode(bytes), () => undefined);
+      cached = Promise.resolve(vscode.workspace.fs.readFile(file)).then((bytes) => new TextDecoder().decode(bytes), () => undefined);
       this.texts.set(key, cached);
     }
-    return cached;
+    return { uri: file, text: await cached };
   }
 }
 

@@ -134,6 +134,45 @@ describe('Stream Health in the extension host', function () {
     await waitFor('the warning cleared with the endpoint', ourDiagnostics, (d) => d.length === 0);
   });
 
+  it('CodeLens in .vscode/mcp.json: Monitor this server, then its status; a failure is anchored on the server key', async () => {
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    assert.ok(folder, 'the suite runs with a workspace folder');
+    const uri = vscode.Uri.joinPath(folder.uri, '.vscode', 'mcp.json');
+    // 401 without a sign-in: the endpoint fails (cause auth), which the Problems panel shows.
+    await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(`// written by the in-host suite
+{
+  "servers": {
+    "local-tool": { "type": "stdio", "command": "node" },
+    "lens-mcp": { "type": "sse", "url": "${sse.url('/auth/lens')}" },
+  },
+}
+`));
+    try {
+      await vscode.workspace.openTextDocument(uri);
+      const lenses = async () => (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri)) ?? [];
+      const titles = (list: readonly vscode.CodeLens[]) => list.map((l) => l.command?.title ?? '');
+      const offered = await waitFor('the Monitor lens', lenses, (l) => titles(l).includes('Stream Health: Monitor this server'));
+      assert.equal(offered.length, 1, `one lens (none on the stdio entry): ${titles(offered).join(' | ')}`);
+      const lines = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri)).split('\n');
+      assert.match(lines[offered[0]!.range.start.line]!, /"lens-mcp"/, 'above the server key');
+
+      const monitor = offered[0]!.command!;
+      await vscode.commands.executeCommand(monitor.command, ...(monitor.arguments ?? []));
+      await waitFor('lens-mcp failed', () => stateOf(api, 'lens-mcp'), (s) => s === 'failed');
+      await waitFor('the status lens', lenses, (l) => titles(l).some((t) => t.startsWith('Stream Health: failed')));
+
+      const [where, diagnostic] = (await waitFor('the failure in the Problems panel', ourDiagnostics, (d) => d.some(([u]) => u.path === uri.path)))
+        .find(([u]) => u.path === uri.path)!;
+      assert.match(lines[diagnostic.range.start.line]!, /"lens-mcp"/, 'on the server key');
+      const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', where, diagnostic.range);
+      assert.ok(!actions.some((a) => a.title.startsWith('Set heartbeatSeconds')), 'no settings edit in another client\'s file');
+    } finally {
+      await vscode.workspace.fs.delete(uri);
+    }
+    await waitFor('lens-mcp gone with its file', () => api.manager.status().some((s) => s.name === 'lens-mcp'), (present) => !present);
+    await waitFor('its diagnostic cleared', ourDiagnostics, (d) => !d.some(([u]) => u.path === uri.path));
+  });
+
   it('the dashboard serializer revives a panel of our view type', async () => {
     const panel = vscode.window.createWebviewPanel('streamHealth.dashboard', 'Stream Health', vscode.ViewColumn.Active, { enableScripts: true });
     await api.dashboard.deserializeWebviewPanel(panel, undefined);
