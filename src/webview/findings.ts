@@ -6,7 +6,7 @@ import { describeHops, formatDuration } from '../core/format.ts';
 import type { EndpointStatus, Finding } from '../core/model.ts';
 import { h } from './dom.ts';
 import { plural } from './format.ts';
-import { fixValues, SERVER_LANGUAGE_NAMES, SERVER_LANGUAGES, serverSnippetIn, snippetsFor, type ServerLanguage, type Snippet } from '../shared/fixes/index.ts';
+import { clientWatchdogSnippetIn, fixValues, SERVER_LANGUAGE_NAMES, SERVER_LANGUAGES, serverSnippetIn, snippetsFor, type ServerLanguage, type Snippet } from '../shared/fixes/index.ts';
 
 export const FINDING_TITLES: Readonly<Record<FindingKind, string>> = {
   'intermediary-idle-timeout': 'An intermediary closes idle streams',
@@ -48,12 +48,17 @@ export interface LanguageChoice {
 export function renderFinding(doc: Document, status: EndpointStatus, finding: Finding, copy: CopyRequest, choice?: LanguageChoice): HTMLElement {
   const language = choice?.language ?? 'typescript';
   // The server snippet in the user's language; the rest as the finding has them.
-  const server = serverSnippetIn(language, status.kind, fixValues(finding, status).heartbeatSeconds);
-  const snippets = snippetsFor(finding, status).map((s) => (s.side === 'server' ? server : s));
+  const { heartbeatSeconds } = fixValues(finding, status);
+  const server = serverSnippetIn(language, status.kind, heartbeatSeconds);
+  // The server snippet in the chosen language, and the client's own watchdog and backoff in it after
+  // the Stream Health settings.
+  const watchdog = clientWatchdogSnippetIn(language, heartbeatSeconds);
+  const snippets = snippetsFor(finding, status).flatMap((s) => (s.side === 'server' ? [server] : s.id === 'client-settings' ? [s, watchdog] : [s]));
   const hasServer = snippets.some((s) => s.side === 'server');
+  const hasLanguage = hasServer || snippets.includes(watchdog);
   const copyFix = h(doc, 'button', { text: 'Copy fix', testid: 'copy-fix', attrs: { type: 'button', 'aria-label': `Copy the fix for ${status.name}` } });
   copyFix.addEventListener('click', () => copy(`${finding.message}\n\nFix: ${finding.fix}${hasServer ? `\n\n${server.title}:\n${server.code}` : ''}`, 'the fix'));
-  const picker = h(doc, 'select', { class: 'fix-language', testid: 'fix-language', attrs: { 'aria-label': 'Language of the server fix' } },
+  const picker = h(doc, 'select', { class: 'fix-language', testid: 'fix-language', attrs: { 'aria-label': 'Language of the server and client code' } },
     SERVER_LANGUAGES.map((l) => h(doc, 'option', { text: SERVER_LANGUAGE_NAMES[l], attrs: { value: l, ...(l === language ? { selected: '' } : {}) } })));
   picker.value = language;
   picker.addEventListener('change', () => choice?.choose(picker.value as ServerLanguage));
@@ -66,7 +71,7 @@ export function renderFinding(doc: Document, status: EndpointStatus, finding: Fi
     h(doc, 'p', { class: 'finding-message', text: finding.message, testid: 'finding-message' }),
     h(doc, 'p', { class: 'finding-evidence muted', text: evidenceLine(finding), testid: 'finding-evidence' }),
     ...(finding.hops?.length ? [h(doc, 'p', { class: 'finding-path muted', text: `Path (outermost first): ${describeHops(finding.hops, finding.match)}`, testid: 'finding-path' })] : []),
-    h(doc, 'p', { class: 'finding-fix', testid: 'finding-fix' }, [h(doc, 'strong', { text: 'Fix: ' }), finding.fix, ' ', copyFix, ...(hasServer ? [' ', picker] : [])]),
+    h(doc, 'p', { class: 'finding-fix', testid: 'finding-fix' }, [h(doc, 'strong', { text: 'Fix: ' }), finding.fix, ' ', copyFix, ...(hasLanguage ? [' ', picker] : [])]),
     h(doc, 'div', { class: 'snippets' }, snippets.map((s) => renderSnippet(doc, s, copy))),
   ]);
 }

@@ -15,6 +15,7 @@ export { isServerLanguage, SERVER_LANGUAGE_NAMES, SERVER_LANGUAGES, serverSnippe
 export type { ServerLanguage } from './serverLanguages.ts';
 export { awsAlbSnippet, catalogueSnippet, cloudflareNote, envoySnippet, haproxySnippet, matchedSnippetIds, nginxSnippet } from './intermediary.ts';
 export { clientSettingsSnippet } from './client.ts';
+export { clientWatchdogSnippetIn } from './clientLanguages.ts';
 
 /** Every snippet worth showing for one finding, server side first. */
 export function snippetsFor(finding: Finding, endpoint: SnippetEndpoint): Snippet[] {

@@ -230,6 +230,10 @@ test('the server fix comes in the chosen language, Copy fix includes it, and the
   const snippet = first.root.querySelector('[data-testid="snippet"]')!;
   assert.equal(snippet.getAttribute('data-snippet'), 'server-sse-go');
   assert.match(snippet.textContent!, /http\.Flusher/);
+  // The client's own watchdog follows the same choice, right after the Stream Health settings.
+  const ids = [...first.root.querySelectorAll('[data-testid="snippet"]')].map((s) => s.getAttribute('data-snippet'));
+  assert.deepEqual(ids.slice(-2), ['client-settings', 'client-watchdog-go']);
+  assert.match(first.root.querySelector('[data-snippet="client-watchdog-go"]')!.textContent!, /time\.AfterFunc\(idle, cancel\)/);
   (first.root.querySelector('[data-testid="copy-fix"]') as unknown as { click(): void }).click();
   const copied = first.posted.at(-1) as { type: string; text: string };
   assert.match(copied.text, /Fix: .*\n\nServer \(Go net\/http\)/s);

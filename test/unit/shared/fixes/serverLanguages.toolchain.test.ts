@@ -1,18 +1,20 @@
-// The server heartbeat snippets in Go, Python, Rust and Java are checked by real toolchains: Go's
-// stdlib one is compiled by `go build`, the others parsed by gofmt; Python by py_compile; Java by javac
+// The server heartbeat snippets in Go, Python, Rust and Java, and the client watchdog snippets in all
+// five languages, are checked by real toolchains: Go's stdlib ones are compiled by `go build`, the
+// others parsed by gofmt; TypeScript by the project's tsc; Python by py_compile; Java by javac
 // (only unresolved library symbols allowed: Spring and grpc-java are not on this machine); Rust by
 // rustfmt (crates cannot be fetched here, so parsing is as far as it goes). In CI a missing tool fails.
 
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { ENDPOINT_KINDS } from '../../../../src/core/config.ts';
 import { findBinary } from '../../../../src/lab/proxies/runner.ts';
-import { isServerLanguage, SERVER_LANGUAGES, serverSnippetIn } from '../../../../src/shared/fixes/index.ts';
+import { clientWatchdogSnippetIn, isServerLanguage, SERVER_LANGUAGES, serverSnippetIn } from '../../../../src/shared/fixes/index.ts';
 import type { ServerLanguage } from '../../../../src/shared/fixes/index.ts';
 
 const run = promisify(execFile);
@@ -25,14 +27,19 @@ function tool(name: string): string | false {
   return false;
 }
 
-/** One snippet per heartbeat shape (sse and mcp share the SSE one). */
-function snippets(language: ServerLanguage) {
+/** One server snippet per heartbeat shape (sse and mcp share the SSE one). */
+function serverSnippets(language: ServerLanguage) {
   const seen = new Map<string, ReturnType<typeof serverSnippetIn>>();
   for (const kind of ENDPOINT_KINDS) {
     const s = serverSnippetIn(language, kind, HEARTBEAT_SECONDS);
     seen.set(s.id, s);
   }
   return [...seen.values()];
+}
+
+/** Everything a toolchain checks in `language`: the server snippets and the client watchdog. */
+function snippets(language: ServerLanguage) {
+  return [...serverSnippets(language), clientWatchdogSnippetIn(language, HEARTBEAT_SECONDS)];
 }
 
 async function inTemp<T>(body: (dir: string) => Promise<T>): Promise<T> {
@@ -48,7 +55,7 @@ const failed = (error: unknown) => `${(error as { stdout?: string }).stdout ?? '
 
 test('every language has a snippet per heartbeat shape, with the measured interval in it', () => {
   for (const language of SERVER_LANGUAGES) {
-    const list = snippets(language);
+    const list = serverSnippets(language);
     assert.equal(list.length, 3, `${language}: sse, websocket, grpc`);
     for (const s of list) {
       assert.equal(s.language, language);
@@ -59,13 +66,47 @@ test('every language has a snippet per heartbeat shape, with the measured interv
   assert.ok(isServerLanguage('go') && !isServerLanguage('cobol'));
 });
 
+test('every language has a client watchdog at 3 heartbeats with backoff, jitter and a reset', () => {
+  for (const language of SERVER_LANGUAGES) {
+    const s = clientWatchdogSnippetIn(language, HEARTBEAT_SECONDS);
+    assert.equal(s.side, 'client');
+    assert.equal(s.language, language);
+    assert.equal(s.id, `client-watchdog-${language}`);
+    assert.match(s.code, /\b1800\b|1_800|\b1\.8\b/, `${s.id} carries the 1.8 s idle window`);
+    assert.match(s.code, /\b600\b|0\.6/, `${s.id} says which heartbeat the window is 3x of`);
+    assert.match(s.code, /60_?000|60\.0/, `${s.id} caps the backoff at 60 s`);
+    assert.match(s.code, /random|Random|rand/, `${s.id} jitters`);
+    assert.match(s.code, /attempt = 0/, `${s.id} resets the backoff after a healthy session`);
+  }
+  assert.match(clientWatchdogSnippetIn('go', 20).code, /60000 \* time\.Millisecond \/\/ 3 x the 20000 ms/);
+});
+
+test('TypeScript: the client watchdog type-checks with the project\'s tsc, and a broken copy does not', async () => {
+  const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
+  mkdirSync(join(ROOT, '.tmp'), { recursive: true });
+  const dir = mkdtempSync(join(ROOT, '.tmp', 'client-snippet-'));
+  try {
+    const code = clientWatchdogSnippetIn('typescript', HEARTBEAT_SECONDS).code;
+    writeFileSync(join(dir, 'watchdog.ts'), code);
+    // The control: a handler given the wrong type must fail, or the check proves nothing.
+    writeFileSync(join(dir, 'broken.ts'), code.replace('handle(chunk);', 'handle(String(chunk));'));
+    const args = [join(ROOT, 'node_modules/typescript/bin/tsc'), '--noEmit', '--strict', '--target', 'es2023', '--module', 'nodenext',
+      '--moduleResolution', 'nodenext', '--erasableSyntaxOnly', '--skipLibCheck', '--types', 'node', join(dir, 'watchdog.ts'), join(dir, 'broken.ts')];
+    const output = await run(process.execPath, args, { cwd: ROOT }).then(() => '', (error) => failed(error));
+    const errors = output.split('\n').filter((line) => line.includes('error TS'));
+    assert.ok(errors.length > 0 && errors.every((line) => line.includes('broken.ts')), `only the broken copy fails:\n${output}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('Go: the stdlib SSE snippet compiles with go build; the others parse with gofmt', { skip: !tool('go') && 'go is not installed' }, async () => {
   await inTemp(async (dir) => {
     for (const s of snippets('go')) {
       const file = join(dir, `${s.id}.go`);
       writeFileSync(file, s.code);
       const env = { ...process.env, GOCACHE: join(dir, 'cache'), GOPATH: join(dir, 'gopath'), GO111MODULE: 'off', HOME: dir };
-      if (s.id === 'server-sse-go') {
+      if (s.id === 'server-sse-go' || s.id === 'client-watchdog-go') {
         await run('go', ['build', '-o', join(dir, 'sse'), file], { env }).catch((error) => assert.fail(`go build ${s.id}:\n${failed(error)}`));
       } else {
         await run('gofmt', ['-e', '-l', file]).catch((error) => assert.fail(`gofmt ${s.id}:\n${failed(error)}`));
@@ -84,7 +125,7 @@ test('Python: every snippet compiles with py_compile', { skip: !tool('python3') 
   });
 });
 
-test('Java: javac finds no error but the missing Spring / grpc-java libraries', { skip: !tool('javac') && 'javac is not installed' }, async () => {
+test('Java: javac finds no error but the missing Spring / grpc-java libraries (none at all in the JDK-only client)', { skip: !tool('javac') && 'javac is not installed' }, async () => {
   await inTemp(async (dir) => {
     for (const s of snippets('java')) {
       const name = /public class (\w+)/.exec(s.code)![1]!;
@@ -92,7 +133,8 @@ test('Java: javac finds no error but the missing Spring / grpc-java libraries', 
       writeFileSync(file, s.code);
       const output = await run('javac', ['-d', join(dir, 'out'), file]).then(() => '', (error) => failed(error));
       const errors = output.split('\n').filter((line) => /error:/.test(line));
-      const other = errors.filter((line) => !/package [\w.]+ does not exist|cannot find symbol|method does not override|static import only from classes/.test(line));
+      // The client watchdog uses the JDK only, so it must compile outright.
+      const other = s.side === 'client' ? errors : errors.filter((line) => !/package [\w.]+ does not exist|cannot find symbol|method does not override|static import only from classes/.test(line));
       assert.deepEqual(other, [], `${s.id}: javac errors other than missing libraries:\n${output}`);
     }
   });
