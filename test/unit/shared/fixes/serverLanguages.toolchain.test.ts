@@ -5,7 +5,8 @@
 // rustfmt (crates cannot be fetched here, so parsing is as far as it goes). In CI a missing tool fails.
 
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { createServer } from 'node:http';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -153,3 +154,53 @@ test('Rust: every snippet parses with rustfmt', { skip: !tool('rustfmt') && 'rus
     }
   });
 });
+
+/**
+ * Runs a client watchdog against a real server that sends one chunk per connection and then goes
+ * silent: the client must give up after the idle window (3 x 600 ms) and connect again.
+ */
+async function watchdogReconnects(command: string, args: (url: string) => string[]): Promise<void> {
+  const opened: number[] = [];
+  const closed: number[] = [];
+  const server = createServer((req, res) => {
+    opened.push(performance.now());
+    res.writeHead(200, { 'content-type': 'text/event-stream' });
+    res.write(': hello\n\n');
+    req.socket.on('close', () => closed.push(performance.now()));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/events`;
+  const child = spawn(command, args(url), { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => { stderr += chunk; });
+  try {
+    const deadline = performance.now() + 15_000;
+    while (opened.length < 2 && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.ok(opened.length >= 2, `${command} reconnected after the silent stream (connections: ${opened.length}, stderr: ${stderr})`);
+    const silentMs = closed[0]! - opened[0]!;
+    // The 1.8 s window, give or take process start-up and a busy machine; never much sooner.
+    assert.ok(silentMs >= 1700 && silentMs < 2800, `${command} gave up after ${Math.round(silentMs)} ms of silence, expected about 1800`);
+    // Backoff after a session longer than the window starts over: a random 0..1 s, not a grown delay.
+    assert.ok(opened[1]! - closed[0]! < 1500, `reconnected ${Math.round(opened[1]! - closed[0]!)} ms after giving up`);
+  } finally {
+    child.kill();
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  }
+}
+
+test('the Go and Python client watchdogs really abort a silent stream after 3 heartbeats and reconnect', { skip: (!tool('go') || !tool('python3')) && 'go or python3 is not installed' }, async () => {
+  await inTemp(async (dir) => {
+    const py = join(dir, 'watchdog.py');
+    writeFileSync(py, clientWatchdogSnippetIn('python', HEARTBEAT_SECONDS).code);
+    const go = join(dir, 'watchdog.go');
+    writeFileSync(go, clientWatchdogSnippetIn('go', HEARTBEAT_SECONDS).code);
+    const env = { ...process.env, GOCACHE: join(dir, 'cache'), GOPATH: join(dir, 'gopath'), GO111MODULE: 'off', HOME: dir };
+    await run('go', ['build', '-o', join(dir, 'watchdog'), go], { env });
+    await Promise.all([
+      watchdogReconnects('python3', (url) => [py, url]),
+      watchdogReconnects(join(dir, 'watchdog'), (url) => [url]),
+    ]);
+  });
+});
+
