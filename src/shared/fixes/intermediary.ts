@@ -7,44 +7,24 @@ import { byName, knownIdleMs } from '../../core/intermediaries.ts';
 import type { Intermediary } from '../../core/intermediaries.ts';
 import { locationPath, type FixValues, type Snippet } from './snippet.ts';
 
+/** nginx names its two timeouts after the module: grpc_* for grpc_pass, proxy_* for proxy_pass. */
 export function nginxSnippet(kind: EndpointKind, path: string, timeoutSeconds: number): Snippet {
-  if (kind === 'grpc') {
-    return {
-      id: 'nginx',
-      side: 'intermediary',
-      title: 'nginx: grpc_read_timeout',
-      language: 'nginx',
-      note: 'nginx cuts a gRPC stream after grpc_read_timeout (default 60 s) without a message from the server.',
-      brief: `nginx: grpc_read_timeout ${timeoutSeconds}s; grpc_send_timeout ${timeoutSeconds}s;`,
-      code: `location ${path} {
-    grpc_pass grpc://backend;
-    grpc_read_timeout ${timeoutSeconds}s;
-    grpc_send_timeout ${timeoutSeconds}s;
-}
-`,
-    };
-  }
-  const upgrade = kind === 'websocket'
-    ? `    proxy_set_header Upgrade $http_upgrade;
-    proxy_set_header Connection "upgrade";
-`
-    : `    proxy_buffering off;   # deliver events as they arrive
-    proxy_set_header Connection "";
-`;
+  const grpc = kind === 'grpc';
+  const prefix = grpc ? 'grpc' : 'proxy';
+  let pass: string;
+  if (grpc) pass = '    grpc_pass grpc://backend;\n';
+  else if (kind === 'websocket') pass = '    proxy_pass http://backend;\n    proxy_http_version 1.1;\n    proxy_set_header Upgrade $http_upgrade;\n    proxy_set_header Connection "upgrade";\n';
+  else pass = '    proxy_pass http://backend;\n    proxy_http_version 1.1;\n    proxy_buffering off;   # deliver events as they arrive\n    proxy_set_header Connection "";\n';
   return {
     id: 'nginx',
     side: 'intermediary',
-    title: 'nginx: proxy_read_timeout',
+    title: `nginx: ${prefix}_read_timeout`,
     language: 'nginx',
-    note: 'nginx cuts a proxied stream after proxy_read_timeout (default 60 s) without data from the server.',
-    brief: `nginx: proxy_read_timeout ${timeoutSeconds}s; proxy_send_timeout ${timeoutSeconds}s;`,
-    code: `location ${path} {
-    proxy_pass http://backend;
-    proxy_http_version 1.1;
-${upgrade}    proxy_read_timeout ${timeoutSeconds}s;
-    proxy_send_timeout ${timeoutSeconds}s;
-}
-`,
+    note: grpc
+      ? 'nginx cuts a gRPC stream after grpc_read_timeout (default 60 s) without a message from the server.'
+      : 'nginx cuts a proxied stream after proxy_read_timeout (default 60 s) without data from the server.',
+    brief: `nginx: ${prefix}_read_timeout ${timeoutSeconds}s; ${prefix}_send_timeout ${timeoutSeconds}s;`,
+    code: `location ${path} {\n${pass}    ${prefix}_read_timeout ${timeoutSeconds}s;\n    ${prefix}_send_timeout ${timeoutSeconds}s;\n}\n`,
   };
 }
 
