@@ -103,7 +103,6 @@ export class Workbench {
       // (seen on VS Code 1.99): give the workbench the focus, as a user clicking it would, and retry.
       const activeTab = this.page.locator('.part.editor .tabs-container .tab.active').first();
       if (await activeTab.isVisible().catch(() => false)) await activeTab.click();
-      else await this.page.locator('.part.statusbar').first().click({ position: { x: 2, y: 2 } }).catch(() => undefined);
       await this.page.keyboard.press('F1');
       await this.quickInputBox.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
     }
