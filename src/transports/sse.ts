@@ -32,7 +32,7 @@ async function run(attempt: HttpAttempt): Promise<void> {
       return;
     }
     if (response.statusCode < 200 || response.statusCode >= 300 || mediaType(response) !== 'text/event-stream') {
-      attempt.end(await statusFailure(response, 'the server', false, attempt.http.profile, attempt.report, attempt.signIn));
+      attempt.end(await statusFailure(response, 'the server', attempt));
       return;
     }
     const reader = createSseReader(config.maxMessageBytes, {

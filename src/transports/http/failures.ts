@@ -1,14 +1,14 @@
 // What an HTTP answer or a thrown error means for the sse and mcp transports: a non-stream status
 // before the stream opened, a connect failure (classified by the network layer), a broken stream.
 
-import type { WireEvidence } from '../../core/hops.ts';
+import type { NetworkProfile } from '../net/index.ts';
 import type { EndInfo } from '../../core/transport.ts';
 import { brokenStreamShape, clientCertificateFailure, clientCertificatePage, chainMessage } from '../net/index.ts';
-import type { NetworkProfile } from '../net/index.ts';
 import { isHtmlPage, parseRetryAfter, serverText } from '../serverText.ts';
 import { signInChallenge, signInFailure } from '../oauth/challenge.ts';
 import { discard, header, HTTP_TIMEOUTS, mediaType, readBodyText } from './client.ts';
 import type { HttpClient, HttpResponse } from './client.ts';
+import type { HttpAttempt } from './attempt.ts';
 
 /** Where a Bearer challenge's metadata is read from: the attempt's own client, and the server it was for. */
 export interface SignInContext {
@@ -17,11 +17,14 @@ export interface SignInContext {
 }
 
 /**
- * The EndInfo for a non-2xx (or non-stream) answer before the stream opened. `report` hears the
- * body's first bytes, so a gateway's error page can name it (nginx, Envoy, Cloudflare, HAProxy...);
- * `signIn` reads an OAuth challenge's protected-resource metadata through the attempt's own client.
+ * The EndInfo for a non-2xx (or non-stream) answer before the stream opened, read with what the
+ * attempt knows: its network profile (a missing client certificate), its evidence sink (the body's
+ * first bytes, so a gateway's error page can name it: nginx, Envoy, Cloudflare, HAProxy...) and its
+ * sign-in context (an OAuth challenge's protected-resource metadata, read through its own client).
  */
-export async function statusFailure(response: HttpResponse, what: string, retryableNotFound = false, profile?: NetworkProfile, report?: (evidence: WireEvidence) => void, signIn?: SignInContext): Promise<EndInfo> {
+export async function statusFailure(response: HttpResponse, what: string, attempt: Pick<HttpAttempt, 'http' | 'report' | 'signIn'>, retryableNotFound = false): Promise<EndInfo> {
+  const profile = attempt.http.profile;
+  const { report, signIn } = attempt;
   const status = response.statusCode;
   const challenge = signIn && (status === 401 || status === 403) ? signInChallenge(status, header(response, 'www-authenticate')) : undefined;
   if (signIn && challenge) {

@@ -23,7 +23,7 @@ export async function runLegacySse(ctx: McpContext, trail: readonly string[] = [
   });
   if (attempt.ended) return void discard(response);
   if (response.statusCode < 200 || response.statusCode >= 300 || mediaType(response) !== 'text/event-stream') {
-    const failure = await statusFailure(response, trail.length ? 'the MCP HTTP+SSE fallback GET' : 'the MCP HTTP+SSE stream', false, attempt.http.profile, attempt.report, attempt.signIn);
+    const failure = await statusFailure(response, trail.length ? 'the MCP HTTP+SSE fallback GET' : 'the MCP HTTP+SSE stream', attempt);
     attempt.end(trail.length ? { ...failure, detail: `no MCP era matched (${trail.join('; ')}); ${failure.detail}` } : failure);
     return;
   }

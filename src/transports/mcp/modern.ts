@@ -79,7 +79,7 @@ export async function runModern(ctx: McpContext): Promise<{ fallback: string } |
   });
   if (attempt.ended) return void discard(response);
   if (response.statusCode < 200 || response.statusCode >= 300 || mediaType(response) !== 'text/event-stream') {
-    attempt.end(await statusFailure(response, 'subscriptions/listen', false, attempt.http.profile, attempt.report, attempt.signIn));
+    attempt.end(await statusFailure(response, 'subscriptions/listen', attempt));
     return undefined;
   }
   const detail = `MCP ${MODERN_VERSION}, ${attempt.http.httpVersion()}, subscriptions/listen stream`;

@@ -84,7 +84,7 @@ async function exchange(ctx: McpContext, url: string, headers: Record<string, st
     signal,
   });
   if (response.statusCode < 200 || response.statusCode >= 300) {
-    return { ok: false, status: response.statusCode, failure: await statusFailure(response, what, true, ctx.attempt.http.profile, ctx.attempt.report, ctx.attempt.signIn) };
+    return { ok: false, status: response.statusCode, failure: await statusFailure(response, what, ctx.attempt, true) };
   }
   const type = mediaType(response);
   if (type === 'text/event-stream') return readSseResponse(ctx, response, message.id, what);

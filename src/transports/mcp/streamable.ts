@@ -126,7 +126,7 @@ export async function runStreamable(ctx: McpContext): Promise<{ fallback: string
     return undefined;
   }
   if (get.statusCode < 200 || get.statusCode >= 300 || mediaType(get) !== 'text/event-stream') {
-    attempt.end(await statusFailure(get, 'the MCP GET stream', false, attempt.http.profile, attempt.report, attempt.signIn));
+    attempt.end(await statusFailure(get, 'the MCP GET stream', attempt));
     return undefined;
   }
   const answerPing = (id: RpcId) =>
