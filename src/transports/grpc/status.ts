@@ -2,7 +2,7 @@
 // after the stream opened, error causes before it. Pure functions, so the rules are unit-testable.
 
 import type { EndInfo } from '../../core/transport.ts';
-import { brokenStreamShape, classifyNetworkError } from '../net/failures.ts';
+import { brokenStreamShape, classifyDirect } from '../net/failures.ts';
 import type { NetFailure } from '../net/failures.ts';
 import { serverText } from '../serverText.ts';
 
@@ -33,7 +33,6 @@ const RESOLUTION_FAILED = /Name resolution failed|DNS resolution failed/i;
 /** Longest server-chosen detail (gRPC status details, error messages) kept in a drop or error. */
 export const DETAIL_MAX_CHARS = 200;
 
-const directClassify = (error: unknown): NetFailure => classifyNetworkError(error, { host: 'the server', route: { mode: 'direct', reason: '' } });
 
 export interface GrpcEnd {
   readonly code: number;
@@ -56,7 +55,7 @@ function describe(end: GrpcEnd): string {
  * dropped connection — what an L7 proxy's idle timeout looks like) is `reset`; a status the server
  * (or proxy) sent on purpose is `grpc-status`. grpcCode is always set.
  */
-export function classifyGrpcEnd(end: GrpcEnd, opened: boolean, classify: (error: unknown) => NetFailure = directClassify): EndInfo {
+export function classifyGrpcEnd(end: GrpcEnd, opened: boolean, classify: (error: unknown) => NetFailure = classifyDirect): EndInfo {
   const grpcCode = end.code;
   const detail = describe(end);
   const retryable = !NOT_RETRYABLE.has(end.code);

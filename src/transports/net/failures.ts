@@ -158,6 +158,11 @@ export function classifyNetworkError(error: unknown, context: FailureContext & {
   return { error: 'connect-failed', retryable: true, detail: `cannot connect to ${host}: ${message}` };
 }
 
+/** The classification for code that knows no route or host (a direct connection to "the server"). */
+export function classifyDirect(error: unknown): NetFailure {
+  return classifyNetworkError(error, { host: 'the server', route: { mode: 'direct', reason: '' } });
+}
+
 /** host:port only: never the path or query, which may carry tokens. */
 export function safeHost(url: string): string {
   try {

@@ -2,7 +2,7 @@
 // refused upgrade (any HTTP answer but 101), a subprotocol the two sides disagree on, connect errors.
 
 import type { EndInfo } from '../../core/transport.ts';
-import { classifyNetworkError, clientCertificateFailure, clientCertificatePage } from '../net/index.ts';
+import { classifyDirect, clientCertificateFailure, clientCertificatePage } from '../net/index.ts';
 import type { NetFailure, NetworkProfile } from '../net/index.ts';
 import { isHtmlPage, parseRetryAfter, serverText } from '../serverText.ts';
 
@@ -73,7 +73,7 @@ export function httpRefusal(status: number, statusText: string, contentType: str
  * (DNS, refused, TLS, proxy) are the network layer's call; only the WebSocket handshake's own
  * complaints (a bad Sec-WebSocket-Accept, extension or subprotocol) are a protocol error here.
  */
-export function classifyConnectError(error: (Error & { code?: string }) | null, classify: (error: unknown) => NetFailure = directClassify): EndInfo {
+export function classifyConnectError(error: (Error & { code?: string }) | null, classify: (error: unknown) => NetFailure = classifyDirect): EndInfo {
   if (!error) return { cause: 'reset', error: 'connect-failed', detail: 'closed before the upgrade completed', retryable: true };
   const code = error.code ?? '';
   if (code.startsWith('WS_ERR_') || /Invalid (Sec-WebSocket|Upgrade)|subprotocol|extension/i.test(error.message)) {
@@ -86,7 +86,6 @@ export function classifyConnectError(error: (Error & { code?: string }) | null, 
   return { cause: 'reset', error: failure.error, detail: failure.detail, retryable: failure.retryable };
 }
 
-const directClassify = (error: unknown): NetFailure => classifyNetworkError(error, { host: 'the server', route: { mode: 'direct', reason: '' } });
 
 /**
  * The upgrade succeeded but the subprotocols disagree (`ws` refuses the socket). The server will
