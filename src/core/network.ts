@@ -115,6 +115,11 @@ export function splitNoProxy(value: string | readonly string[] | undefined): str
   return parts.map((p) => String(p).trim()).filter((p) => p.length > 0);
 }
 
+/** A URL whose `${secret:NAME}` placeholders (not valid URL text) stand in as a plain word, for parsing. */
+function withoutPlaceholders(url: string): string {
+  return url.replace(/\$\{secret:[A-Za-z0-9_.-]+\}/g, 'secret');
+}
+
 /**
  * Why a proxy URL is unusable, or undefined when it is fine. `${secret:NAME}` is allowed as the
  * password; the URL must name a host and nothing after the port.
@@ -122,7 +127,7 @@ export function splitNoProxy(value: string | readonly string[] | undefined): str
 export function proxyUrlProblem(value: string): string | undefined {
   let parsed: URL;
   try {
-    parsed = new URL(value.replace(/\$\{secret:[A-Za-z0-9_.-]+\}/g, 'secret'));
+    parsed = new URL(withoutPlaceholders(value));
   } catch {
     return 'not a URL; use "auto", "off" or http://[user[:password]@]host:port';
   }
@@ -135,11 +140,27 @@ export function proxyUrlProblem(value: string): string | undefined {
 /** The proxy as shown to people: scheme, host and port, never the credentials. */
 export function displayProxy(url: string): string {
   try {
-    const parsed = new URL(url.replace(/\$\{secret:[A-Za-z0-9_.-]+\}/g, 'secret'));
+    const parsed = new URL(withoutPlaceholders(url));
     return `${parsed.protocol}//${parsed.host}`;
   } catch {
     return 'an unparsable proxy URL';
   }
+}
+
+/**
+ * The credentials a proxy setting carries, for redaction: the URL's password (raw and decoded) and a
+ * whole Proxy-Authorization value with its token part.
+ */
+export function proxySecrets(url: string, authorization?: string): string[] {
+  const out: string[] = [];
+  if (authorization) out.push(authorization, ...authorization.split(/\s+/).slice(1));
+  try {
+    const password = new URL(url).password;
+    if (password) out.push(password, decodeURIComponent(password));
+  } catch {
+    // not a URL: nothing to hide, and config validation reports it
+  }
+  return [...new Set(out)];
 }
 
 /** A one-line description of a route for the open detail, the card and the CLI table. */

@@ -3,6 +3,7 @@
 
 import type { EndpointConfig } from './config.ts';
 import { SECRET_PLACEHOLDER } from './config.ts';
+import { proxySecrets } from './network.ts';
 
 export type SecretResolver = (name: string) => Promise<string | undefined> | string | undefined;
 export type SecretHint = string | ((name: string) => string);
@@ -85,8 +86,7 @@ export async function resolveConfigSecrets(config: EndpointConfig, resolve: Secr
   if (network.route.mode === 'proxy') {
     const url = await resolver.substitute(network.route.url, encodeURIComponent);
     if (url === undefined) return { ok: false, missing: resolver.missing! };
-    literal.push(...proxyCredentials(url));
-    if (network.route.authorization) literal.push(network.route.authorization, ...network.route.authorization.split(/\s+/).slice(1));
+    literal.push(...proxySecrets(url, network.route.authorization));
     network = { ...network, route: { ...network.route, url } };
   }
   return {
@@ -94,16 +94,6 @@ export async function resolveConfigSecrets(config: EndpointConfig, resolve: Secr
     config: { ...config, headers: headers.headers, tls: { ...config.tls, keyPassphrase }, network },
     secrets: [...headers.secrets, ...resolver.secrets, ...literal],
   };
-}
-
-/** The user name and password of a proxy URL (decoded), for redaction. */
-function proxyCredentials(url: string): string[] {
-  try {
-    const parsed = new URL(url);
-    return [parsed.password, decodeURIComponent(parsed.password)].filter((p) => p.length > 0);
-  } catch {
-    return [];
-  }
 }
 
 /** Secret values shorter than this are not redacted (replacing "a" everywhere would garble text). */

@@ -2,7 +2,7 @@
 // "off" means direct; http.proxy wins over the environment; http.noProxy replaces NO_PROXY when set;
 // http.proxyStrictSSL and http.proxyAuthorization as VS Code documents them. Pure, so it is unit-tested.
 
-import { displayProxy, proxyEnvironmentFrom, splitNoProxy } from '../core/network.ts';
+import { displayProxy, proxyEnvironmentFrom, proxySecrets, splitNoProxy } from '../core/network.ts';
 import type { ProxyEnvironment } from '../core/network.ts';
 
 /** The `http.*` values as `getConfiguration('http')` returns them (anything may be missing or mistyped). */
@@ -43,18 +43,8 @@ export function networkFromSettings(http: VsCodeHttpSettings, env: Readonly<Reco
  * http.proxy or HTTPS_PROXY): not in SecretStorage, so the log's redactor is told about them here.
  */
 export function networkSecrets(network: ExtensionNetwork): string[] {
-  const out: string[] = [];
   const { authorization, httpProxy, httpsProxy } = network.proxy;
-  if (authorization) out.push(authorization, ...authorization.split(/\s+/).slice(1));
-  for (const url of [httpProxy, httpsProxy]) {
-    try {
-      const password = new URL(url).password;
-      if (password) out.push(password, decodeURIComponent(password));
-    } catch {
-      // not a URL: nothing to hide, and config validation reports it
-    }
-  }
-  return [...new Set(out)];
+  return [...new Set([...proxySecrets(httpProxy, authorization), ...proxySecrets(httpsProxy)])];
 }
 
 /** One log line for the network settings in force, without credentials. */
