@@ -24,12 +24,9 @@ export interface TlsMaterial {
   readonly rejectUnauthorized: boolean;
   /** A client certificate is configured (for the open detail and error hints). */
   readonly clientCertificate: boolean;
-  /** PEM strings, for libraries that want raw roots (grpc-js over a proxy). */
+  /** The trusted roots as PEM, in order: bundled + NODE_EXTRA_CA_CERTS, the OS store, tls.caFile. */
   readonly ca: readonly string[];
-  readonly cert?: string;
-  readonly key?: string;
-  readonly passphrase?: string;
-  /** How many roots of each source are trusted, for logs: `bundled 145, system 140, caFile 1`. */
+  /** Where the roots come from, e.g. `bundled 145, system 140, tls.caFile, client certificate`. */
   readonly summary: string;
 }
 
@@ -106,7 +103,6 @@ export function loadTlsMaterial(config: Pick<EndpointConfig, 'tls' | 'network'>)
   const summary = `bundled ${bundledAndExtra().length}, system ${systemList.length}${caFile ? ', tls.caFile' : ''}${cert ? ', client certificate' : ''}`;
   return {
     secureContext, rejectUnauthorized: settings.rejectUnauthorized, clientCertificate: Boolean(cert), ca, summary,
-    ...(cert ? { cert } : {}), ...(key ? { key } : {}), ...(passphrase ? { passphrase } : {}),
   };
 }
 
