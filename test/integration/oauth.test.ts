@@ -302,6 +302,22 @@ describe('oauth: bad input gives a clear error naming the step', () => {
     );
   });
 
+  test('a browser that comes back before open() returns is heard (code-server resolves openExternal late)', async (t) => {
+    const server = await startOAuthMcpServer();
+    t.after(() => server.close());
+    const owned = networkFetch(config(server.url));
+    t.after(() => owned.close());
+    const redirect = await startLoopbackRedirect(5000);
+    t.after(() => redirect.close());
+    let page = '';
+    const record = await signIn({
+      serverUrl: server.url, fetch: owned.fetch,
+      browser: { ...redirect, waitForCode: (s) => redirect.waitForCode(s), open: async (url) => { page = await followSignIn(url); } },
+    });
+    assert.match(page, /^200 .*Signed in/s);
+    assert.ok(record.accessToken, 'the code was exchanged for tokens');
+  });
+
   test('a redirect with another state, and a user who never comes back', async (t) => {
     const server = await startOAuthMcpServer();
     t.after(() => server.close());

@@ -136,7 +136,8 @@ export async function discoverServer(authorizationServer: string, fetch: Network
 export interface BrowserStep {
   /** Shows the authorization URL to the user (prints it, opens the browser). */
   open(authorizationUrl: string): void | Promise<void>;
-  /** Resolves with the code once the redirect with this state arrives; rejects on mismatch or timeout. */
+  /** Resolves with the code once the redirect with this state arrives; rejects on mismatch or timeout.
+   *  Called before open, so a redirect that arrives while open is still running is not lost. */
   waitForCode(state: string): Promise<string>;
   readonly redirectUrl: string;
 }
@@ -185,8 +186,12 @@ export async function signIn(options: SignInOptions): Promise<SignInRecord> {
   const { authorizationUrl, codeVerifier } = await step('authorization', `preparing the authorization request to ${target.authorizationServer}`, () =>
     startAuthorization(target.authorizationServer, { metadata, clientInformation: client, redirectUrl: browser.redirectUrl, state, resource: target.resource, ...(scope ? { scope } : {}) }),
   );
+  // Listen for the state before the browser opens: a browser that approves at once can redirect back
+  // before open() resolves (code-server's openExternal resolves only after its confirmation dialog).
+  const redirected = browser.waitForCode(state);
+  redirected.catch(() => {});
   await browser.open(authorizationUrl.href);
-  const code = await browser.waitForCode(state);
+  const code = await redirected;
   const tokens = await step('token', `exchanging the code at ${target.authorizationServer}`, () =>
     exchangeAuthorization(target.authorizationServer, { metadata, clientInformation: client, authorizationCode: code, codeVerifier, redirectUri: browser.redirectUrl, resource: target.resource, fetchFn: fetch }),
   );

@@ -63,6 +63,8 @@ export async function startLoopbackRedirect(timeoutMs: number = SIGN_IN_TIMEOUT_
   let timer: NodeJS.Timeout | undefined;
   const close = () => {
     if (timer) clearTimeout(timer);
+    // A wait still pending here was abandoned (cancelled, or the browser could not be opened).
+    settle?.reject(new AuthFlowError('redirect', 'the sign-in was cancelled before the browser came back'));
     server.closeAllConnections();
     server.close();
   };
