@@ -1,11 +1,13 @@
 // `npm run bench`: runs each benchmark in its own child process (a clean heap, --expose-gc for the scale
 // run), prints one table, writes bench/results.json. `--check` exits 1 when a target is missed; without it
 // the run never fails on a figure. `--quick` runs smaller versions (for a smoke test, not for results).
+// `--soak` runs only the hour-long soak (`--minutes N` shortens it); it is never part of the default run.
 
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { numberArg } from './lib/args.ts';
 import { check, markdown, table } from './lib/figures.ts';
 import type { CheckedFigure, Figure } from './lib/figures.ts';
 
@@ -17,7 +19,11 @@ interface Bench {
   readonly quickArgs: readonly string[];
   readonly nodeArgs: readonly string[];
   readonly timeoutMs: number;
+  /** Only run when asked for by this flag, and then alone. */
+  readonly onlyWith?: string;
 }
+
+const SOAK_MINUTES = numberArg('--minutes', 60);
 
 const BENCHES: readonly Bench[] = [
   { name: 'detection', items: [1, 2], file: 'detection.ts', args: ['--trials', '5'], quickArgs: ['--trials', '1'], nodeArgs: [], timeoutMs: 240_000 },
@@ -27,6 +33,11 @@ const BENCHES: readonly Bench[] = [
   // After `extension`, which builds media/dashboard.js and the .vsix.
   { name: 'activation', items: [5], file: 'activation.ts', args: ['--loads', '5'], quickArgs: ['--loads', '2'], nodeArgs: [], timeoutMs: 300_000 },
   { name: 'dashboard', items: [5], file: 'dashboard.ts', args: ['--updates', '200'], quickArgs: ['--updates', '50'], nodeArgs: [], timeoutMs: 120_000 },
+  {
+    name: 'soak', items: [6], file: 'soak.ts', onlyWith: '--soak',
+    args: ['--minutes', String(SOAK_MINUTES)], quickArgs: ['--minutes', '8', '--warmup-minutes', '2', '--cut-every-minutes', '2', '--restart-every-minutes', '3'],
+    nodeArgs: ['--expose-gc'], timeoutMs: (SOAK_MINUTES + 10) * 60_000,
+  },
 ];
 
 function runChild(bench: Bench, quick: boolean): Promise<Figure[]> {
@@ -62,8 +73,10 @@ async function main(argv: readonly string[]): Promise<number> {
   const loadBefore = os.loadavg();
   const figures: CheckedFigure[] = [];
   const durations: Record<string, number> = {};
+  const soak = argv.includes('--soak');
   for (const bench of BENCHES) {
     if (only && !only.has(bench.name)) continue;
+    if (soak !== (bench.onlyWith === '--soak')) continue;
     process.stderr.write(`bench: ${bench.name}...\n`);
     const t0 = performance.now();
     figures.push(...(await runChild(bench, quick)).map(check));
