@@ -15,6 +15,7 @@ export const FINDING_TITLES: Readonly<Record<FindingKind, string>> = {
   'no-server-heartbeat': 'The server sends no heartbeats',
   'gateway-timeout': 'A gateway times out',
   flapping: 'The stream keeps reconnecting',
+  'keepalive-mismatch': 'Requests fail on connections the server just closed',
 };
 
 export function findingTitle(kind: string): string {
@@ -25,6 +26,7 @@ export function findingTitle(kind: string): string {
 export function evidenceLine(f: Finding): string {
   const parts = [`Evidence: ${plural(f.evidence, 'observation')}`];
   if (f.estimateMs !== undefined) parts.push(`estimate ≈ ${formatDuration(f.estimateMs)}`);
+  if (f.spreadMs !== undefined) parts.push(`spread ${f.spreadMs} ms`);
   // A hop the responses named is the killer; a bare timeout-table match is only a fit.
   if (f.match) parts.push(f.hops?.some((hop) => hop.name === f.match) ? `cut by ${f.match}` : `matches ${f.match}`);
   if (f.recommendedHeartbeatMs !== undefined) parts.push(`recommended heartbeat every ${formatDuration(f.recommendedHeartbeatMs)} or less`);
