@@ -1,0 +1,127 @@
+// Per-POST evidence of one MCP connect (outcome and the quiet gap before it) for the core's
+// keepalive-mismatch finding, and the gap check that confirms a suspected server keep-alive.
+
+import type { PostPurpose } from '../../core/keepaliveMismatch.ts';
+import { isKeepaliveFailure } from '../../core/keepaliveMismatch.ts';
+import type { TransportSink } from '../../core/transport.ts';
+import { requestFailureKind } from '../net/index.ts';
+
+/**
+ * The gap check. The race it looks for is a few ms wide: a request reaches the proxy just as the server
+ * closes the idle upstream connection (seen through HAProxy 2.6 against a 300 ms Node keep-alive: 502s
+ * at 294-300 ms gaps, none at 150 ms). A monitor that pings at one fixed interval never lands there, and
+ * jittering the heartbeat would need hundreds of pings to sample a 5 ms window by chance. So the check
+ * starts only from evidence: once a POST failed (502/503/504, reset, closed) after a quiet gap and the
+ * next one worked, it sends a bounded series of extra pings at that gap (a few ms either side, where the
+ * race is) and at half of it (the control: shorter gaps must succeed). The heartbeat's own cadence is
+ * untouched: these pings come on top, so "a ping at least every heartbeatSeconds" still holds.
+ */
+export const GAP_CHECK = {
+  /** Extra pings per check. */
+  pings: 16,
+  /** Checks per connect attempt. */
+  checksPerAttempt: 2,
+  /** Offsets (ms) around the failing gap, cycled: the failing gap itself most, since it was a hit. */
+  offsetsMs: [0, -1, 1, 0, -2, 2] as readonly number[],
+  /** Every fourth ping is a control at this fraction of the gap. */
+  controlEvery: 4,
+  controlFraction: 0.5,
+  /** Failures after shorter or longer gaps do not start a check (busy traffic, or a long idle). */
+  minGapMs: 100,
+  maxGapMs: 120_000,
+} as const;
+
+function purposeOf(what: string): PostPurpose {
+  return what === 'ping' ? 'ping' : 'request';
+}
+
+export class PostLog {
+  private readonly sink: TransportSink;
+  /** Set by the connect once the session can ping (the era runner's probe). */
+  private probe: (() => Promise<unknown>) | undefined;
+  private lastEndMono: number | undefined;
+  private confirming = false;
+  /** The gap of the last failure that may start a check. */
+  private suspectGapMs: number | undefined;
+  private checkGapMs = 0;
+  private checksStarted = 0;
+  private checkPingsLeft = 0;
+  private checkIndex = 0;
+  private checkTimer: NodeJS.Timeout | null = null;
+  private stopped = false;
+
+  constructor(sink: TransportSink) {
+    this.sink = sink;
+  }
+
+  /** The ping the gap check sends; set when the era runner can answer liveness probes. */
+  setProbe(probe: () => Promise<unknown>): void {
+    this.probe = probe;
+  }
+
+  /** Call at the start of a POST; returns a function to call with its outcome. */
+  begin(what: string): (outcome: { status: number } | { error: unknown }) => void {
+    this.clearCheckTimer();
+    const start = performance.now();
+    const gapMs = this.lastEndMono === undefined ? undefined : Math.round(start - this.lastEndMono);
+    const purpose: PostPurpose = this.confirming ? 'confirm' : purposeOf(what);
+    this.confirming = false;
+    return (outcome) => {
+      this.lastEndMono = performance.now();
+      if (this.stopped) return;
+      const sample = 'status' in outcome
+        ? { what: purpose, ...(gapMs !== undefined ? { gapMs } : {}), status: outcome.status }
+        : { what: purpose, ...(gapMs !== undefined ? { gapMs } : {}), failure: requestFailureKind(outcome.error) };
+      this.sink.post?.(sample);
+      this.afterPost(isKeepaliveFailure(sample), 'status' in outcome && outcome.status >= 200 && outcome.status < 300, gapMs);
+    };
+  }
+
+  /** The attempt ended: no more checks. */
+  stop(): void {
+    this.stopped = true;
+    this.clearCheckTimer();
+  }
+
+  private afterPost(failed: boolean, ok: boolean, gapMs: number | undefined): void {
+    if (failed && gapMs !== undefined && gapMs >= GAP_CHECK.minGapMs && gapMs <= GAP_CHECK.maxGapMs && this.checkPingsLeft === 0) {
+      this.suspectGapMs = gapMs;
+    } else if (ok && this.suspectGapMs !== undefined && this.checkPingsLeft === 0 && this.checksStarted < GAP_CHECK.checksPerAttempt) {
+      // The failure was followed by a POST that worked: the path is up, so the failure was the gap's.
+      this.checksStarted += 1;
+      this.checkGapMs = this.suspectGapMs;
+      this.suspectGapMs = undefined;
+      this.checkPingsLeft = GAP_CHECK.pings;
+      this.checkIndex = 0;
+    }
+    if (this.checkPingsLeft > 0) this.armCheck();
+  }
+
+  private nextCheckGapMs(): number {
+    const i = this.checkIndex++;
+    if (i % GAP_CHECK.controlEvery === GAP_CHECK.controlEvery - 1) return Math.round(this.checkGapMs * GAP_CHECK.controlFraction);
+    const offsets = GAP_CHECK.offsetsMs;
+    return Math.max(1, this.checkGapMs + offsets[(i - Math.floor(i / GAP_CHECK.controlEvery)) % offsets.length]!);
+  }
+
+  /** The next check ping goes out a chosen gap after the last POST ended; any other POST re-arms it. */
+  private armCheck(): void {
+    const probe = this.probe;
+    if (!probe || this.stopped) return;
+    const delay = this.nextCheckGapMs() - (performance.now() - this.lastEndMono!);
+    this.checkTimer = setTimeout(() => {
+      this.checkTimer = null;
+      if (this.stopped || this.checkPingsLeft === 0) return;
+      this.checkPingsLeft -= 1;
+      this.confirming = true;
+      // The outcome is recorded by begin(); a failed check ping is evidence, not a failure of the stream.
+      probe().catch(() => undefined);
+    }, Math.max(0, delay));
+    this.checkTimer.unref();
+  }
+
+  private clearCheckTimer(): void {
+    if (this.checkTimer) clearTimeout(this.checkTimer);
+    this.checkTimer = null;
+  }
+}
