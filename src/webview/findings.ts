@@ -6,7 +6,7 @@ import { describeHops, formatDuration } from '../core/format.ts';
 import type { EndpointStatus, Finding } from '../core/model.ts';
 import { h } from './dom.ts';
 import { plural } from './format.ts';
-import { clientWatchdogSnippetIn, fixValues, SERVER_LANGUAGE_NAMES, SERVER_LANGUAGES, serverSnippetIn, snippetsFor, type ServerLanguage, type Snippet } from '../shared/fixes/index.ts';
+import { clientWatchdogSnippetIn, fixValues, keepaliveSnippetIn, SERVER_LANGUAGE_NAMES, SERVER_LANGUAGES, serverSnippetIn, snippetsFor, type ServerLanguage, type Snippet } from '../shared/fixes/index.ts';
 
 export const FINDING_TITLES: Readonly<Record<FindingKind, string>> = {
   'intermediary-idle-timeout': 'An intermediary closes idle streams',
@@ -51,7 +51,8 @@ export function renderFinding(doc: Document, status: EndpointStatus, finding: Fi
   const language = choice?.language ?? 'typescript';
   // The server snippet in the user's language; the rest as the finding has them.
   const { heartbeatSeconds } = fixValues(finding, status);
-  const server = serverSnippetIn(language, status.kind, heartbeatSeconds);
+  // A keep-alive mismatch is fixed by the server's keep-alive setting, not by a heartbeat.
+  const server = finding.finding === 'keepalive-mismatch' ? keepaliveSnippetIn(language, finding) : serverSnippetIn(language, status.kind, heartbeatSeconds);
   // The server snippet in the chosen language, and the client's own watchdog and backoff in it after
   // the Stream Health settings.
   const watchdog = clientWatchdogSnippetIn(language, heartbeatSeconds);

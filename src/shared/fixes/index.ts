@@ -16,7 +16,7 @@ export { isServerLanguage, SERVER_LANGUAGE_NAMES, SERVER_LANGUAGES, serverSnippe
 export type { ServerLanguage } from './serverLanguages.ts';
 export { awsAlbSnippet, catalogueSnippet, cloudflareNote, envoySnippet, haproxySnippet, matchedSnippetIds, nginxSnippet } from './intermediary.ts';
 export { clientSettingsSnippet } from './client.ts';
-export { goKeepaliveSnippet, keepaliveSnippets, nodeKeepaliveSnippet, serverKeepaliveMs, uvicornKeepaliveSnippet } from './keepalive.ts';
+export { goKeepaliveSnippet, keepaliveSnippetIn, keepaliveSnippets, nodeKeepaliveSnippet, serverKeepaliveMs, springKeepaliveSnippet, uvicornKeepaliveSnippet } from './keepalive.ts';
 export { clientWatchdogSnippetIn } from './clientLanguages.ts';
 
 /** Every snippet worth showing for one finding, server side first. */

@@ -2,9 +2,11 @@
 // proxy in front keeps its upstream connections, in the server's language (Node, Go, Python), plus
 // the proxy's own upstream keep-alive setting from the catalogue.
 
+import { assertNever } from '../../core/errors.ts';
 import { byName } from '../../core/intermediaries.ts';
 import { recommendedServerKeepaliveMs } from '../../core/keepaliveMismatch.ts';
 import type { Finding } from '../../core/model.ts';
+import type { ServerLanguage } from './serverLanguages.ts';
 import type { Snippet } from './snippet.ts';
 
 /** The server keep-alive a keepalive-mismatch finding recommends, in ms (whole seconds). */
@@ -78,6 +80,54 @@ if __name__ == "__main__":
   };
 }
 
+export function springKeepaliveSnippet(ms: number): Snippet {
+  const seconds = ms / 1000;
+  return {
+    id: 'server-keepalive-java', side: 'server', language: 'java',
+    title: 'Server (Spring Boot, Tomcat): keep-alive-timeout longer than the proxy\'s upstream keep-alive',
+    note: 'When unset, Tomcat uses its connection timeout for idle keep-alive connections. In application.properties: server.tomcat.keep-alive-timeout=' + `${seconds}s`,
+    brief: `server (Spring Boot): server.tomcat.keep-alive-timeout=${seconds}s`,
+    code: `import org.springframework.boot.web.embedded.tomcat.TomcatServletWebServerFactory;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+@Configuration
+public class KeepAliveConfig {
+    // Longer than the proxy keeps idle upstream connections (same as server.tomcat.keep-alive-timeout=${seconds}s).
+    @Bean
+    WebServerFactoryCustomizer<TomcatServletWebServerFactory> keepAlive() {
+        return factory -> factory.addConnectorCustomizers(connector ->
+            connector.setProperty("keepAliveTimeout", "${ms}"));
+    }
+}
+`,
+  };
+}
+
+/** Rust servers differ by framework; the rule is what carries over. */
+function rustKeepaliveSnippet(ms: number): Snippet {
+  return {
+    id: 'server-keepalive-rust', side: 'server', language: 'text',
+    title: 'Server (Rust): idle keep-alive longer than the proxy\'s upstream keep-alive',
+    brief: `server (Rust): any idle keep-alive timeout on the server above ${ms / 1000} s`,
+    code: `If your server (or a layer in front of it in the same process) closes idle keep-alive\nconnections, make that timeout longer than ${ms / 1000} s: longer than the proxy keeps its\nupstream connections, so the proxy, not the server, closes them.\n`,
+  };
+}
+
+/** The server fix for a keepalive-mismatch finding in the card's language. */
+export function keepaliveSnippetIn(language: ServerLanguage, finding: Finding): Snippet {
+  const ms = serverKeepaliveMs(finding);
+  switch (language) {
+    case 'typescript': return nodeKeepaliveSnippet(ms);
+    case 'go': return goKeepaliveSnippet(ms);
+    case 'python': return uvicornKeepaliveSnippet(ms);
+    case 'java': return springKeepaliveSnippet(ms);
+    case 'rust': return rustKeepaliveSnippet(ms);
+    default: return assertNever(language);
+  }
+}
+
 /** The proxy's own upstream keep-alive setting, when the finding named a catalogued proxy. */
 function proxyKeepaliveSnippet(finding: Finding): Snippet | undefined {
   const entry = finding.match ? byName(finding.match) : undefined;
@@ -100,9 +150,11 @@ function proxyKeepaliveSnippet(finding: Finding): Snippet | undefined {
   };
 }
 
-/** Server fixes in Node, Go and Python, then the proxy's own setting. */
+/**
+ * The server fix (Node; the dashboard swaps in the card's language with keepaliveSnippetIn), then the
+ * proxy's own setting. The finding's `fix` text names the Go and Python settings too.
+ */
 export function keepaliveSnippets(finding: Finding): Snippet[] {
-  const ms = serverKeepaliveMs(finding);
   const proxy = proxyKeepaliveSnippet(finding);
-  return [nodeKeepaliveSnippet(ms), goKeepaliveSnippet(ms), uvicornKeepaliveSnippet(ms), ...(proxy ? [proxy] : [])];
+  return [nodeKeepaliveSnippet(serverKeepaliveMs(finding)), ...(proxy ? [proxy] : [])];
 }
