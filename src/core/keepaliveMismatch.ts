@@ -15,9 +15,12 @@ import { median } from './stats.ts';
 export type PostFailure = 'reset' | 'closed' | 'timeout' | 'error';
 export const POST_FAILURES: readonly PostFailure[] = ['reset', 'closed', 'timeout', 'error'];
 
-/** What a POST was: a liveness `ping`, a `confirm` ping of the gap check, or another request of the session. */
-export type PostPurpose = 'ping' | 'confirm' | 'request';
-export const POST_PURPOSES: readonly PostPurpose[] = ['ping', 'confirm', 'request'];
+/**
+ * What a POST was: a liveness `ping`, a `sweep` ping at a common server keep-alive, a `confirm` ping of
+ * the gap check after a failure, or another `request` of the session.
+ */
+export type PostPurpose = 'ping' | 'sweep' | 'confirm' | 'request';
+export const POST_PURPOSES: readonly PostPurpose[] = ['ping', 'sweep', 'confirm', 'request'];
 
 /** One POST's outcome, as a transport reports it: no URL, headers or bodies, so nothing secret. */
 export interface PostSample {

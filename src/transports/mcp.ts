@@ -7,6 +7,7 @@ import { HttpAttempt } from './http/index.ts';
 import { runLegacySse, LEGACY_SSE_VERSION } from './mcp/legacySse.ts';
 import { MODERN_VERSION, runModern } from './mcp/modern.ts';
 import { PostLog } from './mcp/postLog.ts';
+import type { SweepState } from './mcp/postLog.ts';
 import type { McpContext } from './mcp/rpc.ts';
 import { runStreamable } from './mcp/streamable.ts';
 
@@ -16,7 +17,7 @@ export { STREAMABLE_VERSION } from './mcp/streamable.ts';
 export function connectMcp(context: ConnectContext): Transport {
   const attempt = new HttpAttempt(context);
   let counter = 0;
-  const posts = new PostLog(context.sink);
+  const posts = new PostLog(context.sink, context.config.heartbeatSeconds * 1000, context.resume as SweepState);
   const ctx: McpContext = {
     attempt,
     config: context.config,

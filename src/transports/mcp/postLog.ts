@@ -1,5 +1,6 @@
 // Per-POST evidence of one MCP connect (outcome and the quiet gap before it) for the core's
-// keepalive-mismatch finding, and the gap check that confirms a suspected server keep-alive.
+// keepalive-mismatch finding, a one-off sweep of pings at common server keep-alives, and the gap check
+// that confirms a suspected one.
 
 import type { PostPurpose } from '../../core/keepaliveMismatch.ts';
 import { isKeepaliveFailure } from '../../core/keepaliveMismatch.ts';
@@ -15,6 +16,11 @@ import { requestFailureKind } from '../net/index.ts';
  * next one worked, it sends a bounded series of extra pings at that gap (a few ms either side, where the
  * race is) and at half of it (the control: shorter gaps must succeed). The heartbeat's own cadence is
  * untouched: these pings come on top, so "a ping at least every heartbeatSeconds" still holds.
+ *
+ * The first failure has to come from somewhere, so each endpoint also gets one sweep (KEEPALIVE_SWEEP):
+ * a few pings at the gaps where common servers close idle connections, just under each default (the
+ * server's idle clock runs from its response, a little before we see it). Only defaults shorter than
+ * the heartbeat are swept: with a shorter heartbeat the connection never idles that long.
  */
 export const GAP_CHECK = {
   /** Extra pings per check. */
@@ -31,16 +37,39 @@ export const GAP_CHECK = {
   maxGapMs: 120_000,
 } as const;
 
+/**
+ * The sweep: server keep-alive defaults (ms at which the server closes an idle connection), the offsets
+ * tried under each, in order. gunicorn 2 s; Node <= 22, uvicorn and Apache httpd 5 s; Node 24 6 s
+ * (keepAliveTimeout 5 s plus keepAliveTimeoutBuffer 1 s, verified: 502s at 5.998 s gaps behind HAProxy).
+ * Longest first: the most common today (Node 24) is found soonest; shorter ones then give the finding
+ * the shorter successful gaps it needs.
+ */
+export const KEEPALIVE_SWEEP = {
+  defaultsMs: [6_000, 5_000, 2_000] as readonly number[],
+  offsetsMs: [-2, -1, -3] as readonly number[],
+} as const;
+
+/** The sweep's gaps for a heartbeat: defaults shorter than it, each with its offsets. */
+export function sweepGaps(heartbeatMs: number): number[] {
+  return KEEPALIVE_SWEEP.defaultsMs.filter((d) => d < heartbeatMs).flatMap((d) => KEEPALIVE_SWEEP.offsetsMs.map((o) => d + o));
+}
+
 function purposeOf(what: string): PostPurpose {
   return what === 'ping' ? 'ping' : 'request';
 }
 
+/** What survives reconnects of one endpoint (kept in the transport's ResumeState). */
+export interface SweepState {
+  /** Sweep gaps not tried yet; empty when the sweep is done. */
+  keepaliveSweep?: number[];
+}
+
 export class PostLog {
   private readonly sink: TransportSink;
+  private readonly sweep: SweepState;
   /** Set by the connect once the session can ping (the era runner's probe). */
   private probe: (() => Promise<unknown>) | undefined;
   private lastEndMono: number | undefined;
-  private confirming = false;
   /** The gap of the last failure that may start a check. */
   private suspectGapMs: number | undefined;
   private checkGapMs = 0;
@@ -49,9 +78,14 @@ export class PostLog {
   private checkIndex = 0;
   private checkTimer: NodeJS.Timeout | null = null;
   private stopped = false;
+  /** The purpose of the next POST the timer's ping makes. */
+  private nextPurpose: PostPurpose | undefined;
 
-  constructor(sink: TransportSink) {
+  /** `sweep` is the endpoint's resume state: the sweep runs once per endpoint, not once per connect. */
+  constructor(sink: TransportSink, heartbeatMs = 0, sweep: SweepState = {}) {
     this.sink = sink;
+    this.sweep = sweep;
+    if (!Array.isArray(sweep.keepaliveSweep)) sweep.keepaliveSweep = heartbeatMs > 0 ? sweepGaps(heartbeatMs) : [];
   }
 
   /** The ping the gap check sends; set when the era runner can answer liveness probes. */
@@ -64,8 +98,8 @@ export class PostLog {
     this.clearCheckTimer();
     const start = performance.now();
     const gapMs = this.lastEndMono === undefined ? undefined : Math.round(start - this.lastEndMono);
-    const purpose: PostPurpose = this.confirming ? 'confirm' : purposeOf(what);
-    this.confirming = false;
+    const purpose: PostPurpose = this.nextPurpose ?? purposeOf(what);
+    this.nextPurpose = undefined;
     return (outcome) => {
       this.lastEndMono = performance.now();
       if (this.stopped) return;
@@ -95,6 +129,7 @@ export class PostLog {
       this.checkIndex = 0;
     }
     if (this.checkPingsLeft > 0) this.armCheck();
+    else if (ok && this.sweep.keepaliveSweep!.length > 0) this.armSweep();
   }
 
   private nextCheckGapMs(): number {
@@ -106,15 +141,32 @@ export class PostLog {
 
   /** The next check ping goes out a chosen gap after the last POST ended; any other POST re-arms it. */
   private armCheck(): void {
+    this.armPing(this.nextCheckGapMs(), 'confirm', () => {
+      if (this.checkPingsLeft === 0) return false;
+      this.checkPingsLeft -= 1;
+      return true;
+    });
+  }
+
+  /** The next sweep gap; it counts as tried only once its ping goes out (another POST re-arms it). */
+  private armSweep(): void {
+    const gaps = this.sweep.keepaliveSweep!;
+    this.armPing(gaps[0]!, 'sweep', () => {
+      if (gaps.length === 0) return false;
+      gaps.shift();
+      return true;
+    });
+  }
+
+  private armPing(gapMs: number, purpose: PostPurpose, take: () => boolean): void {
     const probe = this.probe;
-    if (!probe || this.stopped) return;
-    const delay = this.nextCheckGapMs() - (performance.now() - this.lastEndMono!);
+    if (!probe || this.stopped || this.lastEndMono === undefined) return;
+    const delay = gapMs - (performance.now() - this.lastEndMono);
     this.checkTimer = setTimeout(() => {
       this.checkTimer = null;
-      if (this.stopped || this.checkPingsLeft === 0) return;
-      this.checkPingsLeft -= 1;
-      this.confirming = true;
-      // The outcome is recorded by begin(); a failed check ping is evidence, not a failure of the stream.
+      if (this.stopped || !take()) return;
+      this.nextPurpose = purpose;
+      // The outcome is recorded by begin(); a failed extra ping is evidence, not a failure of the stream.
       probe().catch(() => undefined);
     }, Math.max(0, delay));
     this.checkTimer.unref();

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { PostSample } from '../../../src/core/keepaliveMismatch.ts';
 import type { TransportSink } from '../../../src/core/transport.ts';
-import { GAP_CHECK, PostLog } from '../../../src/transports/mcp/postLog.ts';
+import { GAP_CHECK, PostLog, sweepGaps } from '../../../src/transports/mcp/postLog.ts';
 
 function sinkRecording(posts: PostSample[]): TransportSink {
   return { opened() {}, activity() {}, warning() {}, retryHint() {}, evidence() {}, ended() {}, post: (p) => posts.push(p) };
@@ -73,4 +73,33 @@ test('no check for failures after a short gap, and none after stop()', async () 
   await sleep(300);
   assert.equal(pings, 0);
   assert.equal(posts.length, 4, 'nothing recorded after stop()');
+});
+
+test('the sweep: common server keep-alives shorter than the heartbeat, longest first, just under each', () => {
+  assert.deepEqual(sweepGaps(15_000), [5_998, 5_999, 5_997, 4_998, 4_999, 4_997, 1_998, 1_999, 1_997]);
+  assert.deepEqual(sweepGaps(5_500), [4_998, 4_999, 4_997, 1_998, 1_999, 1_997], 'a 5.5 s heartbeat never leaves a 6 s gap');
+  assert.deepEqual(sweepGaps(300), []);
+});
+
+test('the sweep runs once per endpoint: its gaps are consumed from the resume state as its pings go out', async () => {
+  const posts: PostSample[] = [];
+  const state = { keepaliveSweep: [40, 60] };
+  const log = new PostLog(sinkRecording(posts), 15_000, state);
+  log.setProbe(async () => log.begin('ping')({ status: 200 }));
+  log.begin('initialize')({ status: 200 });
+  await sleep(300);
+  log.stop();
+  assert.deepEqual(state.keepaliveSweep, []);
+  const sweeps = posts.filter((p) => p.what === 'sweep');
+  assert.equal(sweeps.length, 2);
+  assert.ok(sweeps[0]!.gapMs! >= 38 && sweeps[1]!.gapMs! >= 58, `gaps ${sweeps.map((p) => p.gapMs).join(', ')}`);
+  // The next connect of the same endpoint shares the state: no second sweep.
+  const again: PostSample[] = [];
+  const next = new PostLog(sinkRecording(again), 15_000, state);
+  let pings = 0;
+  next.setProbe(async () => void (pings += 1));
+  next.begin('initialize')({ status: 200 });
+  await sleep(100);
+  next.stop();
+  assert.equal(pings, 0);
 });
