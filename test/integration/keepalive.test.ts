@@ -22,8 +22,16 @@ import { endpoint, runMonitor, sleep } from './support/monitorHarness.ts';
 const SHORT_KEEPALIVE_MS = 300;
 /** Longer than any gap the 0.3 s heartbeat leaves (at most 330 ms plus the gap check's pings at the same gaps). */
 const LONG_KEEPALIVE_MS = 2_000;
-/** The estimate is the median failing gap; the race sits a few ms under the server's close. */
-const TOLERANCE_MS = 30;
+/**
+ * The estimate is the median failing gap, measured by the client: from when it handled the previous
+ * answer to when it sent the next request. A request fails only once the server's connection has idled
+ * the full keep-alive, and event-loop lag makes the client see its gaps shorter, never longer (by more
+ * than the proxy's reaction time): so the estimate sits at or below the keep-alive. Quiet machine:
+ * 293-301 ms for 300 ms; at load average 11, 248-298 ms (median 257 ms).
+ */
+const BELOW_MS = 60;
+const ABOVE_MS = 15;
+const near = (gapMs: number) => gapMs >= SHORT_KEEPALIVE_MS - BELOW_MS && gapMs <= SHORT_KEEPALIVE_MS + ABOVE_MS;
 const FINDING_WITHIN_MS = 40_000;
 const CONTROL_RUN_MS = 10_000;
 
@@ -102,12 +110,12 @@ describe('keepalive-mismatch through real proxies that reuse upstream connection
       const { finding, posts } = await monitorThroughProxy(proxy.start, SHORT_KEEPALIVE_MS, FINDING_WITHIN_MS, true);
       figures.push(`${proxy.name} ${SHORT_KEEPALIVE_MS} ms: ${finding ? `finding after ${Math.round(performance.now() - started)} ms, estimate ${finding.estimateMs} ms, spread ${finding.spreadMs} ms, evidence ${finding.evidence}` : 'no finding'}; ${describePosts(posts)}`);
       assert.ok(finding, `${proxy.name}: a keepalive-mismatch finding within ${FINDING_WITHIN_MS} ms; ${describePosts(posts)}`);
-      assert.ok(Math.abs(finding.estimateMs! - SHORT_KEEPALIVE_MS) <= TOLERANCE_MS, `${proxy.name}: estimate ${finding.estimateMs} ms within ${TOLERANCE_MS} ms of ${SHORT_KEEPALIVE_MS} ms`);
+      assert.ok(near(finding.estimateMs!), `${proxy.name}: estimate ${finding.estimateMs} ms within -${BELOW_MS}/+${ABOVE_MS} ms of ${SHORT_KEEPALIVE_MS} ms`);
       assert.ok(finding.evidence >= 2);
       if (proxy.evidence) assert.equal(finding.match, proxy.evidence, `${proxy.name} named from its responses: ${JSON.stringify(finding.hops)}`);
       assert.match(finding.message, /closes idle keep-alive connections after about/);
       const failures = posts.filter(isKeepaliveFailure);
-      assert.ok(failures.every((p) => p.gapMs !== undefined && Math.abs(p.gapMs - SHORT_KEEPALIVE_MS) <= TOLERANCE_MS), `${proxy.name}: every failure after a gap near the keep-alive: ${describePosts(posts)}`);
+      assert.ok(failures.every((p) => p.gapMs !== undefined && near(p.gapMs)), `${proxy.name}: every failure after a gap near the keep-alive: ${describePosts(posts)}`);
     }));
   });
 

@@ -46,7 +46,8 @@ export const GAP_CHECK = {
  */
 export const KEEPALIVE_SWEEP = {
   defaultsMs: [6_000, 5_000, 2_000] as readonly number[],
-  offsetsMs: [-2, -1, -3] as readonly number[],
+  // The window is 1-2 ms wide (HAProxy against 6 s: a 502 at 5.998 s, none at 5.994-5.997 or 5.999-6.001 s).
+  offsetsMs: [-2, -1, -3, 0, -4, 1] as readonly number[],
 } as const;
 
 /** The sweep's gaps for a heartbeat: defaults shorter than it, each with its offsets. */
