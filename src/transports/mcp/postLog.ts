@@ -24,9 +24,9 @@ import { requestFailureKind } from '../net/index.ts';
  */
 export const GAP_CHECK = {
   /** Extra pings per check. */
-  pings: 16,
+  pings: 24,
   /** Checks per connect attempt. */
-  checksPerAttempt: 2,
+  checksPerAttempt: 3,
   /** Offsets (ms) around the failing gap, cycled: the failing gap itself most, since it was a hit. */
   offsetsMs: [0, -1, 1, 0, -2, 2] as readonly number[],
   /** Every fourth ping is a control at this fraction of the gap. */

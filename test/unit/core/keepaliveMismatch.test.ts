@@ -85,6 +85,17 @@ test('no finding: one failure, scattered failures, failures at shorter gaps too,
   none([...shorter, post(300, { status: 502 }, { at: SINCE - 1 }), post(300, { status: 502 }, { at: SINCE - 2 })], 'older than the lookback');
 });
 
+test('a lagged shorter failure among many answered shorter gaps does not hide the cluster; a common one does', () => {
+  const shorter = Array.from({ length: 20 }, (_, i) => post(150 + i * 5));
+  const f = keepaliveMismatch([...shorter, post(236, { failure: 'closed' }), post(297, { failure: 'closed' }), post(299, { failure: 'closed' }), post(298)], config, SINCE, NOW);
+  assert.equal(f?.estimateMs, 298);
+  assert.match(f!.message, /while 20 after shorter gaps succeeded \(1 failed\)/);
+  // Shorter gaps failing 6 times in 26 against 2 in 4 at the cluster: the gap is not what fails them.
+  const failingToo = [75, 110, 145, 180, 215, 250].map((gapMs) => post(gapMs, { status: 502 }));
+  const cluster = [post(297, { status: 502 }), post(299, { status: 502 }), post(298), post(298)];
+  assert.equal(keepaliveMismatch([...shorter, ...failingToo, ...cluster], config, SINCE, NOW), undefined);
+});
+
 test('isKeepaliveFailure: 502/503/504, reset and closed; not timeouts, 500 or answers', () => {
   const cases: [PostSample, boolean][] = [
     [{ what: 'ping', status: 502 }, true], [{ what: 'ping', status: 503 }, true], [{ what: 'ping', status: 504 }, true],
