@@ -133,8 +133,9 @@ export class PostLog {
     else if (ok && this.sweep.keepaliveSweep!.length > 0) this.armSweep();
   }
 
+  /** The gap of the next check ping; its index moves on only when that ping goes out. */
   private nextCheckGapMs(): number {
-    const i = this.checkIndex++;
+    const i = this.checkIndex;
     if (i % GAP_CHECK.controlEvery === GAP_CHECK.controlEvery - 1) return Math.round(this.checkGapMs * GAP_CHECK.controlFraction);
     const offsets = GAP_CHECK.offsetsMs;
     return Math.max(1, this.checkGapMs + offsets[(i - Math.floor(i / GAP_CHECK.controlEvery)) % offsets.length]!);
@@ -145,6 +146,7 @@ export class PostLog {
     this.armPing(this.nextCheckGapMs(), 'confirm', () => {
       if (this.checkPingsLeft === 0) return false;
       this.checkPingsLeft -= 1;
+      this.checkIndex += 1;
       return true;
     });
   }
