@@ -31,6 +31,7 @@ export function catalogueMarkdown(): string {
     (e.lifetimeCaps ?? []).map((c) => `${formatDuration(c.ms)} ${c.what}${c.family ? ` (${c.family})` : ''}`).join('<br>'),
     e.ends.map((s) => `\`${s}\``).join(', '),
     [e.knob, e.lifetimeKnob ? `lifetime: ${e.lifetimeKnob}` : ''].filter(Boolean).join('<br>'),
+    e.upstreamKeepalive ? `${e.upstreamKeepalive.knob}${e.upstreamKeepalive.defaultMs !== undefined ? ` (default ${formatDuration(e.upstreamKeepalive.defaultMs)})` : ''}` : '',
     `[docs](${e.docs})`,
   ].map(cell).join(' | '));
   return `# Intermediaries the diagnosis knows
@@ -44,8 +45,12 @@ stopped without its terminal chunk), \`reset\` (TCP RST), \`rst-no-error\` / \`r
 \`rst-internal-error\` / \`rst-cancel\` (HTTP/2 RST_STREAM 0 / 1 / 2 / 8), \`goaway\`, \`ws-no-close-frame\`
 (1006), \`error-page\` (a 5xx page instead of the stream).
 
-| Intermediary | Fingerprints | Default idle timeout | Lifetime caps | Ends a stream with | Setting that changes it | Docs |
-|---|---|---|---|---|---|---|
+Upstream keep-alive: how long the hop keeps idle connections to the server for reuse, and the setting;
+a server whose own keep-alive is shorter makes requests on just-closed connections fail (the
+\`keepalive-mismatch\` finding, docs/core.md).
+
+| Intermediary | Fingerprints | Default idle timeout | Lifetime caps | Ends a stream with | Setting that changes it | Upstream keep-alive (keepalive-mismatch) | Docs |
+|---|---|---|---|---|---|---|---|
 ${rows.map((r) => `| ${r} |`).join('\n')}
 `;
 }

@@ -9,6 +9,7 @@ import { hopEntry } from './hops.ts';
 import type { Hop } from './hops.ts';
 import { idleFit, knownIdleMs, lifetimeCapsFor, lifetimeFit, matchIntermediaries, matchLifetimeCaps, protocolFamily } from './intermediaries.ts';
 import type { CloseShape, Intermediary, ProtocolFamily } from './intermediaries.ts';
+import { keepaliveMismatch } from './keepaliveMismatch.ts';
 import { KIND_INFO } from './kinds.ts';
 import type { DropRecord, EndpointHistory, Finding } from './model.ts';
 import { median } from './stats.ts';
@@ -87,6 +88,8 @@ export function diagnose(history: EndpointHistory, config: EndpointConfig, nowWa
   // problem: reporting "flapping" beside them would send the user after the wrong fix.
   const flap = idle || lifetime ? undefined : flapping(history, config, nowWallMs);
   if (flap) findings.push(flap);
+  const mismatch = keepaliveMismatch(history.posts ?? [], config, since, nowWallMs);
+  if (mismatch) findings.push(mismatch);
   return findings;
 }
 

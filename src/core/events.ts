@@ -52,7 +52,8 @@ export type FindingKind =
   | 'silent-dead-connection'
   | 'no-server-heartbeat'
   | 'gateway-timeout'
-  | 'flapping';
+  | 'flapping'
+  | 'keepalive-mismatch';
 
 interface EventBase {
   /** Wall-clock ISO 8601, for display and logs; durations are measured on the monotonic clock. */
@@ -107,6 +108,8 @@ export interface DiagnosisEvent extends EventBase {
   readonly match?: string;
   /** The path as far as it was seen, outermost first: `[{ name, evidence }]`. */
   readonly hops?: readonly Hop[];
+  /** keepalive-mismatch: max - min of the failing gaps (ms) the estimate is the median of. */
+  readonly spreadMs?: number;
 }
 export interface PausedEvent extends EventBase { readonly event: 'paused' }
 export interface ResumedEvent extends EventBase { readonly event: 'resumed' }

@@ -9,6 +9,8 @@ import type { DropRecord, EndpointHistory, ErrorRecord, HeartbeatStats, HistoryS
 import { RingBuffer } from './ringBuffer.ts';
 import { isCloseShape, validHops } from './hops.ts';
 import { intervals, median } from './stats.ts';
+import { isKeepaliveFailure, POST_FAILURES, POST_PURPOSES } from './keepaliveMismatch.ts';
+import type { PostRecord } from './keepaliveMismatch.ts';
 
 export const HISTORY_LIMITS = {
   sessions: 200,
@@ -18,6 +20,8 @@ export const HISTORY_LIMITS = {
   connects: 500,
   /** Heartbeat intervals / round-trip times the medians are taken over. */
   statsSample: 100,
+  /** POST outcomes (MCP pings and requests) with their quiet gaps. */
+  posts: 300,
 } as const;
 
 
@@ -47,6 +51,9 @@ export class EndpointHistoryStore {
   private drops = new RingBuffer<DropRecord>(HISTORY_LIMITS.drops);
   private errors = new RingBuffer<ErrorRecord>(HISTORY_LIMITS.errors);
   private connects = new RingBuffer<number>(HISTORY_LIMITS.connects);
+  private posts = new RingBuffer<PostRecord>(HISTORY_LIMITS.posts);
+  /** Keep-alive failures among `posts`: while there are none, a POST cannot change a finding. */
+  private postFailures = 0;
   private heartbeat: Record<HeartbeatDirection, DirectionState> = { in: newDirection(), out: newDirection() };
   private maxSilenceMs = 0;
   private warnings = 0;
@@ -91,6 +98,15 @@ export class EndpointHistoryStore {
     if (Number.isFinite(ms) && ms > this.maxSilenceMs) this.maxSilenceMs = ms;
   }
 
+  /** Records a POST outcome; true when the ring holds a keep-alive failure, so diagnosis may change. */
+  recordPost(post: PostRecord): boolean {
+    const evicted = this.posts.length === HISTORY_LIMITS.posts ? this.posts.first() : undefined;
+    if (evicted && isKeepaliveFailure(evicted)) this.postFailures -= 1;
+    this.posts.push(post);
+    if (isKeepaliveFailure(post)) this.postFailures += 1;
+    return this.postFailures > 0;
+  }
+
   recordWarning(): void {
     this.warnings += 1;
   }
@@ -114,6 +130,7 @@ export class EndpointHistoryStore {
       connects: this.connects.toArray(),
       maxSilenceMs: this.maxSilenceMs,
       warnings: this.warnings,
+      posts: this.posts.toArray(),
     };
   }
 
@@ -157,6 +174,7 @@ export class EndpointHistoryStore {
     list('drops', isDropRecord, (d) => store.drops.push(d));
     list('errors', isErrorRecord, (e) => store.errors.push(e));
     list('connects', isFiniteNumber, (t) => store.connects.push(t));
+    list('posts', isPostRecord, (p) => void store.recordPost(p));
     if (isObject(raw.heartbeatTimes)) {
       for (const direction of ['in', 'out'] as const) {
         const times = raw.heartbeatTimes[direction];
@@ -313,6 +331,12 @@ function isErrorRecord(v: unknown): v is ErrorRecord {
   return isObject(v) && isFiniteNumber(v.at) && (ERROR_CAUSES as readonly unknown[]).includes(v.cause)
     && typeof v.message === 'string' && optionalNumber(v.httpStatus)
     && (v.htmlErrorPage === undefined || typeof v.htmlErrorPage === 'boolean') && optionalHops(v);
+}
+function isPostRecord(v: unknown): v is PostRecord {
+  return isObject(v) && isFiniteNumber(v.at) && (POST_PURPOSES as readonly unknown[]).includes(v.what)
+    && optionalNumber(v.gapMs) && optionalNumber(v.status)
+    && (v.failure === undefined || (POST_FAILURES as readonly unknown[]).includes(v.failure))
+    && (v.status !== undefined) !== (v.failure !== undefined) && optionalHops(v);
 }
 /** Hops must be a list of { name, evidence } strings; a restored list is bounded again in place. */
 function optionalHops(v: Record<string, unknown>): boolean {

@@ -4,6 +4,7 @@
 import type { EndpointConfig } from './config.ts';
 import type { DropCause, DropFacts, ErrorCause, FindingKind, HeartbeatDirection, HeartbeatKind, StreamEvent } from './events.ts';
 import type { Hop } from './hops.ts';
+import type { PostRecord } from './keepaliveMismatch.ts';
 import type { SessionState } from './states.ts';
 
 /** Live view of one endpoint; timestamps are wall-clock epoch ms (for display). */
@@ -84,6 +85,8 @@ export interface EndpointHistory {
   /** Longest inbound gap seen in any session (ms), for no-server-heartbeat. */
   readonly maxSilenceMs: number;
   readonly warnings: number;
+  /** Recent POST outcomes with the quiet gap before each (MCP); what keepalive-mismatch reads. */
+  readonly posts?: PostRecord[];
 }
 
 export const HISTORY_SCHEMA_VERSION = 1;
@@ -106,6 +109,8 @@ export interface Finding {
   readonly match?: string;
   /** The path as far as it was seen, outermost first; the finding's `match` is one of them when evidence named it. */
   readonly hops?: readonly Hop[];
+  /** keepalive-mismatch: max - min of the failing gaps (ms) the estimate is the median of. */
+  readonly spreadMs?: number;
 }
 
 /** What the CLI and the extension call; implemented by `Monitor` in monitor.ts. */

@@ -125,6 +125,7 @@ export class Monitor implements MonitorApi {
         ...(f.recommendedHeartbeatMs !== undefined ? { recommendedHeartbeatMs: f.recommendedHeartbeatMs } : {}),
         ...(f.match !== undefined ? { match: f.match } : {}),
         ...(f.hops?.length ? { hops: f.hops } : {}),
+        ...(f.spreadMs !== undefined ? { spreadMs: f.spreadMs } : {}),
       });
     }
   }

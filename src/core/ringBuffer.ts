@@ -25,6 +25,11 @@ export class RingBuffer<T> {
     return this.items.length;
   }
 
+  /** The oldest item: the one the next push drops when the buffer is full. */
+  first(): T | undefined {
+    return this.items[this.start];
+  }
+
   last(): T | undefined {
     const n = this.items.length;
     if (n === 0) return undefined;

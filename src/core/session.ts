@@ -12,6 +12,7 @@ import { formatDuration } from './format.ts';
 import { dropEventBody, errorEventBody, type EndpointHistoryStore } from './history.ts';
 import { HopCollector } from './hops.ts';
 import { Keepalive } from './keepalive.ts';
+import { isKeepaliveFailure } from './keepaliveMismatch.ts';
 import { describeRoute } from './network.ts';
 import type { DropRecord, EndpointStatus, ErrorRecord, Finding } from './model.ts';
 import { redact, redactUrl, resolveConfigSecrets, secretHintFor } from './secrets.ts';
@@ -252,6 +253,13 @@ export class Session {
       },
       evidence: (evidence) => {
         if (current()) this.hopCollector.add(evidence);
+      },
+      post: (sample) => {
+        if (!current()) return;
+        // Failures carry the path, so the finding can name the hop that reused the closed connection.
+        const hops = isKeepaliveFailure(sample) ? this.hops() : [];
+        const worthDiagnosing = this.history.recordPost({ at: this.clock.wallNow(), ...sample, ...(hops.length ? { hops } : {}) });
+        if (worthDiagnosing) this.options.onRecorded?.();
       },
       ended: (info) => {
         if (current()) this.onEnded(info);

@@ -5,6 +5,7 @@ import type { EndpointConfig } from './config.ts';
 import type { DropCause, ErrorCause, HeartbeatKind, ProtocolCodes } from './events.ts';
 import type { WireEvidence } from './hops.ts';
 import type { CloseShape } from './intermediaries.ts';
+import type { PostSample } from './keepaliveMismatch.ts';
 
 /** State a transport keeps across reconnects of one endpoint (owned by the session, opaque to it). */
 export interface ResumeState {
@@ -78,6 +79,11 @@ export interface TransportSink {
    * and the WebSocket upgrade; the core keeps only catalogue fingerprints, bounded.
    */
   evidence(evidence: WireEvidence): void;
+  /**
+   * One POST's outcome and the quiet gap before it (MCP pings and requests), for keepalive-mismatch.
+   * Optional: only transports that POST on pooled connections report it.
+   */
+  post?(sample: PostSample): void;
   /** Exactly once per connect; after it the transport holds no sockets or timers. */
   ended(info: EndInfo): void;
 }

@@ -44,6 +44,12 @@ export interface LabProxyOptions {
   /** Listen port; 0/undefined picks a free one. */
   readonly port?: number;
   readonly upstreamHost?: string;
+  /**
+   * Keep idle connections to the server and reuse them for any client's request (HAProxy
+   * `http-reuse always`, an nginx `upstream` block with `keepalive`): how production proxies run, and
+   * what a server keep-alive shorter than the proxy's turns into sporadic 502s (keepalive-mismatch).
+   */
+  readonly reuseUpstream?: boolean;
 }
 
 export interface LabProxy {

@@ -6,6 +6,8 @@ import type { ConnectContext, Transport } from '../core/transport.ts';
 import { HttpAttempt } from './http/index.ts';
 import { runLegacySse, LEGACY_SSE_VERSION } from './mcp/legacySse.ts';
 import { MODERN_VERSION, runModern } from './mcp/modern.ts';
+import { PostLog } from './mcp/postLog.ts';
+import type { SweepState } from './mcp/postLog.ts';
 import type { McpContext } from './mcp/rpc.ts';
 import { runStreamable } from './mcp/streamable.ts';
 
@@ -15,13 +17,17 @@ export { STREAMABLE_VERSION } from './mcp/streamable.ts';
 export function connectMcp(context: ConnectContext): Transport {
   const attempt = new HttpAttempt(context);
   let counter = 0;
+  const posts = new PostLog(context.sink, context.config.heartbeatSeconds * 1000, context.resume as SweepState);
   const ctx: McpContext = {
     attempt,
     config: context.config,
     sink: context.sink,
     resume: context.resume,
+    posts,
     nextId: () => ++counter,
   };
+  posts.setProbe(() => (ctx.probe ? ctx.probe() : Promise.reject(new Error('the MCP session is not open yet'))));
+  attempt.whenEnded(() => posts.stop());
   if (attempt.client) void detectAndRun(ctx);
   return {
     probe: () => {

@@ -6,7 +6,7 @@ import { describeHops, formatDuration } from '../core/format.ts';
 import type { EndpointStatus, Finding } from '../core/model.ts';
 import { h } from './dom.ts';
 import { plural } from './format.ts';
-import { clientWatchdogSnippetIn, fixValues, SERVER_LANGUAGE_NAMES, SERVER_LANGUAGES, serverSnippetIn, snippetsFor, type ServerLanguage, type Snippet } from '../shared/fixes/index.ts';
+import { clientWatchdogSnippetIn, fixValues, keepaliveSnippetIn, SERVER_LANGUAGE_NAMES, SERVER_LANGUAGES, serverSnippetIn, snippetsFor, type ServerLanguage, type Snippet } from '../shared/fixes/index.ts';
 
 export const FINDING_TITLES: Readonly<Record<FindingKind, string>> = {
   'intermediary-idle-timeout': 'An intermediary closes idle streams',
@@ -15,6 +15,7 @@ export const FINDING_TITLES: Readonly<Record<FindingKind, string>> = {
   'no-server-heartbeat': 'The server sends no heartbeats',
   'gateway-timeout': 'A gateway times out',
   flapping: 'The stream keeps reconnecting',
+  'keepalive-mismatch': 'Requests fail on connections the server just closed',
 };
 
 export function findingTitle(kind: string): string {
@@ -25,6 +26,7 @@ export function findingTitle(kind: string): string {
 export function evidenceLine(f: Finding): string {
   const parts = [`Evidence: ${plural(f.evidence, 'observation')}`];
   if (f.estimateMs !== undefined) parts.push(`estimate ≈ ${formatDuration(f.estimateMs)}`);
+  if (f.spreadMs !== undefined) parts.push(`spread ${f.spreadMs} ms`);
   // A hop the responses named is the killer; a bare timeout-table match is only a fit.
   if (f.match) parts.push(f.hops?.some((hop) => hop.name === f.match) ? `cut by ${f.match}` : `matches ${f.match}`);
   if (f.recommendedHeartbeatMs !== undefined) parts.push(`recommended heartbeat every ${formatDuration(f.recommendedHeartbeatMs)} or less`);
@@ -49,7 +51,8 @@ export function renderFinding(doc: Document, status: EndpointStatus, finding: Fi
   const language = choice?.language ?? 'typescript';
   // The server snippet in the user's language; the rest as the finding has them.
   const { heartbeatSeconds } = fixValues(finding, status);
-  const server = serverSnippetIn(language, status.kind, heartbeatSeconds);
+  // A keep-alive mismatch is fixed by the server's keep-alive setting, not by a heartbeat.
+  const server = finding.finding === 'keepalive-mismatch' ? keepaliveSnippetIn(language, finding) : serverSnippetIn(language, status.kind, heartbeatSeconds);
   // The server snippet in the chosen language, and the client's own watchdog and backoff in it after
   // the Stream Health settings.
   const watchdog = clientWatchdogSnippetIn(language, heartbeatSeconds);

@@ -27,7 +27,7 @@ const FIELDS: Record<string, { required: string[]; optional: string[] }> = {
   drop: { required: ['cause', 'streamAgeMs', 'silenceMs', 'detail'], optional: ['httpStatus', 'grpcCode', 'wsCloseCode', 'end', 'hops'] },
   error: { required: ['cause', 'message'], optional: ['httpStatus', 'hops'] },
   backoff: { required: ['attempt', 'delayMs'], optional: [] },
-  diagnosis: { required: ['finding', 'message', 'evidence'], optional: ['estimateMs', 'recommendedHeartbeatMs', 'match', 'hops'] },
+  diagnosis: { required: ['finding', 'message', 'evidence'], optional: ['estimateMs', 'recommendedHeartbeatMs', 'match', 'hops', 'spreadMs'] },
   paused: { required: [], optional: [] },
   resumed: { required: [], optional: [] },
 };

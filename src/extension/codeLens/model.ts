@@ -56,6 +56,8 @@ export function findingPhrase(f: Finding): string {
       return `gateway timeout${by}`;
     case 'flapping':
       return `flapping${by}`;
+    case 'keepalive-mismatch':
+      return `server keep-alive ≈ ${formatDuration(f.estimateMs)} too short${by}`;
     default:
       return assertNever(f.finding);
   }

@@ -28,6 +28,7 @@ export function findingSeverity(kind: FindingKind): ProblemSeverity {
     case 'silent-dead-connection':
     case 'gateway-timeout':
     case 'flapping':
+    case 'keepalive-mismatch':
       return 'warning';
     // Advice: nothing has dropped because of it yet, necessarily.
     case 'no-server-heartbeat':

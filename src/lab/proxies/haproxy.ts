@@ -32,7 +32,7 @@ frontend lab
   bind ${LOOPBACK}:${port}${h2}
   default_backend upstream
 backend upstream
-  server s1 ${o.upstreamHost ?? LOOPBACK}:${o.upstreamPort}${h2}
+${o.reuseUpstream ? '  http-reuse always\n' : ''}  server s1 ${o.upstreamHost ?? LOOPBACK}:${o.upstreamPort}${h2}
 `;
 }
 

@@ -22,7 +22,10 @@ export interface NginxTls {
 }
 
 export function nginxConfig(o: LabProxyOptions, port: number, dir: string, tls?: NginxTls): string {
-  const upstream = `${o.upstreamHost ?? LOOPBACK}:${o.upstreamPort}`;
+  const server = `${o.upstreamHost ?? LOOPBACK}:${o.upstreamPort}`;
+  // With reuseUpstream, idle upstream connections are pooled (keepalive, default keepalive_timeout 60 s).
+  const upstream = o.reuseUpstream && o.mode !== 'grpc' ? 'lab_upstream' : server;
+  const upstreamBlock = upstream === server ? '' : `  upstream lab_upstream {\n    server ${server};\n    keepalive 8;\n  }\n`;
   const timeout = `${o.idleTimeoutSeconds}s`;
   const location =
     o.mode === 'grpc'
@@ -61,7 +64,7 @@ http {
   fastcgi_temp_path ${dir}/fastcgi;
   uwsgi_temp_path ${dir}/uwsgi;
   scgi_temp_path ${dir}/scgi;
-  server {
+${upstreamBlock}  server {
     listen ${listen};
 ${tlsLines}    location / {
 ${location}

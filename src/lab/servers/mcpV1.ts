@@ -20,6 +20,12 @@ export interface McpV1ServerOptions extends LabServerBaseOptions {
   readonly heartbeatMs?: number;
   /** Streamable HTTP only: keep sent events so a GET stream resumed with Last-Event-ID replays what it missed. */
   readonly resumable?: boolean;
+  /**
+   * Node's `server.keepAliveTimeout` (default 5 s): how long an idle keep-alive connection stays open.
+   * Node 24 closes the socket `keepAliveTimeoutBuffer` (default 1 s) later; set with it, the buffer is 0,
+   * so the server closes at exactly this age (what the keep-alive mismatch tests measure).
+   */
+  readonly keepAliveTimeoutMs?: number;
 }
 
 export interface McpV1LabServer extends LabServer {
@@ -175,6 +181,12 @@ export async function startMcpV1Server(options: McpV1ServerOptions): Promise<Mcp
     work.catch((error: unknown) => jsonError(res, 400, error instanceof Error ? error.message : 'bad request'));
   });
 
+  if (options.keepAliveTimeoutMs !== undefined) {
+    httpServer.keepAliveTimeout = options.keepAliveTimeoutMs;
+    // Node 24 adds keepAliveTimeoutBuffer to the socket timeout; older Node has no such property.
+    if ('keepAliveTimeoutBuffer' in httpServer) (httpServer as { keepAliveTimeoutBuffer: number }).keepAliveTimeoutBuffer = 0;
+    httpServer.headersTimeout = Math.max(httpServer.headersTimeout, options.keepAliveTimeoutMs + 1000);
+  }
   const port = await listen(httpServer, options.port ?? 0, host);
   const path = options.transport === 'sse' ? '/sse' : '/mcp';
   return {

@@ -5,6 +5,7 @@ import { assertNever } from '../../core/errors.ts';
 import type { Finding } from '../../core/model.ts';
 import { clientSettingsSnippet } from './client.ts';
 import { envoySnippet, haproxySnippet, intermediarySnippets, matchedCatalogueSnippet, matchedSnippetIds } from './intermediary.ts';
+import { keepaliveSnippets } from './keepalive.ts';
 import { serverHeartbeatSnippet } from './server.ts';
 import { fixValues, type Snippet, type SnippetEndpoint } from './snippet.ts';
 
@@ -15,6 +16,7 @@ export { isServerLanguage, SERVER_LANGUAGE_NAMES, SERVER_LANGUAGES, serverSnippe
 export type { ServerLanguage } from './serverLanguages.ts';
 export { awsAlbSnippet, catalogueSnippet, cloudflareNote, envoySnippet, haproxySnippet, matchedSnippetIds, nginxSnippet } from './intermediary.ts';
 export { clientSettingsSnippet } from './client.ts';
+export { goKeepaliveSnippet, keepaliveSnippetIn, keepaliveSnippets, nodeKeepaliveSnippet, serverKeepaliveMs, springKeepaliveSnippet, uvicornKeepaliveSnippet } from './keepalive.ts';
 export { clientWatchdogSnippetIn } from './clientLanguages.ts';
 
 /** Every snippet worth showing for one finding, server side first. */
@@ -38,6 +40,8 @@ export function snippetsFor(finding: Finding, endpoint: SnippetEndpoint): Snippe
     }
     case 'flapping':
       return [clientSettingsSnippet(endpoint, values.heartbeatSeconds, { initialDelaySeconds: 2, maxDelaySeconds: 60 })];
+    case 'keepalive-mismatch':
+      return keepaliveSnippets(finding);
     default:
       return assertNever(kind);
   }

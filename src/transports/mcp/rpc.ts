@@ -9,6 +9,7 @@ import { isHtmlPage, serverText } from '../serverText.ts';
 import { createSseReader } from '../sseStream.ts';
 import type { EndInfo } from '../../core/transport.ts';
 import { errorMessage } from '../../core/util.ts';
+import type { PostLog } from './postLog.ts';
 
 export const CLIENT_INFO = { name: 'stream-health', version: '0.1.0' } as const;
 
@@ -48,6 +49,8 @@ export interface McpContext {
   readonly resume: ResumeState;
   /** Set by the era runner once it can answer liveness probes. */
   probe?: () => Promise<ProbeResult>;
+  /** Every POST's outcome and quiet gap, for the keepalive-mismatch evidence. */
+  readonly posts: PostLog;
   nextId(): number;
 }
 
@@ -69,8 +72,14 @@ export async function postRpc(
   signal?: AbortSignal,
 ): Promise<PostOutcome> {
   const timeout = timeoutSignal(HTTP_TIMEOUTS.requestTimeoutMs, what);
+  const done = ctx.posts.begin(what);
   try {
-    return await exchange(ctx, url, headers, message, what, signal ? AbortSignal.any([timeout.signal, signal]) : timeout.signal);
+    const outcome = await exchange(ctx, url, headers, message, what, signal ? AbortSignal.any([timeout.signal, signal]) : timeout.signal);
+    if (!ctx.attempt.ended) done({ status: outcome.ok ? outcome.response.statusCode : outcome.status });
+    return outcome;
+  } catch (error) {
+    if (!ctx.attempt.ended) done({ error });
+    throw error;
   } finally {
     timeout.clear();
   }
@@ -175,6 +184,7 @@ async function readSseResponse(ctx: McpContext, response: HttpResponse, id: RpcI
 /** Sends a notification or a response (no answer expected beyond 2xx); failures are warnings. */
 export async function postNoReply(ctx: McpContext, url: string, headers: Record<string, string>, message: RpcMessage, what: string): Promise<void> {
   const timeout = timeoutSignal(HTTP_TIMEOUTS.requestTimeoutMs, what);
+  const done = ctx.posts.begin(what);
   try {
     const response = await ctx.attempt.send(url, {
       method: 'POST',
@@ -183,8 +193,10 @@ export async function postNoReply(ctx: McpContext, url: string, headers: Record<
       signal: timeout.signal,
     });
     discard(response);
+    if (!ctx.attempt.ended) done({ status: response.statusCode });
     if (response.statusCode < 200 || response.statusCode >= 300) ctx.sink.warning(`${what}: the server answered HTTP ${response.statusCode}`);
   } catch (error) {
+    if (!ctx.attempt.ended) done({ error });
     if (!ctx.attempt.ended) ctx.sink.warning(`${what} failed: ${errorMessage(error)}`);
   } finally {
     timeout.clear();

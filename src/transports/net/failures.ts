@@ -7,6 +7,7 @@ import { displayProxy } from '../../core/network.ts';
 import type { ProxyRoute } from '../../core/network.ts';
 import { rstShape } from '../../core/intermediaries.ts';
 import type { CloseShape } from '../../core/intermediaries.ts';
+import type { PostFailure } from '../../core/keepaliveMismatch.ts';
 import { serverText } from '../serverText.ts';
 
 export interface NetFailure {
@@ -156,6 +157,19 @@ export function classifyNetworkError(error: unknown, context: FailureContext & {
   const reset = first(RESET_CODES);
   if (reset) return { error: 'connect-failed', retryable: true, detail: `${host} reset the connection while connecting (${reset}): ${message}` };
   return { error: 'connect-failed', retryable: true, detail: `cannot connect to ${host}: ${message}` };
+}
+
+/**
+ * How a request on a pooled connection failed, for the keep-alive evidence (core keepaliveMismatch.ts):
+ * reset by the peer, closed under it ("other side closed"), timed out, or something else.
+ */
+export function requestFailureKind(error: unknown): PostFailure {
+  const codes = errorCodes(error);
+  if (codes.includes('ECONNRESET') || codes.includes('EPIPE')) return 'reset';
+  if (codes.includes('UND_ERR_SOCKET') || codes.includes('ECONNABORTED')) return 'closed';
+  const name = (error as { name?: unknown } | undefined)?.name;
+  if (name === 'TimeoutError' || name === 'AbortError' || codes.some((c) => c === 'UND_ERR_HEADERS_TIMEOUT' || c === 'ETIMEDOUT')) return 'timeout';
+  return 'error';
 }
 
 /** The classification for code that knows no route or host (a direct connection to "the server"). */

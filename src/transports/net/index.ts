@@ -12,7 +12,7 @@ import type { NetFailure } from './failures.ts';
 import { loadTlsMaterial, TlsSetupError } from './trust.ts';
 import type { TlsMaterial } from './trust.ts';
 
-export { brokenStreamShape, classifyDirect, classifyNetworkError, clientCertificateFailure, clientCertificatePage, errorCodes, chainMessage, proxyRefusal, safeHost } from './failures.ts';
+export { brokenStreamShape, classifyDirect, requestFailureKind, classifyNetworkError, clientCertificateFailure, clientCertificatePage, errorCodes, chainMessage, proxyRefusal, safeHost } from './failures.ts';
 export type { NetFailure } from './failures.ts';
 export { TlsSetupError } from './trust.ts';
 export type { TlsMaterial } from './trust.ts';

@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { ENDPOINT_KINDS } from '../../../../src/core/config.ts';
-import { serverHeartbeatSnippet } from '../../../../src/shared/fixes/index.ts';
+import { nodeKeepaliveSnippet, serverHeartbeatSnippet } from '../../../../src/shared/fixes/index.ts';
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 const HELPERS = join(ROOT, 'src/serverKeepalive/index.ts');
@@ -54,4 +54,11 @@ test('every server snippet type-checks against src/serverKeepalive, and a drifte
 
   const errors = await typecheck({ ...Object.fromEntries([...snippets].map(([id, code]) => [`${id}.ts`, code])), 'drifted.ts': drifted });
   assert.ok(errors.length > 0 && errors.every((line) => line.startsWith('drifted.ts')), `only the drifted copy fails:\n${errors.join('\n')}`);
+});
+
+test('the Node keep-alive fix (keepalive-mismatch) type-checks, and a copy with a string timeout does not', async () => {
+  const code = nodeKeepaliveSnippet(65_000).code;
+  assert.match(code, /server\.keepAliveTimeout = 65000;\nserver\.headersTimeout = 66000;/);
+  const errors = await typecheck({ 'keepalive.ts': code, 'broken.ts': code.replace('server.keepAliveTimeout = 65000;', "server.keepAliveTimeout = '65000';") });
+  assert.ok(errors.length > 0 && errors.every((line) => line.includes('broken.ts')), `only the broken copy fails:\n${errors.join('\n')}`);
 });

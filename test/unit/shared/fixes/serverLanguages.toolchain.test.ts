@@ -15,7 +15,8 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { ENDPOINT_KINDS } from '../../../../src/core/config.ts';
 import { findBinary } from '../../../../src/lab/proxies/runner.ts';
-import { clientWatchdogSnippetIn, isServerLanguage, SERVER_LANGUAGES, serverSnippetIn } from '../../../../src/shared/fixes/index.ts';
+import type { Finding } from '../../../../src/core/model.ts';
+import { clientWatchdogSnippetIn, isServerLanguage, keepaliveSnippetIn, SERVER_LANGUAGES, serverSnippetIn } from '../../../../src/shared/fixes/index.ts';
 import type { ServerLanguage } from '../../../../src/shared/fixes/index.ts';
 
 const run = promisify(execFile);
@@ -38,9 +39,13 @@ function serverSnippets(language: ServerLanguage) {
   return [...seen.values()];
 }
 
-/** Everything a toolchain checks in `language`: the server snippets and the client watchdog. */
+/** A keepalive-mismatch finding, for the server keep-alive snippets (Rust's is prose, not code). */
+const KEEPALIVE_FINDING: Finding = { finding: 'keepalive-mismatch', message: 'm', fix: 'f', evidence: 2, estimateMs: 5_000, match: 'nginx' };
+
+/** Everything a toolchain checks in `language`: the server snippets, the client watchdog and the keep-alive fix. */
 function snippets(language: ServerLanguage) {
-  return [...serverSnippets(language), clientWatchdogSnippetIn(language, HEARTBEAT_SECONDS)];
+  const keepalive = keepaliveSnippetIn(language, KEEPALIVE_FINDING);
+  return [...serverSnippets(language), clientWatchdogSnippetIn(language, HEARTBEAT_SECONDS), ...(keepalive.language === 'text' ? [] : [keepalive])];
 }
 
 async function inTemp<T>(body: (dir: string) => Promise<T>): Promise<T> {
