@@ -31,7 +31,8 @@ const BENCHES: readonly Bench[] = [
     items: [4],
     file: 'scale.ts',
     args: ['--streams', '1000,10000', '--idle-seconds', '30', '--delay-seconds', '15'],
-    quickArgs: ['--streams', '100,400', '--idle-seconds', '10', '--delay-seconds', '5'],
+    // 10 s heartbeats so that the 10 s idle window sees one round of them.
+    quickArgs: ['--streams', '100,400', '--heartbeat-seconds', '10', '--idle-seconds', '10', '--delay-seconds', '5'],
     nodeArgs: [],
     timeoutMs: 480_000,
     overrides: ['--streams', '--mix', '--idle-seconds', '--delay-seconds'],

@@ -4,7 +4,7 @@
 // per stream, idle CPU, time to open all, event-loop delay p99 and drops, at each count (1,000 and
 // 10,000 by default), and the per-stream slope between the smallest and the largest count.
 // Run alone: node bench/scale.ts [--streams 1000,10000] [--idle-seconds S] [--delay-seconds S]
-//   [--mix sse,websocket,grpc,mcp]; prints {"figures":[...]} last.
+//   [--mix sse,websocket,grpc,mcp] [--heartbeat-seconds S]; prints {"figures":[...]} last.
 
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -18,7 +18,8 @@ import type { ScaleChildPlan, ScaleChildResult } from './lib/scaleChild.ts';
 import { round } from './lib/stats.ts';
 
 const CHILD_ENTRY = fileURLToPath(new URL('./lib/scaleChild.ts', import.meta.url));
-const HEARTBEAT_SECONDS = 30;
+/** Client and server heartbeats, both sides; `--heartbeat-seconds` changes it (quick runs). */
+const DEFAULT_HEARTBEAT_SECONDS = 30;
 /** Streams of one kind per server process: the MCP v1 lab server keeps at most 2,000 sessions. */
 const STREAMS_PER_SERVER = 1250;
 /** Added 250 at a time, 4 batches a second: fast enough that the clients, not the ramp, set the pace. */
@@ -44,6 +45,7 @@ export interface ScaleOptions {
   readonly idleSeconds: number;
   readonly delaySeconds: number;
   readonly mix: readonly RawKind[];
+  readonly heartbeatSeconds: number;
 }
 
 function hardFdLimit(): number {
@@ -54,7 +56,7 @@ function hardFdLimit(): number {
   return hard === 'unlimited' ? Number.POSITIVE_INFINITY : Number(hard);
 }
 
-async function startServers(count: number, mix: readonly RawKind[]): Promise<{ processes: LabProcess[]; urls: Partial<Record<RawKind, string[]>> }> {
+async function startServers(count: number, mix: readonly RawKind[], heartbeatSeconds: number): Promise<{ processes: LabProcess[]; urls: Partial<Record<RawKind, string[]>> }> {
   const processes: LabProcess[] = [];
   const urls: Partial<Record<RawKind, string[]>> = {};
   try {
@@ -64,7 +66,7 @@ async function startServers(count: number, mix: readonly RawKind[]): Promise<{ p
         const servers = Math.max(1, Math.ceil(perKind / STREAMS_PER_SERVER));
         const spec = SERVERS[kind];
         for (let i = 0; i < servers; i++) {
-          const p = await spawnLabServer(spec.server, spec.options(HEARTBEAT_SECONDS * 1000));
+          const p = await spawnLabServer(spec.server, spec.options(heartbeatSeconds * 1000));
           processes.push(p);
           (urls[kind] ??= []).push(p.url);
         }
@@ -109,14 +111,14 @@ interface Pair {
 }
 
 async function measure(count: number, mode: ScaleChildPlan['mode'], options: ScaleOptions): Promise<{ result: ScaleChildResult; healthy: boolean }> {
-  const { processes, urls } = await startServers(count, options.mix);
+  const { processes, urls } = await startServers(count, options.mix, options.heartbeatSeconds);
   try {
     const plan: ScaleChildPlan = {
       mode,
       streams: count,
       mix: options.mix,
       urls,
-      heartbeatSeconds: HEARTBEAT_SECONDS,
+      heartbeatSeconds: options.heartbeatSeconds,
       rampBatch: RAMP_BATCH,
       rampEveryMs: RAMP_EVERY_MS,
       // The ramp itself plus up to 10 ms a stream: bounded, and generous on a loaded machine.
@@ -152,8 +154,9 @@ const perKind = (counts: Readonly<Record<string, number>>): string =>
 /** CPU per stream, µs of CPU per second of wall time (1 µs/s per stream = 0.1 % of a core per 1,000 streams). */
 const cpuPerStream = (r: ScaleChildResult): number => (r.idleCpuPercent / 100) * 1e6 / r.streams;
 
-function pairFigures(p: Pair, mixNote: string): Figure[] {
+function pairFigures(p: Pair, mixNote: string, heartbeatSeconds: number): Figure[] {
   const { count: n, monitored: m, raw: r } = p;
+  const at = `at ${heartbeatSeconds} s`;
   const sides = `monitored ${m.opened}/${n} opened, raw ${r.opened}/${n}`;
   return [
     {
@@ -169,12 +172,12 @@ function pairFigures(p: Pair, mixNote: string): Figure[] {
     {
       id: `scale.${n}.idleCpuRatio`,
       item: 4,
-      label: `idle CPU monitored / raw, ${n} streams at 30 s`,
+      label: `idle CPU monitored / raw, ${n} streams ${at}`,
       value: round(m.idleCpuPercent / r.idleCpuPercent, 2),
       unit: '',
       target: { op: '<=', value: 1.3 },
       baseline: `raw ${round(r.idleCpuPercent, 2)} % vs monitored ${round(m.idleCpuPercent, 2)} % of a core`,
-      note: `${round(cpuPerStream(r), 1)} vs ${round(cpuPerStream(m), 1)} µs CPU per second per stream; over ${round(m.idleSeconds)} s (monitored) and ${round(r.idleSeconds)} s (raw); heartbeats 30 s both ways`,
+      note: `${round(cpuPerStream(r), 1)} vs ${round(cpuPerStream(m), 1)} µs CPU per second per stream; over ${round(m.idleSeconds)} s (monitored) and ${round(r.idleSeconds)} s (raw); heartbeats ${heartbeatSeconds} s both ways`,
     },
     {
       id: `scale.${n}.open`,
@@ -198,7 +201,7 @@ function pairFigures(p: Pair, mixNote: string): Figure[] {
     {
       id: `scale.${n}.eventLoopDelayP99`,
       item: 4,
-      label: `event-loop delay p99, ${n} streams at 30 s`,
+      label: `event-loop delay p99, ${n} streams ${at}`,
       value: round(m.delayP99Ms, 1),
       unit: 'ms',
       target: { op: '<=', value: 20 },
@@ -212,8 +215,8 @@ function pairFigures(p: Pair, mixNote: string): Figure[] {
       value: p.serversHealthy ? sum(m.drops) : null,
       unit: '',
       target: { op: '<=', value: 0 },
-      baseline: `raw streams that ended: ${sum(r.drops)} (${perKind(r.drops)})`,
-      note: `${p.serversHealthy ? 'every server process ran throughout' : 'a server process died: drops not attributable'}; monitored drops ${perKind(m.drops)}, error events ${m.errors}; from the first stream added to the end`,
+      baseline: `raw streams that ended: ${sum(r.drops)} (${perKind(r.drops)})${Object.keys(r.endReasons).length ? `; raw end reasons: ${perKind(r.endReasons)}` : ''}`,
+      note: `${p.serversHealthy ? 'every server process ran throughout' : 'a server process died: drops not attributable'}; monitored drops ${perKind(m.drops)}, error events ${m.errors}${Object.keys(m.endReasons).length ? ` (${perKind(m.endReasons)})` : ''}; from the first stream added to the end`,
     },
   ];
 }
@@ -268,7 +271,7 @@ export async function runScale(options: ScaleOptions): Promise<Figure[]> {
     }
     const pair = { count, monitored: done.monitored!.result, raw: done.raw!.result, serversHealthy: done.monitored!.healthy };
     pairs.push(pair);
-    figures.push(...pairFigures(pair, mixNote));
+    figures.push(...pairFigures(pair, mixNote, options.heartbeatSeconds));
   }
   if (pairs.length >= 2) figures.push(...slopeFigures(pairs[0]!, pairs.at(-1)!));
   return figures;
@@ -290,7 +293,13 @@ if (import.meta.main) {
     process.stderr.write(`scale: --streams takes counts like 1000,10000; --mix takes ${ALL_KINDS.join(',')}${unknown.length ? ` (not: ${unknown.join(',')})` : ''}\n`);
     process.exit(2);
   }
-  const figures = await runScale({ counts, mix: mix as RawKind[], idleSeconds: numberArg('--idle-seconds', 30), delaySeconds: numberArg('--delay-seconds', 15) });
+  const figures = await runScale({
+    counts,
+    mix: mix as RawKind[],
+    heartbeatSeconds: numberArg('--heartbeat-seconds', DEFAULT_HEARTBEAT_SECONDS),
+    idleSeconds: numberArg('--idle-seconds', 30),
+    delaySeconds: numberArg('--delay-seconds', 15),
+  });
   process.stdout.write(`${JSON.stringify({ figures })}\n`);
   process.exit(0);
 }

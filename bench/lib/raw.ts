@@ -61,8 +61,10 @@ export function openRawSse(url: string, options: RawOptions = {}): RawStream {
         return life.end(`HTTP ${statusCode}`);
       }
       life.open();
-      body.setEncoding('utf8');
-      for await (const chunk of body) parser.feed(chunk as string);
+      // Decode every chunk here: with setEncoding(), some chunks still came as Buffers at 10,000 streams
+      // (eventsource-parser then threw).
+      const decoder = new TextDecoder();
+      for await (const chunk of body) parser.feed(decoder.decode(chunk as Buffer, { stream: true }));
       life.end('the response ended');
     })
     .catch((error: unknown) => life.end(String(error)));

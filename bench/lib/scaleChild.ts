@@ -45,6 +45,8 @@ export interface ScaleChildResult {
   /** Streams that ended after opening (monitored: `drop` events), and errors (monitored: `error` events). */
   readonly drops: Readonly<Record<string, number>>;
   readonly errors: number;
+  /** Why streams ended or failed, most frequent first: raw, the library's words; monitored, `drop` and `error` causes. */
+  readonly endReasons: Readonly<Record<string, number>>;
   readonly openAtEnd: number;
   readonly fdLimit: string;
 }
@@ -87,6 +89,7 @@ interface Side {
   readonly openNow: number;
   readonly drops: Record<string, number>;
   readonly errors: number;
+  readonly endReasons: Record<string, number>;
   dispose(): void;
 }
 
@@ -96,6 +99,8 @@ function monitoredSide(plan: ScaleChildPlan, prefix: string): Side {
   const everOpen = new Set<string>();
   const open = new Set<string>();
   const drops: Record<string, number> = {};
+  const endReasons: Record<string, number> = {};
+  const count = (reason: string): void => void (endReasons[reason] = (endReasons[reason] ?? 0) + 1);
   let errors = 0;
   monitor.onEvent((e) => {
     if (e.event === 'open') {
@@ -105,7 +110,11 @@ function monitoredSide(plan: ScaleChildPlan, prefix: string): Side {
       open.delete(e.endpoint);
       const kind = e.endpoint.split('-')[1]!;
       drops[kind] = (drops[kind] ?? 0) + 1;
-    } else if (e.event === 'error') errors++;
+      count(`${kind} drop ${e.cause}`);
+    } else if (e.event === 'error') {
+      errors++;
+      count(`${e.endpoint.split('-')[1]} error ${e.cause}: ${e.message.slice(0, 80)}`);
+    }
   });
   return {
     add(from, to) {
@@ -129,6 +138,7 @@ function monitoredSide(plan: ScaleChildPlan, prefix: string): Side {
     get errors() {
       return errors;
     },
+    endReasons,
     dispose: () => monitor.dispose(),
   };
 }
@@ -136,6 +146,7 @@ function monitoredSide(plan: ScaleChildPlan, prefix: string): Side {
 function rawSide(plan: ScaleChildPlan): Side {
   const streams: RawStream[] = [];
   const drops: Record<string, number> = {};
+  const endReasons: Record<string, number> = {};
   let opened = 0;
   let ended = 0;
   return {
@@ -150,7 +161,9 @@ function rawSide(plan: ScaleChildPlan): Side {
               isOpen = true;
               opened++;
             },
-            onEnd: () => {
+            onEnd: (why) => {
+              const reason = `${kind}${isOpen ? '' : ' (never open)'}: ${why.slice(0, 100)}`;
+              endReasons[reason] = (endReasons[reason] ?? 0) + 1;
               if (!isOpen) return;
               ended++;
               drops[kind] = (drops[kind] ?? 0) + 1;
@@ -167,6 +180,7 @@ function rawSide(plan: ScaleChildPlan): Side {
     },
     drops,
     errors: 0,
+    endReasons,
     dispose() {
       for (const s of streams) s.close();
     },
@@ -234,6 +248,7 @@ export async function runScaleChild(plan: ScaleChildPlan): Promise<ScaleChildRes
     delayMaxMs: histogram.max / 1e6,
     drops: side.drops,
     errors: side.errors,
+    endReasons: Object.fromEntries(Object.entries(side.endReasons).sort((a, b) => b[1] - a[1]).slice(0, 5)),
     openAtEnd: side.openNow,
     fdLimit: fdLimit(),
   };
