@@ -1,4 +1,4 @@
-// Issue 7 items 1-2: how fast a silent death (SIGSTOP of the server) is detected with heartbeat 1 s and
+// How fast a silent death (SIGSTOP of the server) is detected with heartbeat 1 s and
 // idle window 3 s, how fast the stream is open again after SIGCONT, and what raw clients with their
 // defaults (undici fetch, ws, grpc-js, the MCP SDK client) do on the same frozen servers.
 // Run alone: node bench/detection.ts [--trials N] ; prints one JSON line {"figures":[...]} last.

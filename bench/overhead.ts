@@ -1,4 +1,4 @@
-// Issue 7 item 3: message throughput through a monitored stream vs the raw client on the same server and
+// Message throughput through a monitored stream vs the raw client on the same server and
 // payload (ws, SSE over undici, gRPC), and client CPU time per message. Servers run in child processes
 // and send a burst of N messages on connect, so only the client side is measured in this process.
 // Run alone: node bench/overhead.ts [--messages N] [--rounds R]; prints one JSON line {"figures":[...]}.

@@ -1,6 +1,7 @@
 // `npm run bench`: runs each benchmark in its own child process (a clean heap, --expose-gc for the scale
 // run), prints one table, writes bench/results.json. `--check` exits 1 when a target is missed; without it
-// the run never fails on a figure. `--quick` runs smaller versions (for a smoke test, not for results).
+// the run never fails on a figure. `--quick` runs smaller versions (for a smoke test, not for results);
+// `--streams 2000,5000` (and the other flags a benchmark lists in `overrides`) change one benchmark's sizes.
 // `--soak` runs only the hour-long soak (`--minutes N` shortens it); it is never part of the default run.
 
 import { spawn } from 'node:child_process';
@@ -19,6 +20,8 @@ interface Bench {
   readonly quickArgs: readonly string[];
   readonly nodeArgs: readonly string[];
   readonly timeoutMs: number;
+  /** Flags that `npm run bench -- FLAG VALUE` passes on to this benchmark, replacing its own (development). */
+  readonly overrides?: readonly string[];
   /** Only run when asked for by this flag, and then alone. */
   readonly onlyWith?: string;
 }
@@ -28,22 +31,46 @@ const SOAK_MINUTES = numberArg('--minutes', 60);
 const BENCHES: readonly Bench[] = [
   { name: 'detection', items: [1, 2], file: 'detection.ts', args: ['--trials', '5'], quickArgs: ['--trials', '1'], nodeArgs: [], timeoutMs: 240_000 },
   { name: 'overhead', items: [3], file: 'overhead.ts', args: ['--messages', '20000', '--rounds', '3'], quickArgs: ['--messages', '2000', '--rounds', '1'], nodeArgs: [], timeoutMs: 180_000 },
-  { name: 'scale', items: [4], file: 'scale.ts', args: ['--streams', '1000', '--idle-seconds', '60'], quickArgs: ['--streams', '100', '--idle-seconds', '10'], nodeArgs: ['--expose-gc'], timeoutMs: 360_000 },
+  // Monitored and raw at 1,000 and at 10,000 streams, four child processes in turn: about 5 minutes.
+  {
+    name: 'scale',
+    items: [4],
+    file: 'scale.ts',
+    args: ['--streams', '1000,10000', '--idle-seconds', '30', '--delay-seconds', '15'],
+    // 10 s heartbeats so that the 10 s idle window sees one round of them.
+    quickArgs: ['--streams', '100,400', '--heartbeat-seconds', '10', '--idle-seconds', '10', '--delay-seconds', '5'],
+    nodeArgs: [],
+    timeoutMs: 480_000,
+    overrides: ['--streams', '--mix', '--idle-seconds', '--delay-seconds'],
+  },
   { name: 'extension', items: [5], file: 'extension.ts', args: [], quickArgs: [], nodeArgs: [], timeoutMs: 200_000 },
   // After `extension`, which builds media/dashboard.js and the .vsix.
   { name: 'activation', items: [5], file: 'activation.ts', args: ['--loads', '5'], quickArgs: ['--loads', '2'], nodeArgs: [], timeoutMs: 300_000 },
   { name: 'dashboard', items: [5], file: 'dashboard.ts', args: ['--updates', '200'], quickArgs: ['--updates', '50'], nodeArgs: [], timeoutMs: 120_000 },
   {
-    name: 'soak', items: [6], file: 'soak.ts', onlyWith: '--soak',
-    args: ['--minutes', String(SOAK_MINUTES)], quickArgs: ['--minutes', '8', '--warmup-minutes', '2', '--cut-every-minutes', '2', '--restart-every-minutes', '3'],
+    name: 'soak', items: [6], file: 'soak.ts', onlyWith: '--soak', overrides: ['--minutes'],
+    args: ['--minutes', '60'], quickArgs: ['--minutes', '8', '--warmup-minutes', '2', '--cut-every-minutes', '2', '--restart-every-minutes', '3'],
     nodeArgs: ['--expose-gc'], timeoutMs: (SOAK_MINUTES + 10) * 60_000,
   },
 ];
 
-function runChild(bench: Bench, quick: boolean): Promise<Figure[]> {
+/** The benchmark's arguments, with any of its `overrides` given on the command line put in their place. */
+function argsFor(bench: Bench, quick: boolean, argv: readonly string[]): string[] {
+  const args = [...(quick ? bench.quickArgs : bench.args)];
+  for (const flag of bench.overrides ?? []) {
+    const given = argv.indexOf(flag);
+    if (given < 0 || argv[given + 1] === undefined) continue;
+    const own = args.indexOf(flag);
+    if (own >= 0) args.splice(own, 2);
+    args.push(flag, argv[given + 1]!);
+  }
+  return args;
+}
+
+function runChild(bench: Bench, args: readonly string[]): Promise<Figure[]> {
   const file = fileURLToPath(new URL(bench.file, import.meta.url));
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [...bench.nodeArgs, file, ...(quick ? bench.quickArgs : bench.args)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...bench.nodeArgs, file, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
@@ -79,7 +106,7 @@ async function main(argv: readonly string[]): Promise<number> {
     if (soak !== (bench.onlyWith === '--soak')) continue;
     process.stderr.write(`bench: ${bench.name}...\n`);
     const t0 = performance.now();
-    figures.push(...(await runChild(bench, quick)).map(check));
+    figures.push(...(await runChild(bench, argsFor(bench, quick, argv))).map(check));
     durations[bench.name] = Math.round((performance.now() - t0) / 1000);
   }
   const totalSeconds = Math.round((performance.now() - started) / 1000);

@@ -8,7 +8,7 @@ export interface Target {
 export interface Figure {
   /** Stable id, e.g. `detection.sse.ratio`. */
   readonly id: string;
-  /** Issue 7 item number (1-5). */
+  /** The section of bench/README.md the figure belongs to (1-5). */
   readonly item: number;
   readonly label: string;
   /** null when not measured or not detected; `note` says which. */
