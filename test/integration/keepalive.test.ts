@@ -32,7 +32,7 @@ const LONG_KEEPALIVE_MS = 2_000;
 const BELOW_MS = 60;
 const ABOVE_MS = 15;
 const near = (gapMs: number) => gapMs >= SHORT_KEEPALIVE_MS - BELOW_MS && gapMs <= SHORT_KEEPALIVE_MS + ABOVE_MS;
-// Generous: a quiet machine finds it in 3-20 s, a loaded one (load average 3-5) took up to 46 s.
+// Generous: the finding came after 3-47 s at load average 3-5; at load 9-11 it sometimes took over 50 s.
 const FINDING_WITHIN_MS = 100_000;
 const CONTROL_RUN_MS = 10_000;
 
@@ -106,7 +106,7 @@ describe('keepalive-mismatch through real proxies that reuse upstream connection
   const present = PROXIES.filter((p) => !missing(p.name, p.available));
   const skip = present.length === 0 ? 'neither HAProxy nor nginx is installed' : false;
 
-  test(`a ${SHORT_KEEPALIVE_MS} ms server keep-alive ends in keepalive-mismatch with the keep-alive measured (${PROXIES.map((p) => p.name).join(', ')})`, { skip, timeout: 60_000 }, async () => {
+  test(`a ${SHORT_KEEPALIVE_MS} ms server keep-alive ends in keepalive-mismatch with the keep-alive measured (${PROXIES.map((p) => p.name).join(', ')})`, { skip, timeout: FINDING_WITHIN_MS + 20_000 }, async () => {
     await Promise.all(present.map(async (proxy) => {
       const started = performance.now();
       const { finding, posts } = await monitorThroughProxy(proxy.start, SHORT_KEEPALIVE_MS, FINDING_WITHIN_MS, true);
