@@ -7,7 +7,8 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { test } from 'node:test';
 import type { TransportFactory } from '../../src/core/transport.ts';
-import { startLabServer, type LabServerKind } from '../../src/lab/servers/index.ts';
+import { startLabServer } from '../../src/lab/servers/index.ts';
+import type { LabServerKind } from '../../src/lab/types.ts';
 import { endpoint, recordAttempt } from './support/monitorHarness.ts';
 
 const require = createRequire(import.meta.url);
