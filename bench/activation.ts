@@ -5,7 +5,8 @@
 // The empty extension is also the probe: its activate() only schedules, on a later turn, a look at
 // the extension host's require.cache once Stream Health's activate() has resolved, written to a file.
 // Needs code-server in .vscode-test/ (the e2e suite or `npm start`) and dist/stream-health.vsix (`npm run package`).
-// Run alone: node bench/activation.ts [--loads N]; prints {"figures":[...]}.
+// Run alone: node bench/activation.ts [--loads N] [--vsix FILE] (another build, e.g. an older commit's, to
+// compare); prints {"figures":[...]}.
 
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -101,9 +102,9 @@ function notMeasured(note: string): Figure[] {
   ];
 }
 
-export async function runActivation(loads: number): Promise<Figure[]> {
+export async function runActivation(loads: number, vsix = VSIX_PATH): Promise<Figure[]> {
   if (!isCodeServerInstalled()) return notMeasured('not measured: code-server is not installed in .vscode-test/ (run the e2e suite or npm start once)');
-  if (!fs.existsSync(VSIX_PATH)) return notMeasured('not measured: dist/stream-health.vsix missing (npm run package)');
+  if (!fs.existsSync(vsix)) return notMeasured(`not measured: ${vsix} missing (npm run package)`);
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'stream-health-bench-activation-'));
   const folder = path.join(root, 'workspace');
   const probeOut = path.join(root, 'probe.jsonl');
@@ -114,7 +115,7 @@ export async function runActivation(loads: number): Promise<Figure[]> {
   const server = await startCodeServer({
     entry: CODE_SERVER_ENTRY,
     rootDir: path.join(root, 'code-server'),
-    vsix: VSIX_PATH,
+    vsix,
     moreVsix: [baselineVsix],
     trustAllWorkspaces: true,
     env: { [PROBE_ENV]: probeOut },
@@ -186,7 +187,7 @@ export async function runActivation(loads: number): Promise<Figure[]> {
         value: round(transports.reduce((sum, f) => sum + f.bytes, 0) / 1024, 1),
         unit: 'KiB',
         target: { op: '<=', value: 0 },
-        note: transports.length ? `loaded: ${transports.map((f) => f.file).join(', ')}` : 'none of dist/transports/*.cjs (http, grpc, websocket) was required',
+        note: `${transports.length ? `loaded: ${transports.map((f) => f.file).join(', ')}` : 'none of dist/transports/*.cjs (http, grpc, websocket) was required'}; the build (esbuild.mjs) fails if a transport library is bundled into dist/extension.cjs instead`,
       });
       figures.push({
         id: 'extension.activationJsKiB',
@@ -206,7 +207,8 @@ export async function runActivation(loads: number): Promise<Figure[]> {
 }
 
 if (import.meta.main) {
-  const figures = await runActivation(numberArg('--loads', 5));
+  const vsixAt = process.argv.indexOf('--vsix');
+  const figures = await runActivation(numberArg('--loads', 5), vsixAt > 0 ? path.resolve(process.argv[vsixAt + 1]!) : VSIX_PATH);
   process.stdout.write(`${JSON.stringify({ figures })}\n`);
   process.exit(0);
 }
