@@ -1,7 +1,9 @@
-// Builds the three shipped bundles: the extension and the CLI (Node, CommonJS, `vscode` external)
+// Builds the shipped bundles: the extension, its lazily loaded transport parts and the CLI (Node, CommonJS, `vscode` external)
 // and the dashboard (browser IIFE into media/). Type-checking is `npm run typecheck`, not this.
 import * as esbuild from 'esbuild';
 import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import * as path from 'node:path';
 
 const production = process.argv.includes('--production');
 const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
@@ -33,8 +35,76 @@ const nodeCommon = {
   alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' },
 };
 
+/**
+ * The extension's lazily loaded parts (src/transports/loader.ts): each ships as dist/transports/<name>.cjs,
+ * and the extension bundle require()s it at run time instead of inlining it, so activation never
+ * evaluates, or even reads, the transport libraries. CommonJS cannot use esbuild's code splitting,
+ * and VS Code 1.99 needs a CommonJS entry.
+ */
+const PARTS = ['http', 'grpc', 'websocket'];
+const partEntry = (name) => path.resolve(`src/transports/parts/${name}.ts`);
+
+/** Libraries that must never be in dist/extension.cjs: they belong to the parts. */
+const TRANSPORT_LIBRARIES = ['undici', 'ws', '@grpc/grpc-js', '@grpc/proto-loader', 'protobufjs', '@modelcontextprotocol/sdk', 'eventsource-parser', 'zod', 'https-proxy-agent'];
+
+/** In the extension bundle: an import of a part becomes a require() of its file next to the bundle. */
+const partsExternal = {
+  name: 'parts-external',
+  setup(build) {
+    build.onResolve({ filter: /parts\/[a-z]+\.ts$/ }, (args) => {
+      const resolved = path.resolve(args.resolveDir, args.path);
+      const name = PARTS.find((p) => partEntry(p) === resolved);
+      if (!name) return undefined;
+      // A static import would load the part at activation: only import() may cross.
+      if (args.kind !== 'dynamic-import') return { errors: [{ text: `${args.importer} imports ${args.path} statically; load parts with import() through src/transports/loader.ts` }] };
+      return { path: `./transports/${name}.cjs`, external: true };
+    });
+  },
+};
+
+/** Fails the build when a transport library was bundled into the extension anyway (a stray static import). */
+function assertNoTransportLibraries(metafile) {
+  const found = new Set();
+  for (const input of Object.keys(metafile.inputs)) {
+    for (const lib of TRANSPORT_LIBRARIES) if (input.includes(`node_modules/${lib}/`)) found.add(lib);
+  }
+  if (found.size > 0) {
+    throw new Error(`dist/extension.cjs bundles ${[...found].join(', ')}: these load at activation. Find the static import (esbuild --metafile) and load it through src/transports/loader.ts.`);
+  }
+}
+
+/**
+ * In the extension bundle, `import * as vscode from 'vscode'` becomes `const vscode = require('vscode')`.
+ * esbuild otherwise wraps the external in __toESM once per importing module, copying every property of
+ * the vscode API (hundreds of getters) 21 times at activation: a few ms to ~12 ms in an extension-host
+ * profile. The namespace is only ever used as `vscode.x`, so the plain object is the same thing; tsc
+ * still type-checks the import as written.
+ */
+const VSCODE_NAMESPACE_IMPORT = /^import \* as vscode from 'vscode';$/m;
+const vscodeRequire = {
+  name: 'vscode-require',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]src[\\/]extension[\\/].*\.ts$/ }, async (args) => {
+      const source = await readFile(args.path, 'utf8');
+      if (!VSCODE_NAMESPACE_IMPORT.test(source)) return undefined;
+      return { contents: source.replace(VSCODE_NAMESPACE_IMPORT, "const vscode = require('vscode');"), loader: 'ts' };
+    });
+  },
+};
+
+const extensionBuild = {
+  ...nodeCommon,
+  entryPoints: ['src/extension/main.ts'],
+  outfile: 'dist/extension.cjs',
+  plugins: [partsExternal, vscodeRequire],
+  metafile: true,
+  // A part's import() becomes require(): the extension host's CommonJS loader, never its ESM one.
+  supported: { 'dynamic-import': false },
+};
+
 const builds = [
-  { ...nodeCommon, entryPoints: ['src/extension/main.ts'], outfile: 'dist/extension.cjs' },
+  extensionBuild,
+  ...PARTS.map((name) => ({ ...nodeCommon, entryPoints: [`src/transports/parts/${name}.ts`], outfile: `dist/transports/${name}.cjs` })),
   {
     ...nodeCommon,
     entryPoints: ['src/cli/main.ts'],
@@ -57,5 +127,6 @@ if (watch) {
   const contexts = await Promise.all(builds.map((b) => esbuild.context(b)));
   await Promise.all(contexts.map((c) => c.watch()));
 } else {
-  await Promise.all(builds.map((b) => esbuild.build(b)));
+  const results = await Promise.all(builds.map((b) => esbuild.build(b)));
+  assertNoTransportLibraries(results[builds.indexOf(extensionBuild)].metafile);
 }

@@ -45,6 +45,10 @@ export function runExtension(): Figure[] {
   };
   figures.push(sized('vsix', '.vsix size', 'dist/stream-health.vsix', `npm run package took ${round(packagedMs / 1000, 1)} s`));
   figures.push(sized('extension', 'extension bundle (dist/extension.cjs)', 'dist/extension.cjs', 'esbuild, Node 22 target'));
+  // Loaded by the extension only when the first endpoint of their kind starts (src/transports/loader.ts).
+  for (const part of ['http', 'grpc', 'websocket']) {
+    figures.push(sized(`transports.${part}`, `transport part (dist/transports/${part}.cjs)`, `dist/transports/${part}.cjs`, 'shipped in the .vsix; required when the first endpoint of its kinds starts, never at activation'));
+  }
   figures.push(sized('cli', 'CLI bundle (dist/cli.cjs)', 'dist/cli.cjs', 'the stream-health command; not shipped in the .vsix'));
   figures.push(sized('dashboard', 'dashboard bundle (media/dashboard.js)', 'media/dashboard.js', 'browser IIFE, shipped in the .vsix'));
   return figures;

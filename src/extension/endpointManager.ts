@@ -9,6 +9,8 @@ import { FindingNews } from '../core/findingNews.ts';
 import type { EndpointStatus, HistorySnapshot, MonitorApi, MonitorOptions } from '../core/model.ts';
 import { HISTORY_SCHEMA_VERSION } from '../core/model.ts';
 import type { BlockedEndpoint } from '../shared/protocol.ts';
+import { lazyTransports } from '../transports/loader.ts';
+import { renewAccount } from './commands/signIn.ts';
 import type { HistoryFile } from './historyFile.ts';
 import type { Log } from './log.ts';
 import { DiagnosisNotifier } from './notifications.ts';
@@ -137,16 +139,16 @@ export class EndpointManager extends Disposable {
   private async ensureMonitor(): Promise<MonitorApi> {
     if (this.monitor) return this.monitor;
     const { secrets, log, historyFile, redactor } = this.deps;
-    // Loaded on first use: the transports pull in undici, ws and grpc-js, which take a noticeable
-    // share of a second to evaluate; an install with no endpoint never pays for them.
-    const { createTransport } = await import('../transports/index.ts');
-    const { withSignIn } = await import('../transports/oauth/withSignIn.ts');
     await this.deps.signIns.preload();
     const monitor = await this.deps.createMonitor({
-      transportFactory: withSignIn(createTransport, {
-        store: this.deps.signIns,
-        renewAccount: async (record) => (await import('./commands/signIn.ts')).renewAccount(record, redactor),
-        onRefresh: (endpoint, outcome, detail) => (outcome === 'refreshed' ? log.info(`[${endpoint}] ${detail}`) : log.warn(`[${endpoint}] ${detail}`)),
+      // Each kind's transport (undici, ws, grpc-js, the MCP SDK) loads when its first endpoint starts:
+      // they take a noticeable share of a second to evaluate, and an install never pays for a kind it does not use.
+      transportFactory: lazyTransports({
+        signIn: {
+          store: this.deps.signIns,
+          renewAccount: (record) => renewAccount(record, redactor),
+          onRefresh: (endpoint, outcome, detail) => (outcome === 'refreshed' ? log.info(`[${endpoint}] ${detail}`) : log.warn(`[${endpoint}] ${detail}`)),
+        },
       }),
       resolveSecret: this.deps.wrapResolver ? this.deps.wrapResolver((name) => secrets.get(name)) : (name) => secrets.get(name),
       secretHint: SECRET_HINT,

@@ -3,7 +3,7 @@
 // authorization server that issued the tokens. Every token read or written goes to the redactor first.
 
 import type * as vscode from 'vscode';
-import { recordSecrets } from '../transports/oauth/flow.ts';
+import { recordSecrets } from '../transports/oauth/record.ts';
 import type { SignInRecord, SignInStore } from '../transports/oauth/flow.ts';
 import type { Redactor } from './redaction.ts';
 

@@ -5,7 +5,7 @@ import { needsSignIn } from '../core/model.ts';
 import type { EndpointStatus } from '../core/model.ts';
 import { cardText, type CardText } from './cardText.ts';
 import type { Lane } from './laneStore.ts';
-import { h, setText } from './dom.ts';
+import { h, setAttr, setText } from './dom.ts';
 import { STATE_ICONS, STATE_LABELS, STATE_SEVERITY } from './format.ts';
 
 export type CardAction = 'reconnect' | 'pause' | 'resume' | 'measureIdle' | 'signIn';
@@ -30,6 +30,8 @@ export class EndpointCard {
   /** Shown only while the endpoint needs an OAuth sign-in. */
   private readonly signInButton: HTMLButtonElement;
   private status: EndpointStatus;
+  /** What the card shows now, as one string, so an update that changes nothing touches no node. */
+  private shown = '';
 
   constructor(doc: Document, status: EndpointStatus, onAction: (action: CardAction, endpoint: string) => void) {
     this.status = status;
@@ -93,30 +95,35 @@ export class EndpointCard {
 
   update(status: EndpointStatus, lane: Lane | undefined, now: number, source = ''): void {
     this.status = status;
+    const signIn = needsSignIn(status);
+    const text = cardText(status, lane, now);
+    // Every update of a card with 200 on the page costs style and layout even when nothing shows a
+    // change: skip the DOM when what it would show is what it shows.
+    const key = [status.state, signIn, status.url, status.name, source, ...Object.values(text)].join('\u0000');
+    if (key === this.shown) return;
+    this.shown = key;
     setText(this.source, source);
     this.source.hidden = source === '';
     const severity = STATE_SEVERITY[status.state];
-    this.element.setAttribute('data-state', status.state);
-    this.badge.className = `badge severity-${severity}`;
+    setAttr(this.element, 'data-state', status.state);
+    setAttr(this.badge, 'class', `badge severity-${severity}`);
     setText(this.badgeIcon, STATE_ICONS[status.state]);
-    const signIn = needsSignIn(status);
     setText(this.badgeLabel, signIn ? 'Sign in required' : STATE_LABELS[status.state]);
     this.signInButton.hidden = !signIn;
-    this.signInButton.setAttribute('aria-label', `Sign in to ${status.name}`);
+    setAttr(this.signInButton, 'aria-label', `Sign in to ${status.name}`);
     setText(this.url, status.url);
-    this.url.setAttribute('title', status.url);
-    const text = cardText(status, lane, now);
+    setAttr(this.url, 'title', status.url);
     for (const key of Object.keys(this.fields) as (keyof CardText)[]) {
       const value = text[key];
       setText(this.fields[key].value, value);
       this.fields[key].row.hidden = value === '';
     }
     // The stream detail is clamped to two lines (gRPC's is long); the whole text is on hover.
-    this.fields.detail.value.setAttribute('title', text.detail);
+    setAttr(this.fields.detail.value, 'title', text.detail);
     const paused = status.state === 'paused';
     setText(this.pauseButton, paused ? 'Resume' : 'Pause');
-    this.pauseButton.setAttribute('aria-label', `${paused ? 'Resume' : 'Pause'} monitoring ${status.name}`);
-    this.reconnectButton.setAttribute('aria-label', `Reconnect ${status.name} now`);
-    this.measureButton.setAttribute('aria-label', `Measure the idle timeout on the path to ${status.name}`);
+    setAttr(this.pauseButton, 'aria-label', `${paused ? 'Resume' : 'Pause'} monitoring ${status.name}`);
+    setAttr(this.reconnectButton, 'aria-label', `Reconnect ${status.name} now`);
+    setAttr(this.measureButton, 'aria-label', `Measure the idle timeout on the path to ${status.name}`);
   }
 }

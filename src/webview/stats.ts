@@ -65,7 +65,17 @@ export function forensicDrops(drops: readonly DropRecord[]): DropRecord[] {
   return drops.filter((d) => d.cause !== 'manual');
 }
 
+/**
+ * Last answers of medianInterval per list. The lane store only inserts into a list or replaces it, so
+ * an unchanged length means an unchanged list: each card asks on every update, the list rarely changed.
+ */
+const intervalMemo = new WeakMap<readonly number[], { readonly length: number; readonly recent: number; readonly value: number | undefined }>();
+
 /** Median gap between the last `recent` timestamps of an ascending list; undefined under two. */
 export function medianInterval(sortedTimes: readonly number[], recent = 50): number | undefined {
-  return median(intervals(sortedTimes.slice(Math.max(0, sortedTimes.length - recent))));
+  const memo = intervalMemo.get(sortedTimes);
+  if (memo && memo.length === sortedTimes.length && memo.recent === recent) return memo.value;
+  const value = median(intervals(sortedTimes.slice(Math.max(0, sortedTimes.length - recent))));
+  intervalMemo.set(sortedTimes, { length: sortedTimes.length, recent, value });
+  return value;
 }

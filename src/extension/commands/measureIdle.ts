@@ -7,6 +7,7 @@ import { StreamHealthError } from '../../core/errors.ts';
 import { formatDuration } from '../../core/format.ts';
 import { runIdleProbe, type IdleProbeResult } from '../../core/idleProbe.ts';
 import { errorMessage } from '../../core/util.ts';
+import { lazyTransports } from '../../transports/loader.ts';
 import { SECRET_HINT } from '../endpointManager.ts';
 import { probeNotice, heartbeatSecondsFor } from '../probeText.ts';
 import { KEEP_OPEN, type CommandContext } from './context.ts';
@@ -61,10 +62,9 @@ export async function measureIdleTimeout(ctx: CommandContext, name?: string, arg
         lastPercent = percent;
       }, 1000);
       try {
-        const { createTransport } = await import('../../transports/index.ts');
         return await runIdleProbe({
           config,
-          transportFactory: createTransport,
+          transportFactory: lazyTransports(),
           maxMs,
           signal: abort.signal,
           resolveSecret: (secret) => ctx.secrets.get(secret),

@@ -6,10 +6,8 @@
 import * as vscode from 'vscode';
 import { KIND_INFO } from '../../core/kinds.ts';
 import { needsSignIn } from '../../core/model.ts';
-import { networkFetch } from '../../transports/http/networkFetch.ts';
-import { accountProviderFor, AuthFlowError, discoverResource, signIn } from '../../transports/oauth/flow.ts';
+import { loadHttpPart } from '../../transports/loader.ts';
 import type { SignInRecord } from '../../transports/oauth/flow.ts';
-import { startLoopbackRedirect } from '../../transports/oauth/loopback.ts';
 import type { EndpointStatus } from '../../core/model.ts';
 import { CommandInputError, type CommandContext } from './context.ts';
 import { pickEndpoint, ALL } from './pickEndpoint.ts';
@@ -32,6 +30,8 @@ export async function signInEndpoint(ctx: CommandContext, arg?: unknown): Promis
   if (!config) throw new CommandInputError(`Stream Health: ${ctx.manager.whyUnavailable(name) ?? `no endpoint named "${name}"`}`);
   if (config.auth?.signIn === false) throw new CommandInputError(`Stream Health: "${name}" has "auth": "none" in its settings; remove it to sign in.`);
   if (!KIND_INFO[config.kind].signIn) throw new CommandInputError(`Stream Health: "${name}" is a ${config.kind} endpoint; sign-in is for MCP servers over HTTP.`);
+  // The OAuth flow and its HTTP client load with the HTTP transports, not at activation.
+  const { accountProviderFor, AuthFlowError, discoverResource, networkFetch, signIn, startLoopbackRedirect } = await loadHttpPart();
   const fetch = networkFetch(config);
   // GitHub's and Microsoft's authorization servers: VS Code's own account first, as VS Code's MCP client does.
   const target = await discoverResource(config.url, undefined, fetch.fetch).catch(() => undefined);
@@ -98,7 +98,8 @@ export async function signInEndpoint(ctx: CommandContext, arg?: unknown): Promis
 export async function renewAccount(record: SignInRecord, redactor: CommandContext['redactor']): Promise<SignInRecord> {
   const scopes = record.scope ? record.scope.split(' ') : [];
   const session = await vscode.authentication.getSession(record.account!, scopes, { silent: true });
-  if (!session) throw new AuthFlowError('refresh', `the VS Code ${record.account} account is signed out; sign in again`);
+  // withSignIn (in the HTTP part) tells this error apart by its class: take the part's own.
+  if (!session) throw new (await loadHttpPart()).AuthFlowError('refresh', `the VS Code ${record.account} account is signed out; sign in again`);
   redactor.add(session.accessToken);
   return { ...record, accessToken: session.accessToken };
 }

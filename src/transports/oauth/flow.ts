@@ -242,8 +242,5 @@ export function accountProviderFor(authorizationServer: string): 'github' | 'mic
   return undefined;
 }
 
-/** The secret values of a record, for redaction. */
-export function recordSecrets(record: SignInRecord): string[] {
-  const client = record.client as { client_secret?: string };
-  return [record.accessToken, record.refreshToken, client.client_secret].filter((s): s is string => typeof s === 'string' && s.length > 0);
-}
+// Its own module so the extension's secret store can redact without loading the OAuth libraries.
+export { recordSecrets } from './record.ts';

@@ -2,7 +2,8 @@
 // categorised and activates the extension.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { DEFAULTS, ENDPOINT_KINDS, KNOWN_FIELDS, LIMITS } from '../../../src/core/config.ts';
 import { COMMAND_IDS } from '../../../src/extension/commands/ids.ts';
 
@@ -101,5 +102,15 @@ test('the Stream Health view: its container, a welcome with Add Endpoint, menus 
   for (const step of c.walkthroughs[0].steps) {
     assert.ok(shown(step.title) && shown(step.description), step.id);
     assert.ok(readFileSync(new URL(`../../../${step.media.markdown}`, import.meta.url), 'utf8').length > 0, step.media.markdown);
+  }
+});
+
+test('the .vsix ships every lazily loaded transport part next to the extension bundle', () => {
+  const ignore = readFileSync(new URL('../../../.vscodeignore', import.meta.url), 'utf8');
+  const shipped = ignore.split('\n').filter((l) => l.startsWith('!')).map((l) => l.slice(1).trim());
+  const parts = readdirSync(new URL('../../../src/transports/parts/', import.meta.url)).filter((f) => f.endsWith('.ts')).map((f) => f.replace(/\.ts$/, ''));
+  assert.deepEqual(parts.sort(), ['grpc', 'http', 'websocket']);
+  for (const file of ['dist/extension.cjs', ...parts.map((p) => `dist/transports/${p}.cjs`)]) {
+    assert.ok(shipped.some((glob) => path.matchesGlob(file, glob)), `${file} is not let back in by .vscodeignore`);
   }
 });

@@ -22,6 +22,14 @@ test('the median gap between timestamps', () => {
   assert.equal(medianInterval([5]), undefined);
 });
 
+test('the median gap follows a list that grew since it was last asked', () => {
+  const times = [0, 10_000, 20_000];
+  assert.equal(medianInterval(times), 10_000);
+  times.push(50_000, 80_000);
+  assert.equal(medianInterval(times), 20_000);
+  assert.equal(medianInterval(times, 2), 30_000);
+});
+
 test('nice steps are 1, 2 or 5 times a power of ten', () => {
   assert.equal(niceStep(0.7), 1);
   assert.equal(niceStep(1300), 2000);
