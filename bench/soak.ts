@@ -111,6 +111,18 @@ function growth(samples: readonly SoakSample[], pick: (s: SoakSample) => number,
   return { from: median(settled.slice(0, span).map(pick)), to: median(settled.slice(-span).map(pick)) };
 }
 
+function countGrowth(id: string, label: string, g: { from: number; to: number } | undefined, what: string, streams: number): Figure {
+  return {
+    id,
+    item: 6,
+    label,
+    value: g ? g.to - g.from : null,
+    unit: '',
+    target: { op: '<=', value: Math.ceil(streams * 0.02) },
+    note: g ? `${g.from} -> ${g.to} ${what}, medians of the first and last settled samples` : 'too few settled samples',
+  };
+}
+
 export async function runSoak(streams: number, minutes: number, warmupMinutes: number, cutEvery: number, restartEvery: number): Promise<{ figures: Figure[]; samples: SoakSample[] }> {
   if (!nginxAvailable()) throw new Error('the soak needs nginx (apt-get install nginx; scripts/setup.sh installs it)');
   const hops = await startHops();
@@ -169,25 +181,9 @@ export async function runSoak(streams: number, minutes: number, warmupMinutes: n
       target: { op: '<=', value: 5 },
       note: `${rss ? `${round(rss.from / 1024, 1)} -> ${round(rss.to / 1024, 1)} MiB (medians of the first and last settled samples)` : 'too few settled samples'}; heap ${heap ? `${round(heap.from / 1024, 1)} -> ${round(heap.to / 1024, 1)} MiB (${percent(heap)} %)` : 'n/a'}; ${context}`,
     },
-    {
-      id: 'soak.handles.growth',
-      item: 6,
-      label: 'open handles growth after warm-up',
-      value: handles ? handles.to - handles.from : null,
-      unit: '',
-      // Flat: the same sockets and servers for the same open streams.
-      target: { op: '<=', value: Math.ceil(streams * 0.02) },
-      note: handles ? `${handles.from} -> ${handles.to} handles (sockets, pipes, HTTP/2 sessions and streams, DNS channels), medians of the first and last settled samples` : 'too few settled samples',
-    },
-    {
-      id: 'soak.timers.growth',
-      item: 6,
-      label: 'active timers growth after warm-up',
-      value: timers ? timers.to - timers.from : null,
-      unit: '',
-      target: { op: '<=', value: Math.ceil(streams * 0.02) },
-      note: timers ? `${timers.from} -> ${timers.to} timers, medians of the first and last settled samples` : 'too few settled samples',
-    },
+    // Flat: the same sockets and timers for the same open streams.
+    countGrowth('soak.handles.growth', 'open handles growth after warm-up', handles, 'handles (sockets, pipes, HTTP/2 sessions and streams, DNS channels)', streams),
+    countGrowth('soak.timers.growth', 'active timers growth after warm-up', timers, 'timers', streams),
   ];
   return { figures, samples };
 }
