@@ -25,10 +25,10 @@ export const HTTP_TIMEOUTS = {
 } as const;
 
 export interface HttpClient {
-  /** The long-lived stream's lane (and the sign-in fetches): one connection. */
+  /** The main lane (the stream, the requests before it, the sign-in fetches): one connection. */
   readonly dispatcher: Dispatcher;
-  /** The lane of the requests beside the stream (MCP POSTs), opened on first use: one connection. */
-  requests(): Dispatcher;
+  /** The lane for a request: `stream` marks the attempt's long-lived stream. */
+  laneFor(stream: boolean): Dispatcher;
   readonly profile: NetworkProfile;
   /** `HTTP/2` or `HTTP/1.1`, from the ALPN of the last TLS connection (plain http is HTTP/1.1). */
   httpVersion(): string;
@@ -47,11 +47,13 @@ function recordingAlpn(connect: Connector, https: boolean, record: (alpn: string
 }
 
 /**
- * One attempt's dispatchers, so closing the attempt frees every socket it opened. Two lanes of one
- * connection each (an undici Client per origin, not a Pool: a Pool's queue alone is 16 KiB): the stream
- * holds one, the short requests beside it (pings) take turns on the other, as an HTTP/1.1 stream
- * cannot share its connection. Throws the network layer's TlsSetupError when a TLS file or passphrase
- * is unusable (the caller reports it as config).
+ * One attempt's dispatchers, so closing the attempt frees every socket it opened. Lanes of one
+ * connection each (an undici Client per origin, not a Pool: a Pool's queue alone is 16 KiB). The main
+ * lane carries everything until the stream holds it; the short requests beside that stream (pings)
+ * then take turns on a second lane. Over HTTP/2 too: undici's Client sends a POST only when nothing
+ * else runs on its connection, which is why a Pool opened a second one there as well.
+ * Throws the network layer's TlsSetupError when a TLS file or passphrase is unusable (the caller
+ * reports it as config).
  */
 export function createHttpClient(config: EndpointConfig): HttpClient {
   const profile = networkProfile(config);
@@ -98,12 +100,15 @@ export function createHttpClient(config: EndpointConfig): HttpClient {
   };
   const dispatcher = lane();
   let side: Dispatcher | undefined;
+  let streamHeld = false;
   let closed = false;
   return {
     dispatcher,
     profile,
-    requests() {
-      if (closed) return dispatcher; // fails at once like any request on a destroyed dispatcher
+    laneFor(stream) {
+      if (stream) streamHeld = true;
+      // A closed client answers on the main lane, which fails at once like any destroyed dispatcher.
+      if (stream || !streamHeld || closed) return dispatcher;
       side ??= lane();
       return side;
     },
@@ -135,13 +140,13 @@ export interface SendOptions {
   readonly headers: Record<string, string>;
   readonly body?: string;
   readonly signal: AbortSignal;
-  /** The attempt's long-lived stream (the SSE GET, MCP's GET or listen POST): it gets the stream lane. */
+  /** The attempt's long-lived stream (the SSE GET, MCP's GET or listen POST): it holds the main lane. */
   readonly stream?: boolean;
 }
 
 export function send(client: HttpClient, url: string, options: SendOptions): Promise<HttpResponse> {
   return request(url, {
-    dispatcher: options.stream ? client.dispatcher : client.requests(),
+    dispatcher: client.laneFor(options.stream ?? false),
     method: options.method,
     headers: options.headers,
     body: options.body,
