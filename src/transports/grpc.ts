@@ -70,6 +70,8 @@ function channelOptions(config: EndpointConfig, target: Target, route: NetworkPr
     'grpc.enable_retries': 0,
     'grpc.service_config_disable_resolution': 1,
     'grpc.primary_user_agent': 'stream-health',
+    // Nobody reads grpc-js's channelz registry here; its per-channel, per-call trackers cost memory.
+    'grpc.enable_channelz': 0,
     // The route is the network layer's decision; grpc-js must not apply its own lowercase env vars.
     'grpc.enable_http_proxy': 0,
   };

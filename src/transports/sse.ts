@@ -20,7 +20,7 @@ async function run(attempt: HttpAttempt): Promise<void> {
   try {
     const own: Record<string, string> = { accept: 'text/event-stream', 'cache-control': 'no-cache' };
     if (resume.lastEventId) own['last-event-id'] = resume.lastEventId;
-    const response = await attempt.send(config.url, { method: 'GET', headers: mergeHeaders(config, own) });
+    const response = await attempt.send(config.url, { method: 'GET', headers: mergeHeaders(config, own), stream: true });
     if (attempt.ended) {
       discard(response);
       return;

@@ -95,7 +95,7 @@ describe('network layer through real forward proxies', { skip: !installed && 'sq
     return server;
   }
 
-  async function front(server: LabServer, mode: ProxyMode, extra: { readTimeoutSeconds?: number; clientCaFile?: string } = {}): Promise<TlsFront> {
+  async function front(server: LabServer, mode: ProxyMode, extra: { readTimeoutSeconds?: number; clientCaFile?: string; http2?: boolean } = {}): Promise<TlsFront> {
     const f = await startTlsFront({ upstreamPort: server.port, mode, server: pki.server, ...extra });
     cleanups.push(() => f.stop());
     return f;
@@ -142,6 +142,24 @@ describe('network layer through real forward proxies', { skip: !installed && 'sq
     run.stop();
     // squid logs a tunnel when it closes: each kind's CONNECT, with the user name (credentials accepted).
     for (const t of TARGETS) await squid.waitForLog(new RegExp(`TCP_TUNNEL/200 .*CONNECT localhost:${ports.get(t.kind)} ${USER} `), 5_000);
+  });
+
+  test('MCP over HTTP/2, direct and through squid: pings beside the GET stream are answered on their own connection', async () => {
+    // undici's Client sends a POST only when nothing else runs on its connection, so a ping sharing
+    // the stream's connection would wait forever: the attempt's second lane must carry it.
+    const server = await serve('mcp-v1', { heartbeatMs: 300 });
+    const f = await front(server, 'http', { http2: true });
+    const url = tlsUrl('https')(f, server);
+    const base = { kind: 'mcp' as const, url, tls: { caFile: pki.caFile }, heartbeatSeconds: 0.3, idleTimeoutSeconds: 5, reconnect: FAST };
+    const run = monitor([endpoint({ ...base, name: 'h2-direct' }), endpoint({ ...base, name: 'h2-squid', proxy: viaSquid() })]);
+    for (const name of ['h2-direct', 'h2-squid']) {
+      const open = await run.log.waitFor((e) => e.event === 'open' && e.endpoint === name, 15_000);
+      assert.match((open as { detail: string }).detail, /HTTP\/2, GET stream/, `${name}: ${JSON.stringify(open)}`);
+      await run.log.waitForCount((e) => e.event === 'heartbeat' && e.endpoint === name && e.kind === 'mcp-ping', 3, 10_000);
+    }
+    assert.deepEqual(run.log.of('drop'), [], 'no drops while pings are answered');
+    assert.deepEqual(run.log.of('error'), []);
+    run.stop();
   });
 
   test('plain ws:// and http:// go through a CONNECT tunnel too (tinyproxy), and the credentials reach it', async () => {

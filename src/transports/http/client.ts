@@ -1,10 +1,10 @@
-// HTTP plumbing for the sse and mcp transports: one undici dispatcher per connect attempt (direct or
-// through the network layer's proxy, HTTP/2 where offered, bounded connect/header timeouts, no body
+// HTTP plumbing for the sse and mcp transports: undici dispatchers owned by one connect attempt (direct
+// or through the network layer's proxy, HTTP/2 where offered, bounded connect/header timeouts, no body
 // timeout) and the small request helpers around it.
 
 import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
-import { Agent, buildConnector, Pool, ProxyAgent, request } from 'undici';
+import { Agent, buildConnector, Client, ProxyAgent, request } from 'undici';
 import type { Dispatcher } from 'undici';
 import type { EndpointConfig } from '../../core/config.ts';
 import { CONNECT_TIMEOUT_MS, networkProfile } from '../net/index.ts';
@@ -25,7 +25,10 @@ export const HTTP_TIMEOUTS = {
 } as const;
 
 export interface HttpClient {
+  /** The main lane (the stream, the requests before it, the sign-in fetches): one connection. */
   readonly dispatcher: Dispatcher;
+  /** The lane for a request: `stream` marks the attempt's long-lived stream. */
+  laneFor(stream: boolean): Dispatcher;
   readonly profile: NetworkProfile;
   /** `HTTP/2` or `HTTP/1.1`, from the ALPN of the last TLS connection (plain http is HTTP/1.1). */
   httpVersion(): string;
@@ -44,8 +47,13 @@ function recordingAlpn(connect: Connector, https: boolean, record: (alpn: string
 }
 
 /**
- * One dispatcher per attempt, so closing the attempt frees every socket it opened. Throws the network
- * layer's TlsSetupError when a TLS file or passphrase is unusable (the caller reports it as config).
+ * One attempt's dispatchers, so closing the attempt frees every socket it opened. Lanes of one
+ * connection each (an undici Client per origin, not a Pool: a Pool's queue alone is 16 KiB). The main
+ * lane carries everything until the stream holds it; the short requests beside that stream (pings)
+ * then take turns on a second lane. Over HTTP/2 too: undici's Client sends a POST only when nothing
+ * else runs on its connection, which is why a Pool opened a second one there as well.
+ * Throws the network layer's TlsSetupError when a TLS file or passphrase is unusable (the caller
+ * reports it as config).
  */
 export function createHttpClient(config: EndpointConfig): HttpClient {
   const profile = networkProfile(config);
@@ -62,40 +70,54 @@ export function createHttpClient(config: EndpointConfig): HttpClient {
     bodyTimeout: 0, // the core's watchdog owns idleness
     headersTimeout: HTTP_TIMEOUTS.headersTimeoutMs,
   };
-  let dispatcher: Dispatcher;
   const route = profile.route;
-  if (route.mode === 'proxy') {
-    const token = proxyAuthorization(route);
-    dispatcher = new ProxyAgent({
+  const lane = (): Dispatcher => {
+    if (route.mode === 'proxy') {
+      const token = proxyAuthorization(route);
+      return new ProxyAgent({
+        ...common,
+        uri: proxyOrigin(route),
+        ...(token ? { token } : {}),
+        // A tunnel for http:// targets too: the proxy then relays bytes and never buffers the stream.
+        proxyTunnel: true,
+        connectTimeout: HTTP_TIMEOUTS.connectTimeoutMs,
+        requestTls,
+        proxyTls: profile.proxyTls ? { secureContext: profile.proxyTls.secureContext, rejectUnauthorized: route.strictSSL } : {},
+        // The CONNECTs of a one-connection lane come one at a time.
+        clientFactory: (origin, options) => new Client(origin, options),
+        // The per-origin client's connect is the tunnel; wrapping it is how the ALPN inside it is seen.
+        factory: (origin, options) => {
+          const clientOptions = options as Client.Options & { connect: Connector };
+          return new Client(origin, { ...clientOptions, connect: recordingAlpn(clientOptions.connect, https, record) });
+        },
+      });
+    }
+    return new Agent({
       ...common,
-      uri: proxyOrigin(route),
-      ...(token ? { token } : {}),
-      // A tunnel for http:// targets too: the proxy then relays bytes and never buffers the stream.
-      proxyTunnel: true,
-      connectTimeout: HTTP_TIMEOUTS.connectTimeoutMs,
-      requestTls,
-      proxyTls: profile.proxyTls ? { secureContext: profile.proxyTls.secureContext, rejectUnauthorized: route.strictSSL } : {},
-      // The per-origin pool's connect is the tunnel; wrapping it is how the ALPN inside it is seen.
-      factory: (origin, options) => {
-        const poolOptions = options as Pool.Options & { connect: Connector };
-        return new Pool(origin, { ...poolOptions, connect: recordingAlpn(poolOptions.connect, https, record) });
-      },
-    });
-  } else {
-    dispatcher = new Agent({
-      ...common,
+      connections: 1,
       connect: recordingAlpn(buildConnector({ timeout: HTTP_TIMEOUTS.connectTimeoutMs, ...requestTls }), https, record),
     });
-  }
+  };
+  const dispatcher = lane();
+  let side: Dispatcher | undefined;
+  let streamHeld = false;
   let closed = false;
   return {
     dispatcher,
     profile,
+    laneFor(stream) {
+      if (stream) streamHeld = true;
+      // A closed client answers on the main lane, which fails at once like any destroyed dispatcher.
+      if (stream || !streamHeld || closed) return dispatcher;
+      side ??= lane();
+      return side;
+    },
     httpVersion: () => (alpn === 'h2' ? 'HTTP/2' : 'HTTP/1.1'),
     close() {
       if (closed) return;
       closed = true;
       dispatcher.destroy().catch(() => undefined);
+      side?.destroy().catch(() => undefined);
     },
   };
 }
@@ -118,11 +140,13 @@ export interface SendOptions {
   readonly headers: Record<string, string>;
   readonly body?: string;
   readonly signal: AbortSignal;
+  /** The attempt's long-lived stream (the SSE GET, MCP's GET or listen POST): it holds the main lane. */
+  readonly stream?: boolean;
 }
 
 export function send(client: HttpClient, url: string, options: SendOptions): Promise<HttpResponse> {
   return request(url, {
-    dispatcher: client.dispatcher,
+    dispatcher: client.laneFor(options.stream ?? false),
     method: options.method,
     headers: options.headers,
     body: options.body,

@@ -20,6 +20,7 @@ export async function runLegacySse(ctx: McpContext, trail: readonly string[] = [
   const response = await attempt.send(config.url, {
     method: 'GET',
     headers: mergeHeaders(config, { accept: 'text/event-stream', 'cache-control': 'no-cache' }),
+    stream: true,
   });
   if (attempt.ended) return void discard(response);
   if (response.statusCode < 200 || response.statusCode >= 300 || mediaType(response) !== 'text/event-stream') {

@@ -69,6 +69,7 @@ export async function runModern(ctx: McpContext): Promise<{ fallback: string } |
   const listenId = `listen:${ctx.nextId()}`;
   const response = await attempt.send(config.url, {
     method: 'POST',
+    stream: true,
     headers: { ...headersFor(ctx, 'subscriptions/listen'), 'content-type': 'application/json', accept: 'text/event-stream, application/json' },
     body: JSON.stringify({
       jsonrpc: '2.0',

@@ -153,5 +153,5 @@ function openGet(ctx: McpContext, session: Session) {
   const own: Record<string, string> = { accept: 'text/event-stream', 'cache-control': 'no-cache', 'mcp-protocol-version': session.protocolVersion };
   if (session.id) own['mcp-session-id'] = session.id;
   if (ctx.resume.lastEventId) own['last-event-id'] = String(ctx.resume.lastEventId);
-  return ctx.attempt.send(ctx.config.url, { method: 'GET', headers: mergeHeaders(ctx.config, own) });
+  return ctx.attempt.send(ctx.config.url, { method: 'GET', headers: mergeHeaders(ctx.config, own), stream: true });
 }

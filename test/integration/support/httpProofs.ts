@@ -253,6 +253,8 @@ export function registerHttpProofs(spec: HttpKindSpec): void {
 async function cycle(cfg: EndpointConfig): Promise<void> {
   const attempt = recordAttempt(createTransport, cfg);
   await attempt.opened(10_000);
+  // The probe opens the attempt's second connection (MCP's ping beside the stream): closing frees both.
+  if (attempt.transport.probe) await attempt.transport.probe();
   attempt.transport.close('manual', 'leak test cycle');
   await attempt.ended(5_000);
 }
