@@ -1,9 +1,11 @@
-// Extension entry point: builds the extension's parts under one root Disposable (registered in
-// context.subscriptions). Cheap when nothing is configured: no Monitor, no sockets, no status item.
+// Extension entry point: registers the commands in activate(), then builds the extension's parts under
+// one root Disposable (registered in context.subscriptions) on the next turn of the event loop, before
+// activation resolves. Cheap when nothing is configured: no Monitor, no sockets, no status item.
 
 import * as vscode from 'vscode';
 import { Emitter } from '../core/events.ts';
 import { Commands } from './commands/index.ts';
+import { COMMAND_IDS } from './commands/ids.ts';
 import type { CommandContext } from './commands/context.ts';
 import { registerDashboard, type DashboardManager } from './dashboard/manager.ts';
 import { ExtensionDashboardModel } from './dashboard/extensionModel.ts';
@@ -34,6 +36,8 @@ export interface StreamHealthTestApi {
   readonly view: EndpointsView;
   readonly dashboard: DashboardManager;
   readonly lenses: McpConfigLenses;
+  /** Settles when the first read of the settings has been applied (sessions started, history restored). */
+  readonly ready: Promise<void>;
 }
 
 class StreamHealthExtension extends Disposable implements StreamHealthTestApi {
@@ -43,6 +47,8 @@ class StreamHealthExtension extends Disposable implements StreamHealthTestApi {
   readonly view: EndpointsView;
   readonly dashboard: DashboardManager;
   readonly lenses: McpConfigLenses;
+  readonly commands: Commands;
+  readonly ready: Promise<void>;
 
   constructor(context: vscode.ExtensionContext) {
     super();
@@ -115,23 +121,49 @@ class StreamHealthExtension extends Disposable implements StreamHealthTestApi {
       extensionUri: context.extensionUri,
       anchors,
     };
-    this._register(new Commands(commandContext));
+    this.commands = new Commands(commandContext);
+    // Not awaited by activation: the settings, secrets and history are read in the background, and the
+    // status bar, view and Problems panel draw when they are applied (as they do on any settings change).
+    this.ready = manager.refresh();
+    // After the settings: reading other clients' files and the offer come last.
+    void this.ready.then(() => discovery.refresh());
   }
 }
 
 let root: StreamHealthExtension | undefined;
+let pending: ReturnType<typeof setTimeout> | undefined;
 
-export async function activate(context: vscode.ExtensionContext): Promise<StreamHealthTestApi> {
-  root = new StreamHealthExtension(context);
-  context.subscriptions.push(root);
-  await root.manager.refresh();
-  // Not awaited: reading other clients' files and the offer must not hold up activation.
-  void root.discovery.refresh();
-  return root;
+/**
+ * Registers the commands (so they exist from the moment the extension is active; a call before the
+ * parts exist waits for them) and returns at once: building the parts (status bar, view, Problems
+ * panel, CodeLens, discovery watchers, dashboard serializer, endpoint manager) runs on the next turn,
+ * outside VS Code's activation-call time, and activation resolves once it has run.
+ */
+export function activate(context: vscode.ExtensionContext): Promise<StreamHealthTestApi> {
+  let built!: (ext: StreamHealthExtension) => void;
+  const parts = new Promise<StreamHealthExtension>((resolve) => (built = resolve));
+  for (const id of COMMAND_IDS) {
+    context.subscriptions.push(vscode.commands.registerCommand(id, async (...args: unknown[]) => (await parts).commands.run(id, args)));
+  }
+  return new Promise((resolve, reject) => {
+    pending = setTimeout(() => {
+      pending = undefined;
+      try {
+        root = new StreamHealthExtension(context);
+        context.subscriptions.push(root);
+        built(root);
+        resolve(root);
+      } catch (error) {
+        reject(error);
+      }
+    }, 0);
+  });
 }
 
 /** VS Code awaits this before disposing subscriptions: the history gets written first. */
 export async function deactivate(): Promise<void> {
+  clearTimeout(pending);
+  pending = undefined;
   const current = root;
   root = undefined;
   if (current) {
