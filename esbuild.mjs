@@ -92,18 +92,37 @@ const vscodeRequire = {
   },
 };
 
+/**
+ * The extension's own parts (src/extension/parts.ts) ship as dist/extension-parts.cjs: the entry
+ * dist/extension.cjs only registers the commands, and loads the parts on the turn after activate()
+ * returns (VS Code's activation time counts loading the entry file and the activate() call).
+ */
+const EXTENSION_PARTS = path.resolve('src/extension/parts.ts');
+const extensionPartsExternal = {
+  name: 'extension-parts-external',
+  setup(build) {
+    build.onResolve({ filter: /\/parts\.ts$/ }, (args) => {
+      if (path.resolve(args.resolveDir, args.path) !== EXTENSION_PARTS) return undefined;
+      if (args.kind !== 'dynamic-import') return undefined;
+      return { path: './extension-parts.cjs', external: true };
+    });
+  },
+};
+
 const extensionBuild = {
   ...nodeCommon,
   entryPoints: ['src/extension/main.ts'],
   outfile: 'dist/extension.cjs',
-  plugins: [partsExternal, vscodeRequire],
+  plugins: [extensionPartsExternal, partsExternal, vscodeRequire],
   metafile: true,
   // A part's import() becomes require(): the extension host's CommonJS loader, never its ESM one.
   supported: { 'dynamic-import': false },
 };
+const extensionPartsBuild = { ...extensionBuild, entryPoints: ['src/extension/parts.ts'], outfile: 'dist/extension-parts.cjs' };
 
 const builds = [
   extensionBuild,
+  extensionPartsBuild,
   ...PARTS.map((name) => ({ ...nodeCommon, entryPoints: [`src/transports/parts/${name}.ts`], outfile: `dist/transports/${name}.cjs` })),
   {
     ...nodeCommon,
@@ -129,4 +148,5 @@ if (watch) {
 } else {
   const results = await Promise.all(builds.map((b) => esbuild.build(b)));
   assertNoTransportLibraries(results[builds.indexOf(extensionBuild)].metafile);
+  assertNoTransportLibraries(results[builds.indexOf(extensionPartsBuild)].metafile);
 }

@@ -1,137 +1,50 @@
-// Extension entry point: builds the extension's parts under one root Disposable (registered in
-// context.subscriptions). Cheap when nothing is configured: no Monitor, no sockets, no status item.
+// Extension entry point, kept small because VS Code times loading this file and the activate() call:
+// activate() registers the commands and returns; the rest of the extension (./parts.ts, shipped as
+// dist/extension-parts.cjs) is loaded and built on the next turn, and activation resolves once it is.
 
 import * as vscode from 'vscode';
-import { Emitter } from '../core/events.ts';
-import { Commands } from './commands/index.ts';
-import type { CommandContext } from './commands/context.ts';
-import { registerDashboard, type DashboardManager } from './dashboard/manager.ts';
-import { ExtensionDashboardModel } from './dashboard/extensionModel.ts';
-import { DiscoveryService } from './discovery.ts';
-import { EndpointManager } from './endpointManager.ts';
-import { HistoryFile } from './historyFile.ts';
-import { Log } from './log.ts';
-import { Redactor } from './redaction.ts';
-import { SecretStore } from './secretStore.ts';
-import { McpConfigLenses } from './codeLens/provider.ts';
-import { DiscoveryAnchorProvider, SettingsAnchorProvider } from './problems/anchors.ts';
-import { FindingDocs, ProblemsPanel } from './problems/panel.ts';
-import { SecretSignInStore } from './signInStore.ts';
-import { StatusBar } from './statusBar.ts';
-import { EndpointsView } from './tree/view.ts';
-import { Disposable, toDisposable } from './util/dispose.ts';
+import { COMMAND_IDS } from './commands/ids.ts';
+import type { StreamHealthExtension, StreamHealthTestApi } from './parts.ts';
 
-/** Events that change what the status bar shows; heartbeats only move "x s ago" (the 5 s tick). */
-const STATUS_EVENTS = new Set(['open', 'stale', 'drop', 'error', 'backoff', 'diagnosis', 'paused', 'resumed']);
-
-/**
- * What activate() returns: read-only views of the parts, for the in-extension-host tests. Not a
- * stable API for other extensions.
- */
-export interface StreamHealthTestApi {
-  readonly manager: EndpointManager;
-  readonly problems: ProblemsPanel;
-  readonly view: EndpointsView;
-  readonly dashboard: DashboardManager;
-  readonly lenses: McpConfigLenses;
-}
-
-class StreamHealthExtension extends Disposable implements StreamHealthTestApi {
-  readonly manager: EndpointManager;
-  readonly discovery: DiscoveryService;
-  readonly problems: ProblemsPanel;
-  readonly view: EndpointsView;
-  readonly dashboard: DashboardManager;
-  readonly lenses: McpConfigLenses;
-
-  constructor(context: vscode.ExtensionContext) {
-    super();
-    const redactor = new Redactor();
-    const log = this._register(new Log(redactor));
-    // A throwing listener in the core is a bug worth seeing, not a silent console line.
-    const previousListenerError = Emitter.onListenerError;
-    Emitter.onListenerError = (error) => log.error('event listener failed', error);
-    this._register(toDisposable(() => (Emitter.onListenerError = previousListenerError)));
-
-    const secrets = this._register(new SecretStore(context.secrets, redactor));
-    const signIns = new SecretSignInStore(context.secrets, redactor);
-    const historyFile = new HistoryFile({ dir: context.globalStorageUri.fsPath });
-    this._register(historyFile);
-    let discovery: DiscoveryService | undefined;
-    this.manager = this._register(new EndpointManager({
-      createMonitor: async (options) => new (await import('../core/monitor.ts')).Monitor(options),
-      secrets,
-      signIns,
-      redactor,
-      log,
-      historyFile,
-      // Late-bound: discovery needs the manager, the manager's resolver needs discovery.
-      wrapResolver: (base) => (name) => (discovery ? discovery.resolver(base)(name) : base(name)),
-    }));
-    const manager = this.manager;
-    this.discovery = discovery = this._register(new DiscoveryService({ context, manager, secrets, redactor, log }));
-
-    const statusBar = this._register(new StatusBar(() => ({
-      statuses: manager.status(),
-      history: manager.historyForCounts(),
-      blocked: manager.blocked(),
-      discovered: discovery.notMonitored().length,
-      sources: Object.fromEntries(manager.status().flatMap((st) => {
-        const source = discovery.sourceOf(st.name);
-        return source ? [[st.name, source]] : [];
-      })),
-      issues: manager.issues().map((i) => i.text),
-      ignored: manager.ignoredFields(),
-      now: Date.now(),
-    })));
-    this._register(discovery.onDidChange(() => statusBar.scheduleUpdate()));
-    this._register(manager.onDidChange((event) => {
-      if (!event || STATUS_EVENTS.has(event.event)) statusBar.scheduleUpdate();
-      // Menus offer endpoint-only commands once there is an endpoint.
-      if (!event) void vscode.commands.executeCommand('setContext', 'streamHealth.hasEndpoints', manager.endpoints().length > 0);
-    }));
-
-    const anchors = [
-      new SettingsAnchorProvider((name) => manager.origin(name), vscode.Uri.joinPath(context.globalStorageUri, '..', '..', 'settings.json')),
-      new DiscoveryAnchorProvider((name) => discovery.monitoredServer(name)),
-    ];
-    const problems = this.problems = this._register(new ProblemsPanel(manager, anchors, new FindingDocs(context.extensionUri)));
-    // A re-read MCP config file may have moved a server's key.
-    this._register(discovery.onDidChange(() => problems.invalidate()));
-    this.lenses = this._register(new McpConfigLenses(manager, discovery));
-    this.view = this._register(new EndpointsView(manager));
-
-    let commandContext: CommandContext | undefined;
-    const dashboard = this.dashboard = this._register(registerDashboard(context, new ExtensionDashboardModel(manager, () => commandContext!)));
-    commandContext = {
-      manager,
-      secrets,
-      signIns,
-      log,
-      redactor,
-      dashboard,
-      discovery,
-      extensionVersion: String(context.extension.packageJSON.version ?? '0.0.0'),
-      extensionUri: context.extensionUri,
-      anchors,
-    };
-    this._register(new Commands(commandContext));
-  }
-}
+export type { StreamHealthTestApi } from './parts.ts';
 
 let root: StreamHealthExtension | undefined;
+let pending: ReturnType<typeof setTimeout> | undefined;
+let deactivated = false;
 
-export async function activate(context: vscode.ExtensionContext): Promise<StreamHealthTestApi> {
-  root = new StreamHealthExtension(context);
-  context.subscriptions.push(root);
-  await root.manager.refresh();
-  // Not awaited: reading other clients' files and the offer must not hold up activation.
-  void root.discovery.refresh();
-  return root;
+/**
+ * The commands exist from the moment the extension is active; one run before the parts are built
+ * waits for them. Building the parts (status bar, view, Problems panel, CodeLens, discovery watchers,
+ * dashboard serializer, endpoint manager) runs outside VS Code's activation-call time, and the first
+ * read of the settings after that is not awaited at all (the test API's `ready`).
+ */
+export function activate(context: vscode.ExtensionContext): Promise<StreamHealthTestApi> {
+  deactivated = false;
+  let built!: (ext: StreamHealthExtension) => void;
+  const parts = new Promise<StreamHealthExtension>((resolve) => (built = resolve));
+  for (const id of COMMAND_IDS) {
+    context.subscriptions.push(vscode.commands.registerCommand(id, async (...args: unknown[]) => (await parts).commands.run(id, args)));
+  }
+  return new Promise((resolve, reject) => {
+    pending = setTimeout(() => {
+      pending = undefined;
+      import('./parts.ts').then(({ StreamHealthExtension }) => {
+        // Deactivated while the parts were loading: build nothing.
+        if (deactivated) return;
+        root = new StreamHealthExtension(context);
+        context.subscriptions.push(root);
+        built(root);
+        resolve(root);
+      }).catch(reject);
+    }, 0);
+  });
 }
 
 /** VS Code awaits this before disposing subscriptions: the history gets written first. */
 export async function deactivate(): Promise<void> {
+  deactivated = true;
+  clearTimeout(pending);
+  pending = undefined;
   const current = root;
   root = undefined;
   if (current) {

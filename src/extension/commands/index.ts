@@ -1,28 +1,28 @@
-// Registers every Stream Health command. Each works interactively with no arguments, and also takes
-// arguments so automation (the e2e harness, keybindings with "args") can drive it without dialogs.
+// Every Stream Health command's handler (registered in activate() by src/extension/main.ts). Each works
+// interactively with no arguments, and also takes arguments so automation (the e2e harness,
+// keybindings with "args") can drive it without dialogs.
 
 import * as vscode from 'vscode';
 import { errorMessage } from '../../core/util.ts';
-import { Disposable } from '../util/dispose.ts';
 import { addEndpoint, type SettingsTarget } from './addEndpoint.ts';
 import { endpointName, isAll, type CommandContext } from './context.ts';
 import { copyFix, setHeartbeatSeconds } from './fixes.ts';
 import { exportReport, type ExportArgs } from './exportReport.ts';
 import { measureIdleTimeout, type MeasureArgs } from './measureIdle.ts';
 import { ALL, pickEndpoint } from './pickEndpoint.ts';
-import { COMMAND_IDS, type CommandId } from './ids.ts';
+import type { CommandId } from './ids.ts';
 import { clearHeaderSecret, setHeaderSecret } from './secrets.ts';
 import { signInEndpoint, signOutEndpoint } from './signIn.ts';
 
 type Action = 'reconnect' | 'pause' | 'resume';
 
-export class Commands extends Disposable {
+export class Commands {
   private readonly ctx: CommandContext;
+  private readonly handlers: Record<CommandId, (...args: unknown[]) => unknown>;
 
   constructor(ctx: CommandContext) {
-    super();
     this.ctx = ctx;
-    const handlers: Record<CommandId, (...args: unknown[]) => unknown> = {
+    this.handlers = {
       'streamHealth.openDashboard': () => ctx.dashboard.show(),
       'streamHealth.reconnect': (name) => this.act('reconnect', endpointName(name)),
       'streamHealth.reconnectAll': () => this.act('reconnect', '*'),
@@ -58,15 +58,12 @@ export class Commands extends Disposable {
       'streamHealth.copyFix': (name, finding) => copyFix(ctx, endpointName(name), finding),
       'streamHealth.setHeartbeatSeconds': (name, seconds) => setHeartbeatSeconds(ctx, endpointName(name), seconds),
     };
-    for (const id of COMMAND_IDS) {
-      this._register(vscode.commands.registerCommand(id, (...args: unknown[]) => this.run(id, handlers[id], args)));
-    }
   }
 
   /** Failures become a redacted error notification and a log line, never an unhandled rejection. */
-  private async run(id: CommandId, handler: (...args: unknown[]) => unknown, args: unknown[]): Promise<unknown> {
+  async run(id: CommandId, args: unknown[]): Promise<unknown> {
     try {
-      return await handler(...args);
+      return await this.handlers[id](...args);
     } catch (error) {
       const message = this.ctx.redactor.redact(errorMessage(error));
       this.ctx.log.error(`${id} failed: ${message}`);

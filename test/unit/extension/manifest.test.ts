@@ -110,7 +110,7 @@ test('the .vsix ships every lazily loaded transport part next to the extension b
   const shipped = ignore.split('\n').filter((l) => l.startsWith('!')).map((l) => l.slice(1).trim());
   const parts = readdirSync(new URL('../../../src/transports/parts/', import.meta.url)).filter((f) => f.endsWith('.ts')).map((f) => f.replace(/\.ts$/, ''));
   assert.deepEqual(parts.sort(), ['grpc', 'http', 'websocket']);
-  for (const file of ['dist/extension.cjs', ...parts.map((p) => `dist/transports/${p}.cjs`)]) {
+  for (const file of ['dist/extension.cjs', 'dist/extension-parts.cjs', ...parts.map((p) => `dist/transports/${p}.cjs`)]) {
     assert.ok(shipped.some((glob) => path.matchesGlob(file, glob)), `${file} is not let back in by .vscodeignore`);
   }
 });

@@ -10,7 +10,10 @@ export const EXTENSION_ID = 'stream-health.stream-health';
 export async function extensionApi(): Promise<StreamHealthTestApi> {
   const ext = vscode.extensions.getExtension<StreamHealthTestApi>(EXTENSION_ID);
   if (!ext) throw new Error(`${EXTENSION_ID} is not installed in this extension host`);
-  return ext.isActive ? ext.exports : ext.activate();
+  const api = ext.isActive ? ext.exports : await ext.activate();
+  // Activation returns before the first read of the settings has been applied.
+  await api.ready;
+  return api;
 }
 
 export async function setUserEndpoints(entries: unknown[] | undefined): Promise<void> {
