@@ -1,4 +1,4 @@
-// Issue 7 item 5 (the part measurable without a running VS Code): the .vsix and bundle sizes, after
+// The part of the extension benchmark measurable without a running VS Code: the .vsix and bundle sizes, after
 // `npm run package`. Activation time is bench/activation.ts, the dashboard's frame time bench/dashboard.ts.
 // Run alone: node bench/extension.ts ; prints one JSON line {"figures":[...]}.
 

@@ -1,4 +1,4 @@
-// Issue 3's proof 6 for the HTTP kinds: every bad input against a real misbehaving server (a real nginx
+// The bad-input proof for the HTTP kinds: every bad input against a real misbehaving server (a real nginx
 // 502 page, a Cloudflare-style 524, wrong content types, 401/403, 429/503 Retry-After, an endless line,
 // invalid UTF-8 and JSON, refused and unresolvable hosts, expired/self-signed/private-CA TLS).
 

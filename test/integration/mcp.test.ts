@@ -1,4 +1,4 @@
-// Issue 3's proofs for MCP in all three eras, each against a real SDK server: v2 SDK (2026-07-28,
+// The proofs for MCP in all three eras, each against a real SDK server: v2 SDK (2026-07-28,
 // subscriptions/listen), v1 SDK Streamable HTTP (2025, GET stream + ping) and v1 SDK HTTP+SSE (2024-11-05),
 // behind real nginx and HAProxy, driven by the real Monitor.
 

@@ -1,4 +1,4 @@
-// Issue 3's proofs for the `sse` kind: a plain text/event-stream lab server behind real nginx and
+// The proofs for the `sse` kind: a plain text/event-stream lab server behind real nginx and
 // HAProxy, driven by the real Monitor (proofs in support/httpProofs.ts; bad inputs in http-bad-input).
 
 import assert from 'node:assert/strict';

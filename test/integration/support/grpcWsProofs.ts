@@ -1,4 +1,4 @@
-// Issue 3's proofs as flows shared by the grpc and websocket integration tests: the steps and the
+// The stream proofs as flows shared by the grpc and websocket integration tests: the steps and the
 // kind-independent assertions live here; each test adds what is specific to its protocol.
 
 import assert from 'node:assert/strict';

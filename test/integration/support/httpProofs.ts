@@ -1,4 +1,4 @@
-// Issue 3's proofs 1-5 and 7 for the HTTP stream kinds (sse, mcp in each era, mcp-sse), written once and
+// The stream proofs (idle cuts, heartbeats, silent death, restarts, resources) for the HTTP stream kinds (sse, mcp in each era, mcp-sse), written once and
 // registered per kind by sse.test.ts and mcp.test.ts: real lab servers, real nginx and HAProxy, the real Monitor.
 
 import assert from 'node:assert/strict';
