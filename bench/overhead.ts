@@ -1,7 +1,7 @@
 // Message throughput through a monitored stream vs the raw client on the same server and
 // payload (ws, SSE over undici, gRPC, MCP v1 vs the MCP SDK client), and client CPU time per message. Servers run in child processes
 // and send a burst of N messages on connect, so only the client side is measured in this process.
-// Run alone: node bench/overhead.ts [--messages N] [--rounds R] [--kinds sse,mcp]; prints one JSON line {"figures":[...]}.
+// Run alone: node bench/overhead.ts [--messages N] [--mcp-messages N] [--rounds R] [--kinds sse,mcp]; prints one JSON line {"figures":[...]}.
 
 import { spawnLabServer } from '../src/lab/process.ts';
 import type { LabProcess } from '../src/lab/types.ts';
@@ -57,44 +57,51 @@ let monitoredSeq = 0;
 function monitored(kind: RawKind, url: string) {
   return (onMessage: () => void) => {
     const name = `overhead-${kind}-${++monitoredSeq}`;
-    const run = startMonitored([{ name, kind, url, heartbeatSeconds: 30, idleTimeoutSeconds: 90 }], { keepEvents: false });
+    const run = startMonitored([{ name, kind, url, heartbeatSeconds: 30, idleTimeoutSeconds: 90 }], { keepEvents: false, stampActivity: false });
     counterFor(run.activity, name).onActivity = onMessage;
     return () => run.dispose();
   };
 }
 
-/** `only`: the kinds to measure (development runs); all by default. */
-export async function runOverhead(messages: number, rounds: number, only?: readonly RawKind[]): Promise<Figure[]> {
+/**
+ * `mcpMessages`: the burst for MCP, smaller because the MCP SDK client (its baseline) takes ~10x longer per
+ * message. `only`: the kinds to measure (development runs); all by default.
+ */
+export async function runOverhead(messages: number, mcpMessages: number, rounds: number, only?: readonly RawKind[]): Promise<Figure[]> {
   const servers: LabProcess[] = [];
   const figures: Figure[] = [];
   try {
     const cases = [
-      { kind: 'websocket' as const, label: 'ws', server: await spawnLabServer('websocket', { burstOnConnect: messages, messagePayloadBytes: PAYLOAD_BYTES }), what: `of ${PAYLOAD_BYTES} B` },
-      { kind: 'sse' as const, label: 'SSE over undici', server: await spawnLabServer('sse', { burstOnConnect: messages, eventPayloadBytes: PAYLOAD_BYTES }), what: `of ${PAYLOAD_BYTES} B` },
-      { kind: 'grpc' as const, label: 'gRPC (grpc-js)', server: await spawnLabServer('grpc', { burstOnConnect: messages }), what: '(health status messages)' },
+      { kind: 'websocket' as const, label: 'ws', server: await spawnLabServer('websocket', { burstOnConnect: messages, messagePayloadBytes: PAYLOAD_BYTES }), messages, what: `of ${PAYLOAD_BYTES} B` },
+      { kind: 'sse' as const, label: 'SSE over undici', server: await spawnLabServer('sse', { burstOnConnect: messages, eventPayloadBytes: PAYLOAD_BYTES }), messages, what: `of ${PAYLOAD_BYTES} B` },
+      { kind: 'grpc' as const, label: 'gRPC (grpc-js)', server: await spawnLabServer('grpc', { burstOnConnect: messages }), messages, what: '(health status messages)' },
       {
         kind: 'mcp' as const,
         label: 'MCP v1 Streamable HTTP (vs the MCP SDK client)',
-        server: await spawnLabServer('mcp-v1', { burstOnConnect: messages, messagePayloadBytes: PAYLOAD_BYTES }),
+        server: await spawnLabServer('mcp-v1', { burstOnConnect: mcpMessages, messagePayloadBytes: PAYLOAD_BYTES }),
+        messages: mcpMessages,
         what: `(notifications/message with ${PAYLOAD_BYTES} B of data, on the GET stream)`,
       },
     ];
     servers.push(...cases.map((c) => c.server));
     for (const c of cases) {
       if (only && !only.includes(c.kind)) continue;
+      const count = c.messages;
       const rawRuns: Measured[] = [];
       const mon: Measured[] = [];
       // Warm-up (JIT, module loading), then alternate, swapping which side goes first each round, so
       // drift and the other tenants' load affect both sides alike.
-      await measure(messages, raw(c.kind, c.server.url));
-      await measure(messages, monitored(c.kind, c.server.url));
+      await measure(count, raw(c.kind, c.server.url));
+      await measure(count, monitored(c.kind, c.server.url));
       for (let r = 0; r < rounds; r++) {
-        if (r % 2 === 0) rawRuns.push(await measure(messages, raw(c.kind, c.server.url)));
-        mon.push(await measure(messages, monitored(c.kind, c.server.url)));
-        if (r % 2 === 1) rawRuns.push(await measure(messages, raw(c.kind, c.server.url)));
+        if (r % 2 === 0) rawRuns.push(await measure(count, raw(c.kind, c.server.url)));
+        mon.push(await measure(count, monitored(c.kind, c.server.url)));
+        if (r % 2 === 1) rawRuns.push(await measure(count, raw(c.kind, c.server.url)));
       }
       // Per-round ratios (each against the raw run next to it): their spread says how much the shared machine moved.
       const ratios = mon.map((m, i) => m.rate / rawRuns[i]!.rate);
+      // The figure is the median of those paired ratios: a burst lasts well under a second, so one
+      // preemption by another tenant moves a single run a lot, and pairing keeps it to one round.
       const rawRate = median(rawRuns.map((m) => m.rate));
       const monRate = median(mon.map((m) => m.rate));
       const rawCpu = median(rawRuns.map((m) => m.cpuUsPerMessage));
@@ -103,11 +110,11 @@ export async function runOverhead(messages: number, rounds: number, only?: reado
         id: `overhead.${c.kind}.throughput`,
         item: 3,
         label: `throughput monitored / raw, ${c.label}`,
-        value: round(monRate / rawRate, 3),
+        value: round(median(ratios), 3),
         unit: '',
         target: { op: '>=', value: 0.95 },
         baseline: `raw ${Math.round(rawRate)} msg/s vs monitored ${Math.round(monRate)} msg/s`,
-        note: `${messages} msgs ${c.what}, median of ${rounds} rounds; per-round ratios ${round(Math.min(...ratios), 2)}-${round(Math.max(...ratios), 2)}`,
+        note: `${count} msgs ${c.what}, median of ${rounds} paired rounds (ratios ${round(Math.min(...ratios), 2)}-${round(Math.max(...ratios), 2)})`,
       });
       figures.push({
         id: `overhead.${c.kind}.cpu`,
@@ -116,7 +123,7 @@ export async function runOverhead(messages: number, rounds: number, only?: reado
         value: round(monCpu, 2),
         unit: 'µs',
         baseline: `raw ${round(rawCpu, 2)} µs/msg`,
-        note: `monitored / raw = ${round(monCpu / rawCpu, 2)}`,
+        note: `monitored / raw = ${round(monCpu / rawCpu, 2)} (medians)`,
       });
     }
     return figures;
@@ -128,7 +135,7 @@ export async function runOverhead(messages: number, rounds: number, only?: reado
 if (import.meta.main) {
   const kindsAt = process.argv.indexOf('--kinds');
   const only = kindsAt > 0 ? (process.argv[kindsAt + 1]!.split(',') as RawKind[]) : undefined;
-  const figures = await runOverhead(numberArg('--messages', 20_000), numberArg('--rounds', 3), only);
+  const figures = await runOverhead(numberArg('--messages', 100_000), numberArg('--mcp-messages', 20_000), numberArg('--rounds', 5), only);
   process.stdout.write(`${JSON.stringify({ figures })}\n`);
   process.exit(0);
 }
