@@ -18,6 +18,7 @@ describe('instantReader', () => {
     assert.equal(reader.wallNow(), firstWall);
     await Promise.resolve();
     assert.ok(reader.now() >= first + 3, 'a new stretch reads the clock again');
+    assert.ok(Math.abs(reader.wallNow() - Date.now()) <= 5, 'the wall time follows Date.now()');
   });
 
   test('a fake clock is read exactly (tests advance it synchronously)', () => {
