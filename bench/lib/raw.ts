@@ -15,7 +15,7 @@ export type RawKind = 'sse' | 'websocket' | 'grpc' | 'mcp';
 export interface RawOptions {
   /** The stream is up: SSE/MCP GET response headers, WS open, the first Watch message. */
   readonly onOpen?: () => void;
-  /** One inbound message (SSE event, WS message, Watch message). */
+  /** One inbound message (SSE event, WS message, Watch message, MCP server notification). */
   readonly onMessage?: () => void;
   /** The stream ended or failed (once), with what the library said. */
   readonly onEnd?: (why: string) => void;
@@ -127,6 +127,8 @@ export function openRawMcp(url: string, options: RawOptions = {}): RawStream {
     if (init?.method === 'GET' && response.ok) life.open();
     return response;
   };
+  // Server notifications the SDK has no handler for reach this one (after its own parsing and validation).
+  client.fallbackNotificationHandler = async () => options.onMessage?.();
   const transport = new StreamableHTTPClientTransport(new URL(url), { fetch: watchGet });
   transport.onerror = (error) => life.end(`transport: ${String(error)}`);
   client.onclose = () => life.end('the client closed');

@@ -3,7 +3,8 @@
 
 import { Backoff } from './backoff.ts';
 import type { Clock, TimerHandle } from './clock.ts';
-import { isoAt, isoTime } from './clock.ts';
+import { instantReader, isoAt, isoTime } from './clock.ts';
+import type { InstantReader } from './clock.ts';
 import type { EndpointConfig } from './config.ts';
 import { idleWindowMs } from './config.ts';
 import { IllegalTransitionError, MissingSecretError } from './errors.ts';
@@ -57,6 +58,8 @@ export class Session {
   readonly config: EndpointConfig;
   private readonly options: SessionOptions;
   private readonly clock: Clock;
+  /** The clock for per-message bookkeeping (one reading per synchronous stretch on the system clock). */
+  private readonly instant: InstantReader;
   private stateValue: SessionState = SessionState.Idle;
   private readonly backoff: Backoff;
   private readonly watchdog: Watchdog;
@@ -92,6 +95,7 @@ export class Session {
     this.options = options;
     this.config = options.config;
     this.clock = options.clock;
+    this.instant = instantReader(options.clock);
     this.backoff = new Backoff(options.config.reconnect, options.clock);
     this.watchdog = new Watchdog({
       windowMs: idleWindowMs(options.config),
@@ -309,10 +313,10 @@ export class Session {
   }
 
   private onActivity(activity: Activity): void {
-    const now = this.clock.now();
+    const now = this.instant.now();
     this.history.noteSilence(now - this.lastInboundMono);
     this.lastInboundMono = now;
-    this.lastInboundWall = this.clock.wallNow();
+    this.lastInboundWall = this.instant.wallNow();
     this.watchdog.activity(now);
     if (this.stateValue === SessionState.Stale) {
       this.transition(SessionState.Open);

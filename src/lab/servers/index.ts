@@ -13,12 +13,13 @@ export interface AnyLabServerOptions {
   readonly eventEveryMs?: number;
   readonly eventPayloadBytes?: number;
   readonly path?: string;
-  /** sse, websocket, grpc: messages sent right after a stream opens (benchmarks). */
+  /** sse, websocket, grpc, mcp-v1 (GET stream): messages sent right after a stream opens (benchmarks). */
   readonly burstOnConnect?: number;
   /** websocket */
   readonly pingMs?: number;
   readonly maxMissedPongs?: number;
   readonly messageEveryMs?: number;
+  /** websocket; mcp-v1: filler in each burst notification */
   readonly messagePayloadBytes?: number;
   /** grpc */
   readonly keepaliveMessageMs?: number;

@@ -26,6 +26,10 @@ export interface McpV1ServerOptions extends LabServerBaseOptions {
    * so the server closes at exactly this age (what the keep-alive mismatch tests measure).
    */
   readonly keepAliveTimeoutMs?: number;
+  /** Streamable HTTP only: this many `notifications/message` sent on each GET stream as soon as it opens (benchmarks). */
+  readonly burstOnConnect?: number;
+  /** Bytes of filler in each burst notification's `data`. */
+  readonly messagePayloadBytes?: number;
 }
 
 export interface McpV1LabServer extends LabServer {
@@ -114,6 +118,20 @@ export async function startMcpV1Server(options: McpV1ServerOptions): Promise<Mcp
     });
   };
 
+  /**
+   * Sends `count` log notifications through the SDK transport (as a server's own notifications go) once
+   * the GET stream's headers are out, which is when the SDK has registered the stream to send them on.
+   */
+  const burst = async (transport: StreamableHTTPServerTransport, res: http.ServerResponse, count: number): Promise<void> => {
+    while (!res.headersSent) {
+      if (res.destroyed) return;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    if (res.statusCode !== 200) return;
+    const params = { level: 'info' as const, data: 'x'.repeat(options.messagePayloadBytes ?? 0) };
+    for (let i = 0; i < count && !res.destroyed; i++) await transport.send({ jsonrpc: '2.0', method: 'notifications/message', params });
+  };
+
   const handleStreamable = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
     const sessionId = req.headers['mcp-session-id'];
     const existing = typeof sessionId === 'string' ? sessions.get(sessionId) : undefined;
@@ -142,6 +160,7 @@ export async function startMcpV1Server(options: McpV1ServerOptions): Promise<Mcp
     if (req.method === 'GET' || req.method === 'DELETE') {
       if (!(existing instanceof StreamableHTTPServerTransport)) return jsonError(res, sessionId ? 404 : 400, sessionId ? 'Session not found' : 'Bad Request: Mcp-Session-Id header required');
       if (req.method === 'GET') watchGetStream(res);
+      if (req.method === 'GET' && options.burstOnConnect) void burst(existing, res, options.burstOnConnect);
       return existing.handleRequest(req, res);
     }
     res.writeHead(405, { allow: 'GET, POST, DELETE' }).end();

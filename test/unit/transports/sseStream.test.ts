@@ -44,6 +44,14 @@ describe('EventSizeGuard', () => {
     assert.throws(() => guard.check(bytes('data: x')), OversizeEventError);
   });
 
+  test('a chunk that fits skips to its last blank line, and the event after it still counts across chunks', () => {
+    const guard = new EventSizeGuard(30);
+    guard.check(bytes('data: 12345')); // 11 pending
+    guard.check(bytes('x\n\ndata: 0123')); // 11 + 13 fits: the fast path; a new event of 10 after the blank line
+    guard.check(bytes('4567890123456789')); // 26
+    assert.throws(() => guard.check(bytes('56789')), OversizeEventError); // 31
+  });
+
   test('agrees with a byte-by-byte reference on random streams, chunkings and limits', () => {
     // The reference is the straightforward per-byte walk the indexOf version replaced.
     const reference = (limit: number) => {
@@ -141,5 +149,15 @@ describe('createSseReader', () => {
     assert.equal(reader.invalidUtf8, 0);
     assert.deepEqual(seen.warnings, []);
     assert.deepEqual(seen.events.map((e) => e.data), ['\uFFFD €']);
+  });
+
+  test('event sizes are UTF-8 bytes, also once a multi-byte character follows ASCII-only events', () => {
+    const { seen, callbacks } = recorder();
+    const reader = createSseReader(1024, callbacks);
+    reader.push(bytes('data: abc\n\n'));
+    const euro = bytes('€');
+    reader.push(new Uint8Array([...bytes('data: x'), euro[0]!]));
+    reader.push(new Uint8Array([euro[1]!, euro[2]!, ...bytes('\n\ndata: abc\n\n')]));
+    assert.deepEqual(seen.events.map((e) => e.bytes), [3, 4, 3]);
   });
 });
