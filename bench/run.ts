@@ -31,17 +31,18 @@ const SOAK_MINUTES = numberArg('--minutes', 60);
 const BENCHES: readonly Bench[] = [
   { name: 'detection', items: [1, 2], file: 'detection.ts', args: ['--trials', '5'], quickArgs: ['--trials', '1'], nodeArgs: [], timeoutMs: 240_000 },
   { name: 'overhead', items: [3], file: 'overhead.ts', args: ['--messages', '100000', '--mcp-messages', '20000', '--rounds', '5'], quickArgs: ['--messages', '5000', '--mcp-messages', '2000', '--rounds', '1'], nodeArgs: [], timeoutMs: 180_000 },
-  // Monitored and raw at 1,000 and at 10,000 streams, four child processes in turn: about 5 minutes.
+  // Monitored and raw at 1,000 and at 10,000 streams, four child processes in turn (about 5 minutes), then
+  // each kind alone at 250 streams, eight more (about 5 minutes).
   {
     name: 'scale',
     items: [4],
     file: 'scale.ts',
-    args: ['--streams', '1000,10000', '--idle-seconds', '30', '--delay-seconds', '15'],
+    args: ['--streams', '1000,10000', '--idle-seconds', '30', '--delay-seconds', '15', '--per-kind', '250'],
     // 10 s heartbeats so that the 10 s idle window sees one round of them.
-    quickArgs: ['--streams', '100,400', '--heartbeat-seconds', '10', '--idle-seconds', '10', '--delay-seconds', '5'],
+    quickArgs: ['--streams', '100,400', '--heartbeat-seconds', '10', '--idle-seconds', '10', '--delay-seconds', '5', '--per-kind', '50'],
     nodeArgs: [],
-    timeoutMs: 480_000,
-    overrides: ['--streams', '--mix', '--idle-seconds', '--delay-seconds'],
+    timeoutMs: 900_000,
+    overrides: ['--streams', '--mix', '--idle-seconds', '--delay-seconds', '--per-kind'],
   },
   { name: 'extension', items: [5], file: 'extension.ts', args: [], quickArgs: [], nodeArgs: [], timeoutMs: 200_000 },
   // After `extension`, which builds media/dashboard.js and the .vsix.

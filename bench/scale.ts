@@ -2,9 +2,11 @@
 // bare libraries (the baseline), each side in a child process of its own, alternately, against fresh lab
 // servers (child processes too, one per 1,250 streams of a kind) with 30 s heartbeats both ways: memory
 // per stream, idle CPU, time to open all, event-loop delay p99 and drops, at each count (1,000 and
-// 10,000 by default), and the per-stream slope between the smallest and the largest count.
+// 10,000 by default), and the per-stream slope between the smallest and the largest count. Then, with
+// --per-kind N, each kind alone (N streams of it): memory and idle CPU monitored / raw, what the mix hides.
 // Run alone: node bench/scale.ts [--streams 1000,10000] [--idle-seconds S] [--delay-seconds S]
-//   [--mix sse,websocket,grpc,mcp] [--heartbeat-seconds S]; prints {"figures":[...]} last.
+//   [--mix sse,websocket,grpc,mcp] [--heartbeat-seconds S] [--per-kind N] (--streams none: that pass alone);
+//   prints {"figures":[...]} last.
 
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -46,6 +48,8 @@ export interface ScaleOptions {
   readonly delaySeconds: number;
   readonly mix: readonly RawKind[];
   readonly heartbeatSeconds: number;
+  /** Streams of each kind in the per-kind pass (each kind of `mix` alone); 0 = no such pass. */
+  readonly perKind: number;
 }
 
 function hardFdLimit(): number {
@@ -110,7 +114,7 @@ interface Pair {
   readonly serversHealthy: boolean;
 }
 
-async function measure(count: number, mode: ScaleChildPlan['mode'], options: ScaleOptions): Promise<{ result: ScaleChildResult; healthy: boolean }> {
+async function measure(count: number, mode: ScaleChildPlan['mode'], options: Pick<ScaleOptions, 'mix' | 'heartbeatSeconds' | 'idleSeconds' | 'delaySeconds'>): Promise<{ result: ScaleChildResult; healthy: boolean }> {
   const { processes, urls } = await startServers(count, options.mix, options.heartbeatSeconds);
   try {
     const plan: ScaleChildPlan = {
@@ -252,28 +256,66 @@ function slopeFigures(small: Pair, large: Pair): Figure[] {
   ];
 }
 
+/** Both sides at one count, `first` first (alternated by the callers so a load change favours neither). */
+async function measurePair(count: number, first: ScaleChildPlan['mode'], options: Pick<ScaleOptions, 'mix' | 'heartbeatSeconds' | 'idleSeconds' | 'delaySeconds'>): Promise<Pair> {
+  const order: ScaleChildPlan['mode'][] = first === 'monitored' ? ['monitored', 'raw'] : ['raw', 'monitored'];
+  const done: Partial<Record<ScaleChildPlan['mode'], { result: ScaleChildResult; healthy: boolean }>> = {};
+  for (const mode of order) {
+    process.stderr.write(`scale: ${mode} ${count} ${options.mix.join('/')}...\n`);
+    done[mode] = await measure(count, mode, options);
+  }
+  return { count, monitored: done.monitored!.result, raw: done.raw!.result, serversHealthy: done.monitored!.healthy };
+}
+
+/** One kind alone: memory and idle CPU, monitored / raw, without a target (see bench/README.md section 4). */
+function kindFigures(kind: RawKind, p: Pair, heartbeatSeconds: number): Figure[] {
+  const { count: n, monitored: m, raw: r } = p;
+  const opened = `monitored ${m.opened}/${n} opened, raw ${r.opened}/${n}`;
+  return [
+    {
+      id: `scale.kind.${kind}.memoryRatio`,
+      item: 4,
+      label: `memory per stream monitored / raw, ${n} ${kind} streams alone`,
+      value: round(m.rssPerStreamBytes / r.rssPerStreamBytes, 2),
+      unit: '',
+      baseline: `raw ${kib(r.rssPerStreamBytes)} KiB vs monitored ${kib(m.rssPerStreamBytes)} KiB RSS per stream`,
+      note: `JS heap + external: raw ${kib(r.jsPerStreamBytes)}, monitored ${kib(m.jsPerStreamBytes)} KiB/stream (monitored / raw ${round(m.jsPerStreamBytes / r.jsPerStreamBytes, 2)}); ${opened}`,
+    },
+    {
+      id: `scale.kind.${kind}.idleCpuRatio`,
+      item: 4,
+      label: `idle CPU monitored / raw, ${n} ${kind} streams alone at ${heartbeatSeconds} s`,
+      value: round(m.idleCpuPercent / r.idleCpuPercent, 2),
+      unit: '',
+      baseline: `raw ${round(cpuPerStream(r), 1)} vs monitored ${round(cpuPerStream(m), 1)} µs CPU per second per stream`,
+      note: `${round(r.idleCpuPercent, 2)} vs ${round(m.idleCpuPercent, 2)} % of a core over ${round(m.idleSeconds)} s; heartbeats ${heartbeatSeconds} s both ways`,
+    },
+  ];
+}
+
 export async function runScale(options: ScaleOptions): Promise<Figure[]> {
-  const largest = Math.max(...options.counts);
+  const largest = Math.max(0, ...options.counts);
   const mcpShare = options.mix.filter((k) => k === 'mcp').length / options.mix.length;
-  const needed = Math.ceil(largest * (1 + mcpShare)) + FDS_SPARE;
+  const needed = Math.max(Math.ceil(largest * (1 + mcpShare)), options.perKind * 2) + FDS_SPARE;
   const limit = hardFdLimit();
-  if (limit < needed) throw new Error(`${largest} streams need up to ${needed} file descriptors but the hard limit is ${limit}; raise it (ulimit -Hn, /etc/security/limits.conf) or pass a smaller --streams`);
+  if (limit < needed) throw new Error(`${Math.max(largest, options.perKind)} streams need up to ${needed} file descriptors but the hard limit is ${limit}; raise it (ulimit -Hn, /etc/security/limits.conf) or pass a smaller --streams`);
   const mixNote = `mix ${options.mix.join('/')} ${options.mix.map(() => 1).join(':')}`;
   const figures: Figure[] = [];
   const pairs: Pair[] = [];
   for (const [i, count] of options.counts.entries()) {
     // Alternate which side goes first, so a load change during the run does not always favour one side.
-    const order: ScaleChildPlan['mode'][] = i % 2 === 0 ? ['monitored', 'raw'] : ['raw', 'monitored'];
-    const done: Partial<Record<ScaleChildPlan['mode'], { result: ScaleChildResult; healthy: boolean }>> = {};
-    for (const mode of order) {
-      process.stderr.write(`scale: ${mode} ${count}...\n`);
-      done[mode] = await measure(count, mode, options);
-    }
-    const pair = { count, monitored: done.monitored!.result, raw: done.raw!.result, serversHealthy: done.monitored!.healthy };
+    const pair = await measurePair(count, i % 2 === 0 ? 'monitored' : 'raw', options);
     pairs.push(pair);
     figures.push(...pairFigures(pair, mixNote, options.heartbeatSeconds));
   }
   if (pairs.length >= 2) figures.push(...slopeFigures(pairs[0]!, pairs.at(-1)!));
+  if (options.perKind > 0) {
+    // Only memory and idle CPU are reported per kind, so the event-loop window is skipped.
+    for (const [i, kind] of options.mix.entries()) {
+      const pair = await measurePair(options.perKind, i % 2 === 0 ? 'monitored' : 'raw', { ...options, mix: [kind], delaySeconds: 0 });
+      figures.push(...kindFigures(kind, pair, options.heartbeatSeconds));
+    }
+  }
   return figures;
 }
 
@@ -289,8 +331,11 @@ if (import.meta.main) {
     .sort((a, b) => a - b);
   const mix = listArg('--mix', ALL_KINDS.join(','));
   const unknown = mix.filter((k) => !ALL_KINDS.includes(k as RawKind));
-  if (counts.length === 0 || unknown.length > 0) {
-    process.stderr.write(`scale: --streams takes counts like 1000,10000; --mix takes ${ALL_KINDS.join(',')}${unknown.length ? ` (not: ${unknown.join(',')})` : ''}\n`);
+  const perKind = numberArg('--per-kind', 0);
+  // `--streams none --per-kind N`: the per-kind pass alone.
+  const noMixed = listArg('--streams', '').join(',') === 'none';
+  if ((counts.length === 0 && !(noMixed && perKind > 0)) || unknown.length > 0) {
+    process.stderr.write(`scale: --streams takes counts like 1000,10000 (or none, with --per-kind N); --mix takes ${ALL_KINDS.join(',')}${unknown.length ? ` (not: ${unknown.join(',')})` : ''}\n`);
     process.exit(2);
   }
   const figures = await runScale({
@@ -299,6 +344,7 @@ if (import.meta.main) {
     heartbeatSeconds: numberArg('--heartbeat-seconds', DEFAULT_HEARTBEAT_SECONDS),
     idleSeconds: numberArg('--idle-seconds', 30),
     delaySeconds: numberArg('--delay-seconds', 15),
+    perKind,
   });
   process.stdout.write(`${JSON.stringify({ figures })}\n`);
   process.exit(0);
