@@ -50,6 +50,16 @@ export const KEEPALIVE_SWEEP = {
   offsetsMs: [-2, -1, -3, 0, -4, 1] as readonly number[],
 } as const;
 
+/**
+ * Endpoints sweeping at once, per process. A sweep is ~18 extra pings over ~80 s; an agent that starts
+ * 10,000 MCP endpoints would otherwise send them all in the same minute (the idle CPU of 250 monitored
+ * MCP streams went from 0.3x to 1.8x the SDK client's with every stream sweeping). With the cap the
+ * sweep reaches the endpoints in turn: an endpoint that finds no free slot tries again after its next
+ * successful POST (its heartbeat).
+ */
+export const MAX_CONCURRENT_SWEEPS = 8;
+let sweeping = 0;
+
 /** The sweep's gaps for a heartbeat: defaults shorter than it, each with its offsets. */
 export function sweepGaps(heartbeatMs: number): number[] {
   return KEEPALIVE_SWEEP.defaultsMs.filter((d) => d < heartbeatMs).flatMap((d) => KEEPALIVE_SWEEP.offsetsMs.map((o) => d + o));
@@ -57,6 +67,11 @@ export function sweepGaps(heartbeatMs: number): number[] {
 
 function purposeOf(what: string): PostPurpose {
   return what === 'ping' ? 'ping' : 'request';
+}
+
+/** Sweeps running now in this process (for tests). */
+export function sweepsRunning(): number {
+  return sweeping;
 }
 
 /** What survives reconnects of one endpoint (kept in the transport's ResumeState). */
@@ -81,6 +96,8 @@ export class PostLog {
   private stopped = false;
   /** The purpose of the next POST the timer's ping makes. */
   private nextPurpose: PostPurpose | undefined;
+  /** This attempt holds one of the process's MAX_CONCURRENT_SWEEPS slots. */
+  private sweepSlot = false;
 
   /** `sweep` is the endpoint's resume state: the sweep runs once per endpoint, not once per connect. */
   constructor(sink: TransportSink, heartbeatMs = 0, sweep: SweepState = {}) {
@@ -116,6 +133,7 @@ export class PostLog {
   stop(): void {
     this.stopped = true;
     this.clearCheckTimer();
+    this.releaseSweepSlot();
   }
 
   private afterPost(failed: boolean, ok: boolean, gapMs: number | undefined): void {
@@ -153,12 +171,24 @@ export class PostLog {
 
   /** The next sweep gap; it counts as tried only once its ping goes out (another POST re-arms it). */
   private armSweep(): void {
+    if (!this.sweepSlot) {
+      if (sweeping >= MAX_CONCURRENT_SWEEPS) return;
+      sweeping += 1;
+      this.sweepSlot = true;
+    }
     const gaps = this.sweep.keepaliveSweep!;
     this.armPing(gaps[0]!, 'sweep', () => {
       if (gaps.length === 0) return false;
       gaps.shift();
+      if (gaps.length === 0) this.releaseSweepSlot();
       return true;
     });
+  }
+
+  private releaseSweepSlot(): void {
+    if (!this.sweepSlot) return;
+    this.sweepSlot = false;
+    sweeping -= 1;
   }
 
   private armPing(gapMs: number, purpose: PostPurpose, take: () => boolean): void {

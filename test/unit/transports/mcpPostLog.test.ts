@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { PostSample } from '../../../src/core/keepaliveMismatch.ts';
 import type { TransportSink } from '../../../src/core/transport.ts';
-import { GAP_CHECK, PostLog, sweepGaps } from '../../../src/transports/mcp/postLog.ts';
+import { GAP_CHECK, MAX_CONCURRENT_SWEEPS, PostLog, sweepGaps, sweepsRunning } from '../../../src/transports/mcp/postLog.ts';
 
 function sinkRecording(posts: PostSample[]): TransportSink {
   return { opened() {}, activity() {}, warning() {}, retryHint() {}, evidence() {}, ended() {}, post: (p) => posts.push(p) };
@@ -103,4 +103,34 @@ test('the sweep runs once per endpoint: its gaps are consumed from the resume st
   await sleep(100);
   next.stop();
   assert.equal(pings, 0);
+});
+
+test('at most MAX_CONCURRENT_SWEEPS endpoints sweep at once; a stopped or finished sweep frees its slot for the next', async () => {
+  const endpoints = Array.from({ length: MAX_CONCURRENT_SWEEPS + 2 }, () => {
+    const posts: PostSample[] = [];
+    const state = { keepaliveSweep: [30, 30, 30] };
+    const log = new PostLog(sinkRecording(posts), 15_000, state);
+    log.setProbe(async () => log.begin('ping')({ status: 200 }));
+    return { posts, state, log };
+  });
+  for (const e of endpoints) e.log.begin('initialize')({ status: 200 });
+  assert.equal(sweepsRunning(), MAX_CONCURRENT_SWEEPS);
+  await sleep(20);
+  const waiting = endpoints.slice(MAX_CONCURRENT_SWEEPS);
+  assert.ok(waiting.every((e) => e.posts.every((p) => p.what !== 'sweep')), 'the endpoints past the cap have not swept');
+  // The first endpoint stops: its slot goes to the next endpoint whose POST succeeds.
+  endpoints[0]!.log.stop();
+  assert.equal(sweepsRunning(), MAX_CONCURRENT_SWEEPS - 1);
+  waiting[0]!.log.begin('ping')({ status: 200 });
+  assert.equal(sweepsRunning(), MAX_CONCURRENT_SWEEPS);
+  // Finished sweeps give their slots back.
+  await sleep(300);
+  assert.deepEqual(endpoints[1]!.state.keepaliveSweep, []);
+  assert.ok(sweepsRunning() <= 1, `${sweepsRunning()} still sweeping`);
+  waiting[1]!.log.begin('ping')({ status: 200 });
+  await sleep(300);
+  assert.deepEqual(waiting[1]!.state.keepaliveSweep, []);
+  assert.equal(waiting[1]!.posts.filter((p) => p.what === 'sweep').length, 3);
+  for (const e of endpoints) e.log.stop();
+  assert.equal(sweepsRunning(), 0);
 });
