@@ -12,9 +12,10 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { spawnLabServer } from '../src/lab/process.ts';
-import type { LabProcess, LabServerKind } from '../src/lab/types.ts';
+import type { LabProcess } from '../src/lab/types.ts';
 import { numberArg } from './lib/args.ts';
 import type { Figure } from './lib/figures.ts';
+import { LAB_SERVERS } from './lib/labServers.ts';
 import type { RawKind } from './lib/raw.ts';
 import type { ScaleChildPlan, ScaleChildResult } from './lib/scaleChild.ts';
 import { round } from './lib/stats.ts';
@@ -32,14 +33,7 @@ const SETTLE_MS = 5000;
 const FDS_SPARE = 500;
 const CHILD_SPARE_MS = 60_000;
 
-const SERVERS: Readonly<Record<RawKind, { server: LabServerKind; options: (ms: number) => Record<string, number> }>> = {
-  sse: { server: 'sse', options: (ms) => ({ heartbeatMs: ms }) },
-  // A client whose event loop stalls is not dead: the server tolerates up to the client's own idle window.
-  websocket: { server: 'websocket', options: (ms) => ({ pingMs: ms, maxMissedPongs: 3 }) },
-  grpc: { server: 'grpc', options: (ms) => ({ keepaliveMessageMs: ms }) },
-  mcp: { server: 'mcp-v1', options: (ms) => ({ heartbeatMs: ms }) },
-};
-const ALL_KINDS = Object.keys(SERVERS) as RawKind[];
+const ALL_KINDS = Object.keys(LAB_SERVERS) as RawKind[];
 
 export interface ScaleOptions {
   /** Stream counts, smallest first; the slope is taken between the first and the last. */
@@ -68,7 +62,7 @@ async function startServers(count: number, mix: readonly RawKind[], heartbeatSec
       mix.map(async (kind) => {
         const perKind = Math.ceil(count / mix.length);
         const servers = Math.max(1, Math.ceil(perKind / STREAMS_PER_SERVER));
-        const spec = SERVERS[kind];
+        const spec = LAB_SERVERS[kind];
         for (let i = 0; i < servers; i++) {
           const p = await spawnLabServer(spec.server, spec.options(heartbeatSeconds * 1000));
           processes.push(p);

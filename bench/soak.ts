@@ -7,8 +7,10 @@
 import { createHook } from 'node:async_hooks';
 import { nginxAvailable, startNginx } from '../src/lab/proxies/index.ts';
 import { spawnLabServer } from '../src/lab/process.ts';
-import type { LabProcess, LabProxy, LabServerKind, ProxyMode } from '../src/lab/types.ts';
+import type { LabProcess, LabProxy, ProxyMode } from '../src/lab/types.ts';
 import { numberArg } from './lib/args.ts';
+import { forceGc, LAB_SERVERS } from './lib/labServers.ts';
+import type { RawKind } from './lib/raw.ts';
 import type { Figure } from './lib/figures.ts';
 import { startMonitored } from './lib/monitored.ts';
 import { median, round, sleep } from './lib/stats.ts';
@@ -20,16 +22,16 @@ const SAMPLE_EVERY_MS = 60_000;
 /** A sample is taken only once every stream is open again (bounded), so reconnect transients are not counted. */
 const SETTLED_WAIT_MS = 30_000;
 
-type Kind = 'sse' | 'websocket' | 'grpc' | 'mcp';
-const MIX: ReadonlyArray<{ kind: Kind; server: LabServerKind; mode: ProxyMode; beat: Record<string, number> }> = [
-  { kind: 'sse', server: 'sse', mode: 'http', beat: { heartbeatMs: HEARTBEAT_SECONDS * 1000 } },
-  { kind: 'websocket', server: 'websocket', mode: 'websocket', beat: { pingMs: HEARTBEAT_SECONDS * 1000, maxMissedPongs: 3 } },
-  { kind: 'grpc', server: 'grpc', mode: 'grpc', beat: { keepaliveMessageMs: HEARTBEAT_SECONDS * 1000 } },
-  { kind: 'mcp', server: 'mcp-v1', mode: 'http', beat: { heartbeatMs: HEARTBEAT_SECONDS * 1000 } },
+/** Each kind through an nginx in its mode, the servers heartbeating at the clients' cadence. */
+const MIX: ReadonlyArray<{ kind: RawKind; mode: ProxyMode }> = [
+  { kind: 'sse', mode: 'http' },
+  { kind: 'websocket', mode: 'websocket' },
+  { kind: 'grpc', mode: 'grpc' },
+  { kind: 'mcp', mode: 'http' },
 ];
 
 interface Hop {
-  readonly kind: Kind;
+  readonly kind: RawKind;
   readonly mode: ProxyMode;
   readonly server: LabProcess;
   proxy: LabProxy;
@@ -46,12 +48,6 @@ export interface SoakSample {
   readonly timers: number;
   readonly byType: Record<string, number>;
   readonly settled: boolean;
-}
-
-function gc(): void {
-  const collect = (globalThis as { gc?: () => void }).gc;
-  collect?.();
-  collect?.();
 }
 
 /**
@@ -87,7 +83,8 @@ function resources(): { handles: number; timers: number; byType: Record<string, 
 async function startHops(): Promise<Hop[]> {
   return Promise.all(
     MIX.map(async (m) => {
-      const server = await spawnLabServer(m.server, m.beat);
+      const spec = LAB_SERVERS[m.kind];
+      const server = await spawnLabServer(spec.server, spec.options(HEARTBEAT_SECONDS * 1000));
       const proxy = await startNginx({ upstreamPort: server.port, mode: m.mode, idleTimeoutSeconds: PROXY_IDLE_SECONDS });
       const url = new URL(server.url);
       url.port = String(proxy.port);
@@ -161,7 +158,7 @@ export async function runSoak(streams: number, minutes: number, warmupMinutes: n
       // Let the closed attempts' sockets and timers finish closing before counting them.
       await sleep(2000);
       countAndForget();
-      gc();
+      forceGc();
       const m = process.memoryUsage();
       const sample = { minute, open, rssKiB: Math.round(m.rss / 1024), heapKiB: Math.round(m.heapUsed / 1024), ...resources(), settled: open === streams };
       samples.push(sample);

@@ -8,6 +8,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseEndpoints } from '../../src/core/config.ts';
 import { Monitor } from '../../src/core/monitor.ts';
 import { createTransport } from '../../src/transports/index.ts';
+import { forceGc } from './labServers.ts';
 import { OPEN_RAW } from './raw.ts';
 import type { RawKind, RawStream } from './raw.ts';
 import { sleep } from './stats.ts';
@@ -54,12 +55,6 @@ export interface ScaleChildResult {
 const WARM_STREAMS_PER_KIND = 2;
 const WARM_WAIT_MS = 20_000;
 const POLL_MS = 100;
-
-function gc(): void {
-  const collect = (globalThis as { gc?: () => void }).gc;
-  collect?.();
-  collect?.();
-}
 
 function memory(): { rss: number; js: number } {
   const m = process.memoryUsage();
@@ -206,7 +201,7 @@ export async function runScaleChild(plan: ScaleChildPlan): Promise<ScaleChildRes
   await waitOpened(warm, warmCount, warmStart, WARM_WAIT_MS);
   warm.dispose();
   await sleep(1000);
-  gc();
+  forceGc();
   const before = memory();
 
   const side = make('s');
@@ -217,7 +212,7 @@ export async function runScaleChild(plan: ScaleChildPlan): Promise<ScaleChildRes
   }
   const openAllMs = await waitOpened(side, plan.streams, started, plan.openWaitMs);
   await sleep(plan.settleMs);
-  gc();
+  forceGc();
   const after = memory();
 
   // Idle CPU first, with nothing of the benchmark's own running (no histogram: its timer costs CPU too).
