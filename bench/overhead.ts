@@ -1,7 +1,11 @@
 // Message throughput through a monitored stream vs the raw client on the same server and
 // payload (ws, SSE over undici, gRPC, MCP v1 vs the MCP SDK client), and client CPU time per message. Servers run in child processes
 // and send a burst of N messages on connect, so only the client side is measured in this process.
-// Run alone: node bench/overhead.ts [--messages N] [--mcp-messages N] [--rounds R] [--kinds sse,mcp]; prints one JSON line {"figures":[...]}.
+// Many short paired rounds, not a few long ones: on the 2-core machine the same raw client's rate moves
+// by 10-30 % from one connection to the next however long the burst, so the figure is the median of
+// many paired ratios, given with its interval and with the raw client measured against itself (A/A).
+// Run alone: node bench/overhead.ts [--messages N] [--grpc-messages N] [--mcp-messages N] [--rounds R] [--kinds sse,mcp];
+// prints one JSON line {"figures":[...]}.
 
 import { spawnLabServer } from '../src/lab/process.ts';
 import type { LabProcess } from '../src/lab/types.ts';
@@ -9,7 +13,7 @@ import { numberArg } from './lib/args.ts';
 import type { Figure } from './lib/figures.ts';
 import { counterFor, startMonitored } from './lib/monitored.ts';
 import { OPEN_RAW, type RawKind } from './lib/raw.ts';
-import { median, round } from './lib/stats.ts';
+import { median, medianInterval, round } from './lib/stats.ts';
 
 const PAYLOAD_BYTES = 256;
 const RUN_TIMEOUT_MS = 60_000;
@@ -66,18 +70,36 @@ function monitored(kind: RawKind, url: string) {
   };
 }
 
-/**
- * `mcpMessages`: the burst for MCP, smaller because the MCP SDK client (its baseline) takes ~10x longer per
- * message. `only`: the kinds to measure (development runs); all by default.
- */
-export async function runOverhead(messages: number, mcpMessages: number, rounds: number, only?: readonly RawKind[]): Promise<Figure[]> {
+/** Paired rounds per kind: gRPC's rate moves most between connections (A/A spread ~0.3), so it gets the most. */
+export const DEFAULT_ROUNDS: Readonly<Record<RawKind, number>> = { websocket: 101, sse: 101, grpc: 201, mcp: 41 };
+
+export interface OverheadOptions {
+  /** Messages per burst for WebSocket and SSE. */
+  readonly messages: number;
+  /** gRPC bursts are smaller: grpc-js delivers ~150k msg/s against ~1M for ws and SSE. */
+  readonly grpcMessages: number;
+  /** MCP bursts are smaller because the MCP SDK client (its baseline) takes ~10x longer per message. */
+  readonly mcpMessages: number;
+  /** Paired rounds for every kind (development runs); DEFAULT_ROUNDS otherwise. */
+  readonly rounds?: number;
+  /** The kinds to measure (development runs); all by default. */
+  readonly only?: readonly RawKind[];
+}
+
+function spread(values: readonly number[]): string {
+  const { low, high } = medianInterval(values);
+  return `${round(low, 3)}-${round(high, 3)}`;
+}
+
+export async function runOverhead(options: OverheadOptions): Promise<Figure[]> {
+  const { messages, grpcMessages, mcpMessages, only } = options;
   const servers: LabProcess[] = [];
   const figures: Figure[] = [];
   try {
     const cases = [
-      { kind: 'websocket' as const, label: 'ws', server: await spawnLabServer('websocket', { burstOnConnect: messages, messagePayloadBytes: PAYLOAD_BYTES }), messages, what: `of ${PAYLOAD_BYTES} B` },
+      { kind: 'websocket' as const, label: 'ws', server: await spawnLabServer('websocket', { burstOnConnect: messages, messagePayloadBytes: PAYLOAD_BYTES }), messages, what: `of ${PAYLOAD_BYTES} B, written in corked batches of 64` },
       { kind: 'sse' as const, label: 'SSE over undici', server: await spawnLabServer('sse', { burstOnConnect: messages, eventPayloadBytes: PAYLOAD_BYTES }), messages, what: `of ${PAYLOAD_BYTES} B` },
-      { kind: 'grpc' as const, label: 'gRPC (grpc-js)', server: await spawnLabServer('grpc', { burstOnConnect: messages }), messages, what: '(health status messages)' },
+      { kind: 'grpc' as const, label: 'gRPC (grpc-js)', server: await spawnLabServer('grpc', { burstOnConnect: grpcMessages }), messages: grpcMessages, what: '(health status messages)' },
       {
         kind: 'mcp' as const,
         label: 'MCP v1 Streamable HTTP (vs the MCP SDK client)',
@@ -90,6 +112,7 @@ export async function runOverhead(messages: number, mcpMessages: number, rounds:
     for (const c of cases) {
       if (only && !only.includes(c.kind)) continue;
       const count = c.messages;
+      const rounds = options.rounds ?? DEFAULT_ROUNDS[c.kind];
       const rawRuns: Measured[] = [];
       const mon: Measured[] = [];
       // Warm-up (JIT, module loading), then alternate, swapping which side goes first each round, so
@@ -101,10 +124,12 @@ export async function runOverhead(messages: number, mcpMessages: number, rounds:
         mon.push(await measure(count, monitored(c.kind, c.server.url)));
         if (r % 2 === 1) rawRuns.push(await measure(count, raw(c.kind, c.server.url)));
       }
-      // Per-round ratios (each against the raw run next to it): their spread says how much the shared machine moved.
+      // Per-round ratios, each against the raw run next to it; the figure is their median.
       const ratios = mon.map((m, i) => m.rate / rawRuns[i]!.rate);
-      // The figure is the median of those paired ratios: a burst lasts well under a second, so one
-      // preemption by another tenant moves a single run a lot, and pairing keeps it to one round.
+      // The same measure with the raw client on both sides (each raw run against the one before it):
+      // how far this machine moves a ratio that should be 1.
+      if (process.env.OVERHEAD_DUMP) process.stderr.write(`${JSON.stringify({ kind: c.kind, raw: rawRuns.map((m) => Math.round(m.rate)), mon: mon.map((m) => Math.round(m.rate)), rawCpu: rawRuns.map((m) => round(m.cpuUsPerMessage, 2)), monCpu: mon.map((m) => round(m.cpuUsPerMessage, 2)) })}\n`);
+      const aa = rawRuns.slice(1).map((m, i) => m.rate / rawRuns[i]!.rate);
       const rawRate = median(rawRuns.map((m) => m.rate));
       const monRate = median(mon.map((m) => m.rate));
       const rawCpu = median(rawRuns.map((m) => m.cpuUsPerMessage));
@@ -117,8 +142,19 @@ export async function runOverhead(messages: number, mcpMessages: number, rounds:
         unit: '',
         target: { op: '>=', value: 0.95 },
         baseline: `raw ${Math.round(rawRate)} msg/s vs monitored ${Math.round(monRate)} msg/s`,
-        note: `${count} msgs ${c.what}, median of ${rounds} paired rounds (ratios ${round(Math.min(...ratios), 2)}-${round(Math.max(...ratios), 2)})`,
+        note: `${count} msgs ${c.what}, median of ${rounds} paired rounds (95 % interval ${spread(ratios)}; single rounds ${round(Math.min(...ratios), 2)}-${round(Math.max(...ratios), 2)})`,
       });
+      if (aa.length > 1) {
+        figures.push({
+          id: `overhead.${c.kind}.aa`,
+          item: 3,
+          label: `throughput raw / raw (A/A control), ${c.label}`,
+          value: round(median(aa), 3),
+          unit: '',
+          baseline: 'each raw round against the raw round before it: the noise of the measure',
+          note: `${aa.length} pairs (95 % interval ${spread(aa)}; single pairs ${round(Math.min(...aa), 2)}-${round(Math.max(...aa), 2)})`,
+        });
+      }
       figures.push({
         id: `overhead.${c.kind}.cpu`,
         item: 3,
@@ -138,7 +174,14 @@ export async function runOverhead(messages: number, mcpMessages: number, rounds:
 if (import.meta.main) {
   const kindsAt = process.argv.indexOf('--kinds');
   const only = kindsAt > 0 ? (process.argv[kindsAt + 1]!.split(',') as RawKind[]) : undefined;
-  const figures = await runOverhead(numberArg('--messages', 100_000), numberArg('--mcp-messages', 20_000), numberArg('--rounds', 5), only);
+  const rounds = process.argv.includes('--rounds') ? numberArg('--rounds', 1) : undefined;
+  const figures = await runOverhead({
+    messages: numberArg('--messages', 100_000),
+    grpcMessages: numberArg('--grpc-messages', 20_000),
+    mcpMessages: numberArg('--mcp-messages', 5_000),
+    ...(rounds === undefined ? {} : { rounds }),
+    ...(only ? { only } : {}),
+  });
   process.stdout.write(`${JSON.stringify({ figures })}\n`);
   process.exit(0);
 }

@@ -30,7 +30,7 @@ const SOAK_MINUTES = numberArg('--minutes', 60);
 
 const BENCHES: readonly Bench[] = [
   { name: 'detection', items: [1, 2], file: 'detection.ts', args: ['--trials', '5'], quickArgs: ['--trials', '1'], nodeArgs: [], timeoutMs: 240_000 },
-  { name: 'overhead', items: [3], file: 'overhead.ts', args: ['--messages', '100000', '--mcp-messages', '20000', '--rounds', '5'], quickArgs: ['--messages', '5000', '--mcp-messages', '2000', '--rounds', '1'], nodeArgs: [], timeoutMs: 180_000 },
+  { name: 'overhead', items: [3], file: 'overhead.ts', args: [], quickArgs: ['--messages', '5000', '--grpc-messages', '2000', '--mcp-messages', '1000', '--rounds', '3'], nodeArgs: [], timeoutMs: 600_000 },
   // Monitored and raw at 1,000 and at 10,000 streams, four child processes in turn (about 5 minutes), then
   // each kind alone at 250 streams, eight more (about 5 minutes).
   {

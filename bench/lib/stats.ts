@@ -20,3 +20,17 @@ export function round(value: number, digits = 2): number {
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * A distribution-free interval for the median (the binomial order statistics at n/2 ± 1.96·√n/2, 1-based
+ * ranks clamped to the sample): about 95 % when the rounds are independent.
+ */
+export function medianInterval(values: readonly number[]): { low: number; high: number } {
+  const sorted = [...values].sort((a, b) => a - b);
+  const n = sorted.length;
+  if (n === 0) return { low: Number.NaN, high: Number.NaN };
+  const half = 0.98 * Math.sqrt(n);
+  const low = Math.max(1, Math.round(n / 2 - half));
+  const high = Math.min(n, Math.round(1 + n / 2 + half));
+  return { low: sorted[low - 1]!, high: sorted[high - 1]! };
+}

@@ -34,47 +34,84 @@ export const systemClock: Clock = {
 };
 
 /**
- * The system clock read at most once per synchronous stretch, for the per-message path: a busy stream
- * delivers hundreds of messages from one socket read, which arrived at the same instant anyway, and the
- * two clock reads per message were most of the core's cost per message (about 100 ns of it down to 40).
- * The reading is dropped in a microtask, so it never outlives the stretch (the next socket read is
- * handled after it). The wall time is the monotonic reading plus an offset taken from Date.now() at most
- * once a second: a stream whose messages each come in a stretch of their own (grpc-js delivers them
- * asynchronously) then pays one clock read and a microtask, not two clock reads. Fake clocks are read
- * exactly (tests advance them synchronously).
+ * The clock for one stream's per-message path: `now()` (monotonic) and the wall time of a reading just
+ * taken. Fake clocks are read exactly (tests advance them synchronously).
  */
 export interface InstantReader {
   now(): number;
-  wallNow(): number;
+  /** The wall time of `mono`, a reading this reader just returned. */
+  wallAt(mono: number): number;
 }
 
+/** Stretches sampled before the reader decides whether batching pays. */
+const SAMPLE_STRETCHES = 256;
+/** Batching pays when a stretch holds at least this many reads: a clock read is ~50 ns, the microtask that ends a batch ~90. */
+const BATCH_PAYS_AT = 3;
+/** Direct reads before sampling again (a stream's shape can change: a replayed backlog, then a trickle). */
+const DIRECT_SPAN = 65_536;
 const WALL_OFFSET_REFRESH_MS = 1000;
-let batchMono = Number.NaN;
 let wallOffset = 0;
 let wallOffsetAt = Number.NEGATIVE_INFINITY;
-const dropBatch = (): void => {
-  batchMono = Number.NaN;
-};
-const batchedSystemClock: InstantReader = {
-  now() {
-    if (Number.isNaN(batchMono)) {
-      batchMono = performance.now();
-      queueMicrotask(dropBatch);
+
+/**
+ * The system clock for one stream, read once per synchronous stretch when that pays. A busy SSE stream
+ * delivers hundreds of events from one socket read, which arrived at the same instant anyway: one
+ * reading serves them all, dropped in a microtask so it never outlives the stretch. A WebSocket under
+ * load delivers one or two messages per read and grpc-js one per turn; there the microtask costs more
+ * than the read it saves, so the reader samples the stream's stretches and reads directly while they
+ * are short. The wall time is the reading plus an offset taken from Date.now() at most once a second.
+ */
+export class StretchReader implements InstantReader {
+  private batchMono = Number.NaN;
+  private batching = true;
+  private reads = 0;
+  private stretches = 0;
+  private readonly drop = (): void => {
+    this.batchMono = Number.NaN;
+  };
+
+  now(): number {
+    if (!this.batching) {
+      if (++this.reads === DIRECT_SPAN) this.sample();
+      return performance.now();
     }
-    return batchMono;
-  },
-  wallNow() {
-    const mono = this.now();
+    this.reads++;
+    if (!Number.isNaN(this.batchMono)) return this.batchMono;
+    const mono = performance.now();
+    this.batchMono = mono;
+    queueMicrotask(this.drop);
+    if (++this.stretches === SAMPLE_STRETCHES) {
+      this.batching = this.reads >= SAMPLE_STRETCHES * BATCH_PAYS_AT;
+      this.reads = 0;
+      this.stretches = 0;
+    }
+    return mono;
+  }
+
+  wallAt(mono: number): number {
     if (mono - wallOffsetAt > WALL_OFFSET_REFRESH_MS || mono < wallOffsetAt) {
       wallOffset = Date.now() - mono;
       wallOffsetAt = mono;
     }
     return Math.round(mono + wallOffset);
-  },
-};
+  }
 
+  /** True while readings are shared within a stretch (for tests and profiles). */
+  get isBatching(): boolean {
+    return this.batching;
+  }
+
+  private sample(): void {
+    this.batching = true;
+    this.reads = 0;
+    this.stretches = 0;
+  }
+}
+
+/** The per-message reader for a stream on `clock`: a StretchReader on the system clock, exact reads otherwise. */
 export function instantReader(clock: Clock): InstantReader {
-  return clock === systemClock ? batchedSystemClock : clock;
+  if (clock === systemClock) return new StretchReader();
+  return { now: () => clock.now(), wallAt: () => clock.wallNow() };
 }
 
 export function isoTime(clock: Pick<Clock, 'wallNow'>): string {

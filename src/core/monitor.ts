@@ -154,12 +154,14 @@ export class Monitor implements MonitorApi {
   restoreHistory(snapshot: HistorySnapshot): void {
     this.lastRestoreProblems = this.book.restore(snapshot);
     for (const [name, session] of this.sessions) {
+      session.historyReplaced();
       this.findings.set(name, this.diagnose(this.book.get(name).toJSON(), session.config, this.clock.wallNow()));
     }
   }
 
   clearHistory(endpoint?: string): void {
     this.book.clear(endpoint);
+    for (const [name, session] of this.sessions) if (endpoint === undefined || name === endpoint) session.historyReplaced();
     if (endpoint === undefined) this.findings.clear();
     else this.findings.delete(endpoint);
   }

@@ -58,7 +58,7 @@ export class Session {
   readonly config: EndpointConfig;
   private readonly options: SessionOptions;
   private readonly clock: Clock;
-  /** The clock for per-message bookkeeping (one reading per synchronous stretch on the system clock). */
+  /** The clock for per-message bookkeeping (one reading per synchronous stretch when that pays, on the system clock). */
   private readonly instant: InstantReader;
   private stateValue: SessionState = SessionState.Idle;
   private readonly backoff: Backoff;
@@ -82,6 +82,8 @@ export class Session {
   private openedWall: number | undefined;
   private lastInboundMono = 0;
   private lastInboundWall: number | undefined;
+  /** The longest inbound gap this session has given to the history (reset when the history is replaced). */
+  private silenceNoted = 0;
   private lastHeartbeatInWall: number | undefined;
   private lastHeartbeatOutWall: number | undefined;
   private lastProbeRttMs: number | undefined;
@@ -133,6 +135,11 @@ export class Session {
   private get resetAfterMs(): number {
     const window = idleWindowMs(this.config);
     return window > 0 ? window : MIN_UPTIME_WITHOUT_WINDOW_MS;
+  }
+
+  /** The history store was cleared or restored: gaps must be noted again from the first one. */
+  historyReplaced(): void {
+    this.silenceNoted = 0;
   }
 
   // ---- user actions -------------------------------------------------------------------------
@@ -314,9 +321,16 @@ export class Session {
 
   private onActivity(activity: Activity): void {
     const now = this.instant.now();
-    this.history.noteSilence(now - this.lastInboundMono);
+    const gap = now - this.lastInboundMono;
+    // Only a gap longer than any already given to the history can raise its maximum: the store is
+    // looked up once per new maximum, not once per message.
+    if (gap > this.silenceNoted) {
+      this.silenceNoted = gap;
+      this.history.noteSilence(gap);
+    }
+    // Messages of one stretch share a reading, and so its wall time.
+    if (now !== this.lastInboundMono || this.lastInboundWall === undefined) this.lastInboundWall = this.instant.wallAt(now);
     this.lastInboundMono = now;
-    this.lastInboundWall = this.instant.wallNow();
     this.watchdog.activity(now);
     if (this.stateValue === SessionState.Stale) {
       this.transition(SessionState.Open);

@@ -130,6 +130,29 @@ test('history snapshot, restore and clear', async () => {
   h.monitor.dispose();
 });
 
+test('after a history clear or restore, the longest silence is noted again from the next gap', async () => {
+  const h = harness();
+  h.fake.onConnect = (conn) => queueMicrotask(() => conn.open());
+  await h.start(endpoint({ name: 'quiet', heartbeatSeconds: 0, idleTimeoutSeconds: 0 }));
+  const gap = async (ms: number) => {
+    await h.tick(ms);
+    h.fake.last.data(10);
+  };
+  await gap(500);
+  const early = h.monitor.history();
+  await gap(9_000);
+  await gap(2_000);
+  assert.equal(h.monitor.history().endpoints['quiet']!.maxSilenceMs, 9_000);
+  h.monitor.clearHistory('quiet');
+  await gap(3_000);
+  assert.equal(h.monitor.history().endpoints['quiet']!.maxSilenceMs, 3_000, 'a gap shorter than the cleared maximum counts');
+  h.monitor.restoreHistory(early);
+  assert.equal(h.monitor.history().endpoints['quiet']!.maxSilenceMs, 500);
+  await gap(1_000);
+  assert.equal(h.monitor.history().endpoints['quiet']!.maxSilenceMs, 1_000, 'and after a restore');
+  h.monitor.dispose();
+});
+
 test('actions on an unknown endpoint throw a coded error', () => {
   const h = harness();
   assert.throws(() => h.monitor.reconnect('nope'), (e: unknown) => e instanceof UnknownEndpointError && e.code === 'SH_ERR_UNKNOWN_ENDPOINT');
