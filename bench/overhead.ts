@@ -5,7 +5,7 @@
 // by 10-30 % from one connection to the next however long the burst, so the figure is the median of
 // many paired ratios, given with its interval and with the raw client measured against itself (A/A).
 // Run alone: node bench/overhead.ts [--messages N] [--grpc-messages N] [--mcp-messages N] [--rounds R] [--kinds sse,mcp];
-// prints one JSON line {"figures":[...]}.
+// prints one JSON line {"figures":[...]}. OVERHEAD_DUMP=1 also writes every round's rates and CPU to stderr.
 
 import { spawnLabServer } from '../src/lab/process.ts';
 import type { LabProcess } from '../src/lab/types.ts';
