@@ -23,14 +23,15 @@ export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeou
 
 /**
  * A distribution-free interval for the median (the binomial order statistics at n/2 ± 1.96·√n/2, 1-based
- * ranks clamped to the sample): about 95 % when the rounds are independent.
+ * ranks clamped to the sample): about 95 % when the values are independent (95.4 % at n = 101). Null
+ * below 6 values, where the sample's own range covers less than that.
  */
-export function medianInterval(values: readonly number[]): { low: number; high: number } {
+export function medianInterval(values: readonly number[]): { low: number; high: number } | null {
+  const n = values.length;
+  if (n < 6) return null;
   const sorted = [...values].sort((a, b) => a - b);
-  const n = sorted.length;
-  if (n === 0) return { low: Number.NaN, high: Number.NaN };
   const half = 0.98 * Math.sqrt(n);
-  const low = Math.max(1, Math.round(n / 2 - half));
-  const high = Math.min(n, Math.round(1 + n / 2 + half));
+  const low = Math.max(1, Math.floor(n / 2 - half));
+  const high = Math.min(n, Math.ceil(1 + n / 2 + half));
   return { low: sorted[low - 1]!, high: sorted[high - 1]! };
 }

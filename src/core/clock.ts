@@ -84,6 +84,9 @@ export class StretchReader implements InstantReader {
       this.batching = this.reads >= SAMPLE_STRETCHES * BATCH_PAYS_AT;
       this.reads = 0;
       this.stretches = 0;
+      // A direct reader must not leave this reading behind: if sampling resumed within the same stretch,
+      // it would be returned after later readings (time going backwards).
+      if (!this.batching) this.batchMono = Number.NaN;
     }
     return mono;
   }
@@ -102,6 +105,7 @@ export class StretchReader implements InstantReader {
   }
 
   private sample(): void {
+    this.batchMono = Number.NaN;
     this.batching = true;
     this.reads = 0;
     this.stretches = 0;

@@ -328,7 +328,8 @@ export class Session {
       this.silenceNoted = gap;
       this.history.noteSilence(gap);
     }
-    // Messages of one stretch share a reading, and so its wall time.
+    // Messages of one stretch share a reading, and so its wall time (a reading and its wall time are
+    // taken together, so the system clock gives the same answer; a fake clock's wall-only jump shows at the next reading).
     if (now !== this.lastInboundMono || this.lastInboundWall === undefined) this.lastInboundWall = this.instant.wallAt(now);
     this.lastInboundMono = now;
     this.watchdog.activity(now);

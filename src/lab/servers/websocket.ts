@@ -43,12 +43,23 @@ export async function startWsServer(options: WsServerOptions = {}): Promise<WsLa
       if (socket.readyState === socket.OPEN) socket.send(data, { binary: isBinary });
     });
     socket.on('error', () => socket.terminate());
-    if (options.burstOnConnect) void burst(socket, options.burstOnConnect, JSON.stringify({ burst: true, filler }));
+    if (options.burstOnConnect) burst(socket, options.burstOnConnect, JSON.stringify({ burst: true, filler })).catch(() => socket.terminate());
   });
   // Sends in corked batches of BURST_BATCH frames and waits for the socket to drain, as a busy server
   // flushes its buffer: one write per frame made the client read one or two frames per syscall, so a
   // throughput run measured the kernel (half the client's CPU was system time), not the client.
   const BURST_BATCH = 64;
+  /** Resolves on 'drain' or 'close', removing the other listener (a burst waits ~1,500 times). */
+  const drained = (raw: Socket): Promise<void> =>
+    new Promise((resolve) => {
+      const done = () => {
+        raw.off('drain', done);
+        raw.off('close', done);
+        resolve();
+      };
+      raw.on('drain', done);
+      raw.on('close', done);
+    });
   async function burst(socket: WebSocket, count: number, data: string): Promise<void> {
     const raw = (socket as unknown as { _socket: Socket })._socket;
     for (let i = 0; i < count && socket.readyState === socket.OPEN; i++) {
@@ -56,10 +67,7 @@ export async function startWsServer(options: WsServerOptions = {}): Promise<WsLa
       socket.send(data);
       if (i % BURST_BATCH !== BURST_BATCH - 1 && i !== count - 1) continue;
       raw.uncork();
-      if (raw.writableNeedDrain) await new Promise<void>((resolve) => {
-        raw.once('drain', resolve);
-        raw.once('close', resolve);
-      });
+      if (raw.writableNeedDrain) await drained(raw);
     }
   }
   const stopPing = options.pingMs ? wsHeartbeat(wss, { intervalMs: options.pingMs, maxMissedPongs: options.maxMissedPongs }) : () => {};

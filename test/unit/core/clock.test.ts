@@ -56,7 +56,37 @@ describe('StretchReader', () => {
     const reader = await singleReadStretches();
     assert.equal(reader.isBatching, false);
     for (let i = 0; i < 70_000; i++) reader.now();
-    assert.equal(reader.isBatching, true, 'sampling again after a span of direct reads');
+    await Promise.resolve();
+    for (let i = 0; i < 300; i++) {
+      for (let k = 0; k < 20; k++) reader.now();
+      await Promise.resolve();
+    }
+    assert.equal(reader.isBatching, true, 'bursts after the span of direct reads: batching again');
+    // Two sample windows: the first may still hold the tail of the bursts.
+    for (let i = 0; i < 600; i++) {
+      reader.now();
+      await Promise.resolve();
+    }
+    assert.equal(reader.isBatching, false, 'and single reads again: direct again');
+  });
+
+  test('a reading never goes backwards, even when sampling flips the mode inside one stretch', async () => {
+    const reader = new StretchReader();
+    for (let i = 0; i < 255; i++) {
+      reader.now();
+      await Promise.resolve();
+    }
+    // The 256th stretch decides "direct" on its first read; 65,535 more reads in the same stretch end the
+    // direct span and resume sampling, still inside the stretch of that first reading.
+    const first = reader.now();
+    assert.equal(reader.isBatching, false);
+    let last = first;
+    for (let i = 0; i < 65_536; i++) last = reader.now();
+    assert.equal(reader.isBatching, true);
+    busyWait(2);
+    const after = reader.now();
+    assert.ok(after >= last, `no earlier reading comes back (${after} after ${last})`);
+    assert.ok(after >= first + 2, 'a fresh reading, not the one the stretch began with');
   });
 
   test('a fake clock is read exactly (tests advance it synchronously)', () => {
