@@ -44,6 +44,8 @@ const BENCHES: readonly Bench[] = [
     timeoutMs: 900_000,
     overrides: ['--streams', '--mix', '--idle-seconds', '--delay-seconds', '--per-kind'],
   },
+  // Seconds: the bounded histories filled to the soak's minutes 5, 60, 180 and 300, without sockets.
+  { name: 'history', items: [6], file: 'historyHeap.ts', args: [], quickArgs: ['--endpoints', '40'], nodeArgs: ['--expose-gc'], timeoutMs: 120_000 },
   { name: 'extension', items: [5], file: 'extension.ts', args: [], quickArgs: [], nodeArgs: [], timeoutMs: 200_000 },
   // After `extension`, which builds media/dashboard.js and the .vsix.
   { name: 'activation', items: [5], file: 'activation.ts', args: ['--loads', '5'], quickArgs: ['--loads', '2'], nodeArgs: [], timeoutMs: 300_000 },

@@ -6,7 +6,7 @@ import type { DropCause, DropEvent, ErrorCause, ErrorEvent, HeartbeatDirection, 
 import { DROP_CAUSES, ERROR_CAUSES } from './events.ts';
 import { HISTORY_SCHEMA_VERSION } from './model.ts';
 import type { DropRecord, EndpointHistory, ErrorRecord, HeartbeatStats, HistorySnapshot, SessionRecord } from './model.ts';
-import { RingBuffer } from './ringBuffer.ts';
+import { NumberRing, RingBuffer } from './ringBuffer.ts';
 import { isCloseShape, validHops } from './hops.ts';
 import { intervals, median } from './stats.ts';
 import { isKeepaliveFailure, POST_FAILURES, POST_PURPOSES } from './keepaliveMismatch.ts';
@@ -36,21 +36,21 @@ interface MutableSession {
 interface DirectionState {
   count: number;
   lastKind?: HeartbeatKind;
-  times: RingBuffer<number>;
-  rtts: RingBuffer<number>;
+  times: NumberRing;
+  rtts: NumberRing;
   /** Median rtt carried over from a restored snapshot until new round trips are measured. */
   restoredMedianRttMs?: number;
 }
 
 function newDirection(): DirectionState {
-  return { count: 0, times: new RingBuffer(HISTORY_LIMITS.heartbeatTimesPerDirection), rtts: new RingBuffer(HISTORY_LIMITS.statsSample) };
+  return { count: 0, times: new NumberRing(HISTORY_LIMITS.heartbeatTimesPerDirection), rtts: new NumberRing(HISTORY_LIMITS.statsSample) };
 }
 
 export class EndpointHistoryStore {
   private sessions = new RingBuffer<MutableSession>(HISTORY_LIMITS.sessions);
   private drops = new RingBuffer<DropRecord>(HISTORY_LIMITS.drops);
   private errors = new RingBuffer<ErrorRecord>(HISTORY_LIMITS.errors);
-  private connects = new RingBuffer<number>(HISTORY_LIMITS.connects);
+  private connects = new NumberRing(HISTORY_LIMITS.connects);
   private posts = new RingBuffer<PostRecord>(HISTORY_LIMITS.posts);
   /** Keep-alive failures among `posts`: while there are none, a POST cannot change a finding. */
   private postFailures = 0;

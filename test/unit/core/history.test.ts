@@ -2,21 +2,24 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { csvField, EndpointHistoryStore, HISTORY_LIMITS, HistoryBook, toCsv, toJson } from '../../../src/core/history.ts';
-import { RingBuffer } from '../../../src/core/ringBuffer.ts';
+import { NumberRing, RingBuffer } from '../../../src/core/ringBuffer.ts';
 
 const T0 = Date.UTC(2026, 0, 1);
 
 test('a ring buffer matches a plain array model at every fill level and wrap position', () => {
-  for (const capacity of [1, 2, 3, 7]) {
-    const ring = new RingBuffer<number>(capacity);
+  // NumberRing grows its Float64Array 8, 16, 32...: 9, 17 and 40 cross those steps before they fill.
+  const rings = [1, 2, 3, 7, 9, 17, 40].flatMap((capacity) => [new RingBuffer<number>(capacity), new NumberRing(capacity)]);
+  for (const ring of rings) {
+    const { capacity } = ring;
     const model: number[] = [];
     for (let i = 0; i < capacity * 3 + 2; i++) {
       ring.push(i);
       model.push(i);
       if (model.length > capacity) model.shift();
-      assert.deepEqual(ring.toArray(), model, `capacity ${capacity} after ${i + 1} pushes`);
+      assert.deepEqual(ring.toArray(), model, `${ring.constructor.name} ${capacity} after ${i + 1} pushes`);
       assert.equal(ring.length, model.length);
       assert.equal(ring.last(), model.at(-1));
+      assert.equal(ring.first(), model[0]);
       for (let n = 0; n <= capacity + 1; n++) assert.deepEqual(ring.tail(n), n === 0 ? [] : model.slice(-n), `tail(${n})`);
     }
     ring.clear();
@@ -34,6 +37,7 @@ test('ring buffers stay bounded and keep the newest items', () => {
   assert.deepEqual(ring.toArray(), [995, 996, 997, 998, 999]);
   assert.deepEqual(ring.tail(2), [998, 999]);
   assert.throws(() => new RingBuffer(0), RangeError);
+  assert.throws(() => new NumberRing(0), RangeError);
 
   const store = new EndpointHistoryStore();
   for (let i = 0; i < 5000; i++) {
